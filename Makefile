@@ -1,0 +1,76 @@
+# Thi đua — the two commands of the quick start are `make run` and `make test`.
+SHELL := /bin/bash
+.DEFAULT_GOAL := help
+
+PORT ?= 8000
+VENV := .venv
+PY := $(VENV)/bin/python
+UV := .tools/bin/uv
+export UV_PYTHON_DOWNLOADS := never
+export UV_PROJECT_ENVIRONMENT := $(VENV)
+SYSTEM_PACKAGES := fonts-liberation2 gettext chromium poppler-utils libnss3-tools
+PYTHON_BIN := $(shell scripts/find_python.sh)
+TEST_ENV := DEBUG=0 SECRET_KEY=test-only-not-a-secret STATIC_MANIFEST=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
+
+.PHONY: help setup system-packages run test lint format messages demo clean
+
+help:
+	@echo "make run    set up, migrate SQLite, load the demo, serve on http://127.0.0.1:$(PORT)"
+	@echo "make test   set up, run the whole suite (browser tests included) on PostgreSQL"
+	@echo "make lint   ruff check and format check"
+
+setup: system-packages $(VENV)/.synced static/vendor/.copied locale/.compiled var/dev-keys/.made
+
+system-packages:
+	@scripts/install_system_packages.sh $(SYSTEM_PACKAGES)
+
+$(UV):
+	$(PYTHON_BIN) -m venv .tools
+	.tools/bin/pip install --quiet --disable-pip-version-check "uv==0.13.*"
+
+$(VENV)/.synced: $(UV) pyproject.toml uv.lock
+	$(UV) sync --frozen --python $(PYTHON_BIN) --quiet
+	@touch $@
+
+node_modules/.package-lock.json: package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+
+static/vendor/.copied: node_modules/.package-lock.json
+	mkdir -p static/vendor
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css static/vendor/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js static/vendor/
+	cp node_modules/htmx.org/dist/htmx.min.js static/vendor/
+	cp node_modules/signature_pad/dist/signature_pad.umd.min.js static/vendor/
+	@touch $@
+
+locale/.compiled: $(VENV)/.synced $(wildcard locale/*/LC_MESSAGES/django.po)
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
+	@touch $@
+
+var/dev-keys/.made: $(VENV)/.synced
+	DEBUG=1 $(PY) manage.py make_dev_keys
+	@touch $@
+
+run: setup
+	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+	DEBUG=1 $(PY) manage.py seed_demo
+	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+test: setup
+	@source scripts/ensure_postgres.sh && \
+	  $(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+
+lint: $(VENV)/.synced
+	$(VENV)/bin/ruff check .
+	$(VENV)/bin/ruff format --check .
+
+format: $(VENV)/.synced
+	$(VENV)/bin/ruff check --fix .
+	$(VENV)/bin/ruff format .
+
+messages: $(VENV)/.synced
+	DEBUG=1 $(PY) manage.py makemessages -l vi -l en --no-obsolete --ignore=.venv --ignore=.tools --ignore=node_modules --ignore=staticfiles
+	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
+
+clean:
+	rm -rf $(VENV) .tools node_modules static/vendor staticfiles var db.sqlite3

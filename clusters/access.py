@@ -1,0 +1,223 @@
+"""Who may do what: the one place that answers it for clusters and units.
+
+Roles come from data: a user's current positions in units, the unit's role in the cluster
+year, the parent body that runs a cluster, and viewer grants. Outsiders get 404 (they must
+not learn that an object exists); members with read access only get 403.
+"""
+
+from django.core.exceptions import PermissionDenied
+from django.db.models import Q
+from django.http import Http404
+
+from clusters.models import Cluster, ClusterYear, Position, Unit, ViewerGrant
+
+
+def _cache(user):
+    cache = getattr(user, "_thidua_roles", None)
+    if cache is None:
+        cache = {}
+        if user.is_authenticated:
+            positions = list(
+                Position.objects.current().filter(person__user=user).select_related("unit")
+            )
+            cache["unit_ids"] = {p.unit_id for p in positions}
+            cache["signer_unit_ids"] = {p.unit_id for p in positions if p.can_sign}
+            cache["viewer_unit_ids"] = set(
+                ViewerGrant.objects.filter(user=user).values_list("unit_id", flat=True)
+            )
+            cache["staff_parent_ids"] = set(
+                Cluster.objects.filter(parent_id__in=cache["unit_ids"]).values_list(
+                    "parent_id", flat=True
+                )
+            )
+        else:
+            cache = {k: set() for k in ("unit_ids", "signer_unit_ids", "viewer_unit_ids")}
+            cache["staff_parent_ids"] = set()
+        user._thidua_roles = cache
+    return cache
+
+
+def forget(user):
+    """Drop the cached roles (after a change of positions within one request)."""
+    if hasattr(user, "_thidua_roles"):
+        del user._thidua_roles
+
+
+def unit_ids(user):
+    """Units in which the user holds a current position."""
+    return _cache(user)["unit_ids"]
+
+
+def signer_unit_ids(user):
+    """Units for which the user may sign."""
+    return _cache(user)["signer_unit_ids"]
+
+
+def staff_parent_ids(user):
+    """Parent bodies whose clusters the user manages as parent staff."""
+    return _cache(user)["staff_parent_ids"]
+
+
+def viewer_unit_ids(user):
+    return _cache(user)["viewer_unit_ids"]
+
+
+def is_parent_staff(user, parent=None):
+    if user.is_superuser:
+        return True
+    ids = staff_parent_ids(user)
+    return bool(ids) if parent is None else parent.pk in ids
+
+
+def is_officer_of(user, unit):
+    return unit.pk in unit_ids(user)
+
+
+def is_signatory_of(user, unit):
+    return unit.pk in signer_unit_ids(user)
+
+
+# --- cluster years -------------------------------------------------------------------------
+
+
+def visible_cluster_years(user):
+    """Cluster years the user may read."""
+    qs = ClusterYear.objects.all()
+    if user.is_superuser:
+        return qs
+    units = unit_ids(user) | viewer_unit_ids(user)
+    return qs.filter(
+        Q(cluster__parent_id__in=units) | Q(memberships__unit_id__in=units)
+    ).distinct()
+
+
+def can_view_cluster_year(user, cluster_year):
+    if user.is_superuser:
+        return True
+    units = unit_ids(user) | viewer_unit_ids(user)
+    if cluster_year.cluster.parent_id in units:
+        return True
+    return any(m.unit_id in units for m in cluster_year.memberships.all())
+
+
+def can_manage_cluster_year(user, cluster_year):
+    """Parent staff set up the cluster year (members, roles, plan)."""
+    return is_parent_staff(user, cluster_year.cluster.parent)
+
+
+def is_head_officer(user, cluster_year):
+    """The cluster head's officers and chair run the cluster year's work."""
+    head = cluster_year.head
+    return head is not None and head.pk in unit_ids(user)
+
+
+def can_draft(user, cluster_year):
+    """The head's people draft; the deputy's too when the head delegated the drafting."""
+    if is_head_officer(user, cluster_year):
+        return True
+    deputy = cluster_year.deputy
+    return bool(cluster_year.drafting_delegated and deputy and deputy.pk in unit_ids(user))
+
+
+def member_unit_ids(cluster_year):
+    return {m.unit_id for m in cluster_year.memberships.all() if m.is_active}
+
+
+def get_cluster_year(user, pk):
+    """The cluster year for reading, or 404."""
+    try:
+        cluster_year = (
+            ClusterYear.objects.select_related("cluster__parent", "plan")
+            .prefetch_related("memberships__unit")
+            .get(pk=pk)
+        )
+    except (ClusterYear.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if not can_view_cluster_year(user, cluster_year):
+        raise Http404
+    return cluster_year
+
+
+def get_cluster_year_to_manage(user, pk):
+    """The cluster year for parent staff: 404 to outsiders, 403 to readers."""
+    cluster_year = get_cluster_year(user, pk)
+    if not can_manage_cluster_year(user, cluster_year):
+        raise PermissionDenied
+    return cluster_year
+
+
+# --- units and clusters --------------------------------------------------------------------
+
+
+def visible_units(user):
+    """Units the user may read: their own, those granted, and every unit in their parent
+    bodies' clusters (and children of those parent bodies)."""
+    if user.is_superuser:
+        return Unit.objects.all()
+    mine = unit_ids(user) | viewer_unit_ids(user)
+    return Unit.objects.filter(
+        Q(pk__in=mine)
+        | Q(parent_id__in=mine)
+        | Q(memberships__cluster_year__cluster__parent_id__in=mine)
+        | Q(memberships__cluster_year__memberships__unit_id__in=mine)
+    ).distinct()
+
+
+def managed_units(user):
+    """Units parent staff may edit: their parent body's children and its clusters' members."""
+    if user.is_superuser:
+        return Unit.objects.all()
+    parents = staff_parent_ids(user)
+    return Unit.objects.filter(
+        Q(pk__in=parents)
+        | Q(parent_id__in=parents)
+        | Q(memberships__cluster_year__cluster__parent_id__in=parents)
+    ).distinct()
+
+
+def get_unit(user, pk):
+    try:
+        return visible_units(user).select_related("level", "parent").get(pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_unit_to_manage(user, pk):
+    unit = get_unit(user, pk)
+    if not managed_units(user).filter(pk=unit.pk).exists():
+        raise PermissionDenied
+    return unit
+
+
+def visible_clusters(user):
+    if user.is_superuser:
+        return Cluster.objects.all()
+    units = unit_ids(user) | viewer_unit_ids(user)
+    return Cluster.objects.filter(
+        Q(parent_id__in=units) | Q(years__memberships__unit_id__in=units)
+    ).distinct()
+
+
+def get_cluster(user, pk):
+    try:
+        return visible_clusters(user).select_related("parent").get(pk=pk)
+    except (Cluster.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_cluster_to_manage(user, pk):
+    cluster = get_cluster(user, pk)
+    if not is_parent_staff(user, cluster.parent):
+        raise PermissionDenied
+    return cluster
+
+
+def manageable_parents(user):
+    """Parent bodies for which the user may create clusters and plans."""
+    if user.is_superuser:
+        return Unit.objects.all()
+    return Unit.objects.filter(pk__in=staff_parent_ids(user))
+
+
+def active_memberships(cluster_year):
+    return [m for m in cluster_year.memberships.all() if m.is_active]

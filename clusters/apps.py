@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class ClustersConfig(AppConfig):
+    name = "clusters"
+    verbose_name = _("Units and clusters")
+
+    def ready(self):
+        from clusters import dashboard  # noqa: F401  (registers its dashboard provider)

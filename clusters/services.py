@@ -1,0 +1,423 @@
+"""Every change to units, people, clusters and their years goes through one of these."""
+
+import datetime
+
+from django.contrib.auth import get_user_model
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from clusters.models import (
+    Cluster,
+    ClusterYear,
+    IssuedNumber,
+    Membership,
+    NumberRegister,
+    Person,
+    Plan,
+    Position,
+    Succession,
+    Unit,
+    ViewerGrant,
+)
+from core.audit import audit_record, snapshot
+from core.errors import DomainError
+from core.versioning import save_versioned
+
+User = get_user_model()
+
+
+# --- generic create / update, so that each service states only its own rules --------------
+
+
+def _editable_fields(model, data):
+    names = {f.name for f in model._meta.concrete_fields if f.editable and not f.primary_key}
+    unknown = set(data) - names
+    if unknown:
+        raise TypeError(f"Unknown fields for {model.__name__}: {sorted(unknown)}")
+    return list(data)
+
+
+def _create(model, *, actor, action, reason="", **data):
+    _editable_fields(model, data)
+    obj = model(**data)
+    obj.full_clean()
+    obj.save()
+    audit_record(actor=actor, obj=obj, action=action, after=snapshot(obj, data), reason=reason)
+    return obj
+
+
+def _update(obj, *, actor, action, expected_version=None, reason="", **data):
+    fields = _editable_fields(type(obj), data)
+    before = snapshot(obj, fields)
+    for name, value in data.items():
+        setattr(obj, name, value)
+    obj.full_clean()
+    if expected_version is not None:
+        save_versioned(obj, expected_version=expected_version, fields=fields)
+        if hasattr(type(obj), "search_text"):
+            obj.save(update_fields=["search_text"])
+    else:
+        obj.save()
+    audit_record(
+        actor=actor, obj=obj, action=action, before=before, after=snapshot(obj, fields), reason=reason
+    )
+    return obj
+
+
+# --- units ---------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def unit_create(*, actor, **data):
+    return _create(Unit, actor=actor, action="unit.create", **data)
+
+
+@transaction.atomic
+def unit_update(*, actor, unit, expected_version, **data):
+    unit = Unit.objects.select_for_update().get(pk=unit.pk)
+    return _update(unit, actor=actor, action="unit.update", expected_version=expected_version, **data)
+
+
+@transaction.atomic
+def succession_record(*, actor, predecessor, successor, kind, effective_date, basis=""):
+    """Record a merge, split or rename; the successor takes over memberships from the date."""
+    if predecessor.pk == successor.pk:
+        raise DomainError({"successor": _("A unit cannot succeed itself.")})
+    predecessor = Unit.objects.select_for_update().get(pk=predecessor.pk)
+    succession = _create(
+        Succession,
+        actor=actor,
+        action="succession.record",
+        predecessor=predecessor,
+        successor=successor,
+        kind=kind,
+        effective_date=effective_date,
+        basis=basis,
+    )
+    before = snapshot(predecessor, ["status", "valid_to"])
+    if kind != Succession.Kind.SPLIT or not predecessor.successions.exclude(pk=succession.pk):
+        predecessor.status = {
+            Succession.Kind.MERGE: Unit.Status.MERGED,
+            Succession.Kind.SPLIT: Unit.Status.SPLIT,
+            Succession.Kind.RENAME: Unit.Status.MERGED,
+        }[kind]
+        predecessor.valid_to = max(effective_date - datetime.timedelta(days=1), predecessor.valid_from)
+        predecessor.save(update_fields=["status", "valid_to"])
+        audit_record(
+            actor=actor,
+            obj=predecessor,
+            action="unit.succeeded",
+            before=before,
+            after=snapshot(predecessor, ["status", "valid_to"]),
+            reason=basis,
+        )
+    _transfer_memberships(actor=actor, predecessor=predecessor, successor=successor, on=effective_date)
+    return succession
+
+
+def _transfer_memberships(*, actor, predecessor, successor, on):
+    memberships = Membership.objects.select_for_update().filter(
+        unit=predecessor, ended_on__isnull=True, cluster_year__year__gte=on.year
+    )
+    for old in memberships:
+        taken = Membership.objects.filter(cluster_year=old.cluster_year, unit=successor).first()
+        old.ended_on = on
+        old.save(update_fields=["ended_on"])
+        if taken is None:
+            taken = Membership.objects.create(
+                cluster_year=old.cluster_year,
+                unit=successor,
+                order=old.order,
+                role=old.role,
+                since=on,
+            )
+        old.replaced_by = taken
+        old.save(update_fields=["replaced_by"])
+        audit_record(
+            actor=actor,
+            obj=old.cluster_year,
+            action="membership.succeeded",
+            before={"unit": predecessor.pk},
+            after={"unit": successor.pk, "role": taken.role},
+        )
+
+
+# --- people and positions ------------------------------------------------------------------
+
+
+@transaction.atomic
+def person_create(*, actor, **data):
+    return _create(Person, actor=actor, action="person.create", **data)
+
+
+@transaction.atomic
+def person_update(*, actor, person, expected_version, **data):
+    person = Person.objects.select_for_update().get(pk=person.pk)
+    return _update(
+        person, actor=actor, action="person.update", expected_version=expected_version, **data
+    )
+
+
+@transaction.atomic
+def position_create(*, actor, **data):
+    return _create(Position, actor=actor, action="position.create", **data)
+
+
+@transaction.atomic
+def position_update(*, actor, position, **data):
+    position = Position.objects.select_for_update().get(pk=position.pk)
+    return _update(position, actor=actor, action="position.update", **data)
+
+
+@transaction.atomic
+def viewer_grant_create(*, actor, user, unit):
+    return _create(ViewerGrant, actor=actor, action="viewer.grant", user=user, unit=unit)
+
+
+# --- accounts ------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def account_create(*, actor, person, username, email=""):
+    """Create a login for a person, with no usable password until they set one."""
+    if person.user_id:
+        raise DomainError({"username": _("This person already has an account.")})
+    if User.objects.filter(username__iexact=username).exists():
+        raise DomainError({"username": _("This username is already taken.")})
+    first, _sep, last = person.full_name.rpartition(" ")
+    user = User(username=username, email=email or person.email, first_name=first, last_name=last)
+    user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    user.save()
+    person.user = user
+    person.save(update_fields=["user"])
+    audit_record(
+        actor=actor, obj=user, action="account.create", after={"username": username, "person": person.pk}
+    )
+    return user
+
+
+@transaction.atomic
+def account_set_active(*, actor, user, active, reason=""):
+    user = User.objects.select_for_update().get(pk=user.pk)
+    if actor is not None and user.pk == actor.pk and not active:
+        raise DomainError(_("You cannot deactivate your own account."))
+    before = {"is_active": user.is_active}
+    user.is_active = active
+    user.save(update_fields=["is_active"])
+    audit_record(
+        actor=actor,
+        obj=user,
+        action="account.activate" if active else "account.deactivate",
+        before=before,
+        after={"is_active": active},
+        reason=reason,
+    )
+    return user
+
+
+@transaction.atomic
+def account_update(*, actor, user, email):
+    user = User.objects.select_for_update().get(pk=user.pk)
+    before = {"email": user.email}
+    user.email = email
+    user.full_clean(exclude=["password"])
+    user.save(update_fields=["email"])
+    audit_record(actor=actor, obj=user, action="account.update", before=before, after={"email": email})
+    return user
+
+
+# --- clusters, plans and cluster years -----------------------------------------------------
+
+
+@transaction.atomic
+def cluster_create(*, actor, **data):
+    return _create(Cluster, actor=actor, action="cluster.create", **data)
+
+
+@transaction.atomic
+def cluster_update(*, actor, cluster, expected_version, **data):
+    cluster = Cluster.objects.select_for_update().get(pk=cluster.pk)
+    return _update(
+        cluster, actor=actor, action="cluster.update", expected_version=expected_version, **data
+    )
+
+
+@transaction.atomic
+def plan_create(*, actor, **data):
+    return _create(Plan, actor=actor, action="plan.create", **data)
+
+
+@transaction.atomic
+def plan_update(*, actor, plan, expected_version, **data):
+    plan = Plan.objects.select_for_update().get(pk=plan.pk)
+    return _update(plan, actor=actor, action="plan.update", expected_version=expected_version, **data)
+
+
+@transaction.atomic
+def cluster_year_create(*, actor, cluster, year, plan=None):
+    if plan is not None and (plan.parent_id != cluster.parent_id or plan.year != year):
+        raise DomainError({"plan": _("The plan must be the parent body's plan for the same year.")})
+    return _create(
+        ClusterYear, actor=actor, action="cluster_year.create", cluster=cluster, year=year, plan=plan
+    )
+
+
+@transaction.atomic
+def cluster_year_update(*, actor, cluster_year, expected_version, **data):
+    cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
+    plan = data.get("plan", cluster_year.plan)
+    if plan is not None and (
+        plan.parent_id != cluster_year.cluster.parent_id or plan.year != cluster_year.year
+    ):
+        raise DomainError({"plan": _("The plan must be the parent body's plan for the same year.")})
+    return _update(
+        cluster_year,
+        actor=actor,
+        action="cluster_year.update",
+        expected_version=expected_version,
+        **data,
+    )
+
+
+@transaction.atomic
+def cluster_year_start(*, actor, cluster_year):
+    """Open the year's work; it needs a cluster head."""
+    cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
+    if cluster_year.status != ClusterYear.Status.PREPARING:
+        raise DomainError(_("The year's work has already started."))
+    if not cluster_year.memberships.filter(role=Membership.Role.HEAD, ended_on__isnull=True).exists():
+        raise DomainError(_("Choose the cluster head before the year's work starts."))
+    cluster_year.status = ClusterYear.Status.ACTIVE
+    cluster_year.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        obj=cluster_year,
+        action="cluster_year.start",
+        before={"status": ClusterYear.Status.PREPARING},
+        after={"status": cluster_year.status},
+    )
+    return cluster_year
+
+
+@transaction.atomic
+def cluster_year_delegate_drafting(*, actor, cluster_year, delegated):
+    cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
+    if delegated and not cluster_year.memberships.filter(
+        role=Membership.Role.DEPUTY, ended_on__isnull=True
+    ).exists():
+        raise DomainError(_("The cluster has no deputy to delegate the drafting to."))
+    before = {"drafting_delegated": cluster_year.drafting_delegated}
+    cluster_year.drafting_delegated = delegated
+    cluster_year.save(update_fields=["drafting_delegated"])
+    audit_record(
+        actor=actor,
+        obj=cluster_year,
+        action="cluster_year.delegate_drafting",
+        before=before,
+        after={"drafting_delegated": delegated},
+    )
+    return cluster_year
+
+
+@transaction.atomic
+def membership_add(*, actor, cluster_year, unit, role=Membership.Role.MEMBER, order=None):
+    cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
+    if order is None:
+        order = cluster_year.memberships.count() + 1
+    membership = Membership(cluster_year=cluster_year, unit=unit, role=role, order=order)
+    membership.full_clean()
+    membership.save()
+    audit_record(
+        actor=actor,
+        obj=cluster_year,
+        action="membership.add",
+        after={"unit": unit.pk, "role": role, "order": order},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_update(*, actor, membership, role, order):
+    ClusterYear.objects.select_for_update().get(pk=membership.cluster_year_id)
+    membership = Membership.objects.get(pk=membership.pk)
+    before = snapshot(membership, ["role", "order"])
+    membership.role = role
+    membership.order = order
+    membership.full_clean()
+    membership.save(update_fields=["role", "order"])
+    audit_record(
+        actor=actor,
+        obj=membership.cluster_year,
+        action="membership.update",
+        before={"unit": membership.unit_id, **before},
+        after={"unit": membership.unit_id, "role": role, "order": order},
+    )
+    return membership
+
+
+@transaction.atomic
+def membership_remove(*, actor, membership, reason=""):
+    cluster_year = ClusterYear.objects.select_for_update().get(pk=membership.cluster_year_id)
+    if cluster_year.status != ClusterYear.Status.PREPARING:
+        raise DomainError(
+            _("Members cannot be removed once the year's work has started; record a succession.")
+        )
+    before = {"unit": membership.unit_id, "role": membership.role}
+    membership.delete()
+    audit_record(
+        actor=actor, obj=cluster_year, action="membership.remove", before=before, reason=reason
+    )
+
+
+@transaction.atomic
+def year_rollover(*, actor, cluster_year, head, deputy=None):
+    """Create next year's cluster year from this one, with the chosen head and deputy."""
+    if deputy is not None and deputy.pk == head.pk:
+        raise DomainError({"deputy": _("The head and the deputy must be different units.")})
+    source = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
+    next_year = source.year + 1
+    if ClusterYear.objects.filter(cluster=source.cluster, year=next_year).exists():
+        raise DomainError(_("The cluster already has a year %(year)s.") % {"year": next_year})
+    members = [m for m in source.memberships.select_related("unit") if m.is_active]
+    member_ids = {m.unit_id for m in members}
+    for unit, field in ((head, "head"), (deputy, "deputy")):
+        if unit is not None and unit.pk not in member_ids:
+            raise DomainError({field: _("The unit must be a member of the cluster.")})
+    plan = Plan.objects.filter(parent=source.cluster.parent, year=next_year).order_by("-date").first()
+    new = ClusterYear.objects.create(cluster=source.cluster, year=next_year, plan=plan)
+    for m in members:
+        role = Membership.Role.MEMBER
+        if m.unit_id == head.pk:
+            role = Membership.Role.HEAD
+        elif deputy is not None and m.unit_id == deputy.pk:
+            role = Membership.Role.DEPUTY
+        Membership.objects.create(cluster_year=new, unit=m.unit, order=m.order, role=role)
+    audit_record(
+        actor=actor,
+        obj=new,
+        action="cluster_year.rollover",
+        before={"from": source.pk},
+        after={"head": head.pk, "deputy": deputy.pk if deputy else None, "members": len(members)},
+    )
+    return new
+
+
+# --- number register -----------------------------------------------------------------------
+
+
+def number_allocate(*, actor, unit, year, symbol, purpose):
+    """Take the next number from the issuing body's register for the year; never reused."""
+    with transaction.atomic():
+        register, _created = NumberRegister.objects.get_or_create(unit=unit, year=year)
+        register = NumberRegister.objects.select_for_update().get(pk=register.pk)
+        register.last_number += 1
+        register.save(update_fields=["last_number"])
+        try:
+            issued = IssuedNumber.objects.create(
+                register=register, number=register.last_number, symbol=symbol, purpose=purpose
+            )
+        except IntegrityError:  # pragma: no cover - guarded by the row lock above
+            raise DomainError(_("The number register is busy; try again.")) from None
+        audit_record(actor=actor, obj=issued, action="number.allocate", after={"purpose": purpose})
+        return issued

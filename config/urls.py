@@ -1,0 +1,16 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from config import views
+
+urlpatterns = [
+    path("", views.dashboard, name="dashboard"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("accounts/", include("config.accounts_urls")),
+    path("", include("clusters.urls")),
+    path("admin/", admin.site.urls),
+]
+
+handler403 = "config.views.error_403"
+handler404 = "config.views.error_404"
+handler500 = "config.views.error_500"

@@ -1,0 +1,52 @@
+"""The audit trail: every service calls `audit_record` inside its transaction."""
+
+import datetime
+import decimal
+import uuid
+
+from django.contrib.contenttypes.models import ContentType
+from django.db.models import Model
+from django.db.models.fields.files import FieldFile
+
+from core.middleware import current_request_context
+from core.models import AuditEntry
+
+
+def _jsonable(value):
+    if isinstance(value, Model):
+        return value.pk
+    if isinstance(value, (datetime.date, datetime.datetime, datetime.time)):
+        return value.isoformat()
+    if isinstance(value, (decimal.Decimal, uuid.UUID)):
+        return str(value)
+    if isinstance(value, FieldFile):
+        return value.name or None
+    if isinstance(value, dict):
+        return {str(k): _jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple, set)):
+        return [_jsonable(v) for v in value]
+    return value
+
+
+def snapshot(obj, fields):
+    """Return the named fields of `obj` as a JSON-ready dict (for before/after)."""
+    return {name: _jsonable(getattr(obj, name)) for name in fields}
+
+
+def audit_record(*, actor, obj, action, before=None, after=None, reason=""):
+    """Append one audit entry for `obj` (client address taken from the current request)."""
+    context = current_request_context()
+    actor = actor if actor is not None and actor.is_authenticated else None
+    return AuditEntry.objects.create(
+        actor=actor,
+        actor_name=(actor.get_full_name() or actor.get_username()) if actor else "",
+        ip=context.get("ip"),
+        user_agent=context.get("user_agent", ""),
+        content_type=ContentType.objects.get_for_model(type(obj)),
+        object_id=str(obj.pk),
+        object_repr=str(obj)[:300],
+        action=action,
+        before=_jsonable(before),
+        after=_jsonable(after),
+        reason=reason or "",
+    )

@@ -1,0 +1,39 @@
+"""Per-request context (client address, user agent) for the audit trail."""
+
+from contextvars import ContextVar
+
+from django.conf import settings
+
+_request_context: ContextVar[dict | None] = ContextVar("thidua_request", default=None)
+
+
+def client_address(request):
+    """Return the client's address, trusting exactly TRUSTED_PROXY_COUNT proxies."""
+    hops = settings.TRUSTED_PROXY_COUNT
+    if hops > 0:
+        forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
+        forwarded = [p for p in forwarded if p]
+        if len(forwarded) >= hops:
+            return forwarded[-hops]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def current_request_context():
+    return _request_context.get() or {}
+
+
+class RequestContextMiddleware:
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        token = _request_context.set(
+            {
+                "ip": client_address(request),
+                "user_agent": request.META.get("HTTP_USER_AGENT", "")[:400],
+            }
+        )
+        try:
+            return self.get_response(request)
+        finally:
+            _request_context.reset(token)

@@ -1,0 +1,58 @@
+"""The shared test world: the seed story's foundation, built once per test through the demo.
+
+Read tests as sentences: `world.user("dongda")` is the chair of Đống Đa (cluster head),
+`world.user("canbo.badinh")` an officer of a member, `world.user("ngoai")` an outsider.
+"""
+
+import os
+
+import pytest
+from hypothesis import settings as hypothesis_settings
+
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+hypothesis_settings.register_profile("thidua", deadline=None, max_examples=50)
+hypothesis_settings.load_profile("thidua")
+
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+    "--disable-quic",
+]
+
+
+@pytest.fixture(autouse=True)
+def _fast_and_quiet(settings, tmp_path):
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    settings.EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+    settings.MEDIA_ROOT = tmp_path / "media"
+    settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
+
+
+@pytest.fixture
+def world(db):
+    """The foundation of the seed story (units, people, Cluster No. 1 for 2020, outsiders)."""
+    from demo import foundation
+
+    return foundation.build()
+
+
+@pytest.fixture
+def client_for(client):
+    """Return a logged-in test client for a user (force_login: no password hashing)."""
+
+    def login(user):
+        client.force_login(user)
+        return client
+
+    return login
+
+
+@pytest.fixture(scope="session")
+def browser_type_launch_args(browser_type_launch_args):
+    return {**browser_type_launch_args, "executable_path": "/usr/bin/chromium", "args": CHROMIUM_ARGS}
