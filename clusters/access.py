@@ -86,9 +86,7 @@ def visible_cluster_years(user):
     if user.is_superuser:
         return qs
     units = unit_ids(user) | viewer_unit_ids(user)
-    return qs.filter(
-        Q(cluster__parent_id__in=units) | Q(memberships__unit_id__in=units)
-    ).distinct()
+    return qs.filter(Q(cluster__parent_id__in=units) | Q(memberships__unit_id__in=units)).distinct()
 
 
 def can_view_cluster_year(user, cluster_year):

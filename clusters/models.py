@@ -61,7 +61,9 @@ class Unit(Versioned):
     )
     header_lines = models.TextField(
         _("document header lines"),
-        help_text=_("One line per row, e.g. ỦY BAN MTTQ VIỆT NAM / THÀNH PHỐ HÀ NỘI / BAN THƯỜNG TRỰC."),
+        help_text=_(
+            "One line per row, e.g. ỦY BAN MTTQ VIỆT NAM / THÀNH PHỐ HÀ NỘI / BAN THƯỜNG TRỰC."
+        ),
     )
     collective_name = models.CharField(
         _("collective signing body"),
@@ -283,7 +285,9 @@ class Cluster(Versioned):
     kind = models.CharField(_("kind"), max_length=20, choices=Kind, default=Kind.CLUSTER)
     header_lines = models.TextField(
         _("document header lines"),
-        help_text=_("One line per row, e.g. ỦY BAN MTTQ VIỆT NAM / THÀNH PHỐ HÀ NỘI / CỤM THI ĐUA SỐ 1."),
+        help_text=_(
+            "One line per row, e.g. ỦY BAN MTTQ VIỆT NAM / THÀNH PHỐ HÀ NỘI / CỤM THI ĐUA SỐ 1."
+        ),
     )
     search_text = models.TextField(editable=False, default="")
 
@@ -360,9 +364,7 @@ class ClusterYear(Versioned):
         Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="years"
     )
     year = models.PositiveSmallIntegerField(_("year"))
-    status = models.CharField(
-        _("status"), max_length=20, choices=Status, default=Status.PREPARING
-    )
+    status = models.CharField(_("status"), max_length=20, choices=Status, default=Status.PREPARING)
     plan = models.ForeignKey(
         Plan,
         verbose_name=_("parent's plan"),
@@ -371,9 +373,7 @@ class ClusterYear(Versioned):
         on_delete=models.PROTECT,
         related_name="cluster_years",
     )
-    drafting_delegated = models.BooleanField(
-        _("drafting delegated to the deputy"), default=False
-    )
+    drafting_delegated = models.BooleanField(_("drafting delegated to the deputy"), default=False)
 
     class Meta:
         verbose_name = _("cluster year")
@@ -447,7 +447,9 @@ class Membership(models.Model):
             models.UniqueConstraint(
                 fields=["cluster_year", "unit"],
                 name="membership_unit_once",
-                violation_error_message=_("This unit is already a member of the cluster this year."),
+                violation_error_message=_(
+                    "This unit is already a member of the cluster this year."
+                ),
             ),
             models.UniqueConstraint(
                 fields=["cluster_year"],

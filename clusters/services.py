@@ -59,7 +59,12 @@ def _update(obj, *, actor, action, expected_version=None, reason="", **data):
     else:
         obj.save()
     audit_record(
-        actor=actor, obj=obj, action=action, before=before, after=snapshot(obj, fields), reason=reason
+        actor=actor,
+        obj=obj,
+        action=action,
+        before=before,
+        after=snapshot(obj, fields),
+        reason=reason,
     )
     return obj
 
@@ -75,7 +80,9 @@ def unit_create(*, actor, **data):
 @transaction.atomic
 def unit_update(*, actor, unit, expected_version, **data):
     unit = Unit.objects.select_for_update().get(pk=unit.pk)
-    return _update(unit, actor=actor, action="unit.update", expected_version=expected_version, **data)
+    return _update(
+        unit, actor=actor, action="unit.update", expected_version=expected_version, **data
+    )
 
 
 @transaction.atomic
@@ -101,7 +108,9 @@ def succession_record(*, actor, predecessor, successor, kind, effective_date, ba
             Succession.Kind.SPLIT: Unit.Status.SPLIT,
             Succession.Kind.RENAME: Unit.Status.MERGED,
         }[kind]
-        predecessor.valid_to = max(effective_date - datetime.timedelta(days=1), predecessor.valid_from)
+        predecessor.valid_to = max(
+            effective_date - datetime.timedelta(days=1), predecessor.valid_from
+        )
         predecessor.save(update_fields=["status", "valid_to"])
         audit_record(
             actor=actor,
@@ -111,7 +120,9 @@ def succession_record(*, actor, predecessor, successor, kind, effective_date, ba
             after=snapshot(predecessor, ["status", "valid_to"]),
             reason=basis,
         )
-    _transfer_memberships(actor=actor, predecessor=predecessor, successor=successor, on=effective_date)
+    _transfer_memberships(
+        actor=actor, predecessor=predecessor, successor=successor, on=effective_date
+    )
     return succession
 
 
@@ -192,7 +203,10 @@ def account_create(*, actor, person, username, email=""):
     person.user = user
     person.save(update_fields=["user"])
     audit_record(
-        actor=actor, obj=user, action="account.create", after={"username": username, "person": person.pk}
+        actor=actor,
+        obj=user,
+        action="account.create",
+        after={"username": username, "person": person.pk},
     )
     return user
 
@@ -223,7 +237,9 @@ def account_update(*, actor, user, email):
     user.email = email
     user.full_clean(exclude=["password"])
     user.save(update_fields=["email"])
-    audit_record(actor=actor, obj=user, action="account.update", before=before, after={"email": email})
+    audit_record(
+        actor=actor, obj=user, action="account.update", before=before, after={"email": email}
+    )
     return user
 
 
@@ -251,7 +267,9 @@ def plan_create(*, actor, **data):
 @transaction.atomic
 def plan_update(*, actor, plan, expected_version, **data):
     plan = Plan.objects.select_for_update().get(pk=plan.pk)
-    return _update(plan, actor=actor, action="plan.update", expected_version=expected_version, **data)
+    return _update(
+        plan, actor=actor, action="plan.update", expected_version=expected_version, **data
+    )
 
 
 @transaction.atomic
@@ -259,7 +277,12 @@ def cluster_year_create(*, actor, cluster, year, plan=None):
     if plan is not None and (plan.parent_id != cluster.parent_id or plan.year != year):
         raise DomainError({"plan": _("The plan must be the parent body's plan for the same year.")})
     return _create(
-        ClusterYear, actor=actor, action="cluster_year.create", cluster=cluster, year=year, plan=plan
+        ClusterYear,
+        actor=actor,
+        action="cluster_year.create",
+        cluster=cluster,
+        year=year,
+        plan=plan,
     )
 
 
@@ -286,7 +309,9 @@ def cluster_year_start(*, actor, cluster_year):
     cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
     if cluster_year.status != ClusterYear.Status.PREPARING:
         raise DomainError(_("The year's work has already started."))
-    if not cluster_year.memberships.filter(role=Membership.Role.HEAD, ended_on__isnull=True).exists():
+    if not cluster_year.memberships.filter(
+        role=Membership.Role.HEAD, ended_on__isnull=True
+    ).exists():
         raise DomainError(_("Choose the cluster head before the year's work starts."))
     cluster_year.status = ClusterYear.Status.ACTIVE
     cluster_year.save(update_fields=["status"])
@@ -303,9 +328,12 @@ def cluster_year_start(*, actor, cluster_year):
 @transaction.atomic
 def cluster_year_delegate_drafting(*, actor, cluster_year, delegated):
     cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
-    if delegated and not cluster_year.memberships.filter(
-        role=Membership.Role.DEPUTY, ended_on__isnull=True
-    ).exists():
+    if (
+        delegated
+        and not cluster_year.memberships.filter(
+            role=Membership.Role.DEPUTY, ended_on__isnull=True
+        ).exists()
+    ):
         raise DomainError(_("The cluster has no deputy to delegate the drafting to."))
     before = {"drafting_delegated": cluster_year.drafting_delegated}
     cluster_year.drafting_delegated = delegated
@@ -384,7 +412,9 @@ def year_rollover(*, actor, cluster_year, head, deputy=None):
     for unit, field in ((head, "head"), (deputy, "deputy")):
         if unit is not None and unit.pk not in member_ids:
             raise DomainError({field: _("The unit must be a member of the cluster.")})
-    plan = Plan.objects.filter(parent=source.cluster.parent, year=next_year).order_by("-date").first()
+    plan = (
+        Plan.objects.filter(parent=source.cluster.parent, year=next_year).order_by("-date").first()
+    )
     new = ClusterYear.objects.create(cluster=source.cluster, year=next_year, plan=plan)
     for m in members:
         role = Membership.Role.MEMBER

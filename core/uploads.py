@@ -84,7 +84,10 @@ class UploadValidator:
             raise ValidationError(
                 _("The file is too large (%(size)s MB); the limit is %(limit)s MB."),
                 code="too_large",
-                params={"size": round(upload.size / 1048576, 1), "limit": round(limit / 1048576, 1)},
+                params={
+                    "size": round(upload.size / 1048576, 1),
+                    "limit": round(limit / 1048576, 1),
+                },
             )
         if upload.size == 0:
             raise ValidationError(_("The file is empty."), code="empty")

@@ -94,7 +94,9 @@ def _unit(actor, name, short_name, **fields):
 def _person(actor, full_name, user=None):
     person = Person.objects.filter(full_name=full_name).first()
     if person is None:
-        person = services.person_create(actor=actor, full_name=full_name, email=user.email if user else "")
+        person = services.person_create(
+            actor=actor, full_name=full_name, email=user.email if user else ""
+        )
     if user is not None and person.user_id is None:
         person.user = user
         person.save(update_fields=["user"])
@@ -127,7 +129,9 @@ def _district(actor, parent, level, short_name):
 def _cluster_year(actor, cluster, year, plan, members, head, deputy):
     cluster_year = ClusterYear.objects.filter(cluster=cluster, year=year).first()
     if cluster_year is None:
-        cluster_year = services.cluster_year_create(actor=actor, cluster=cluster, year=year, plan=plan)
+        cluster_year = services.cluster_year_create(
+            actor=actor, cluster=cluster, year=year, plan=plan
+        )
         for order, unit in enumerate(members, start=1):
             role = Membership.Role.MEMBER
             if unit == head:
@@ -137,7 +141,7 @@ def _cluster_year(actor, cluster, year, plan, members, head, deputy):
             services.membership_add(
                 actor=actor, cluster_year=cluster_year, unit=unit, role=role, order=order
             )
-        services.cluster_year_start(actor=actor, cluster_year=cluster_year)
+        cluster_year = services.cluster_year_start(actor=actor, cluster_year=cluster_year)
     return cluster_year
 
 
@@ -173,7 +177,9 @@ def build():
         collective_name="Ban Thường trực",
         email="mttq.hanoi@demo.thidua.invalid",
     )
-    _position(admin, _person(admin, "Nguyễn Lan Hương"), parent, Position.Title.CHAIR, can_sign=True)
+    _position(
+        admin, _person(admin, "Nguyễn Lan Hương"), parent, Position.Title.CHAIR, can_sign=True
+    )
     bantt = world.users["bantt"] = _user("bantt", "Ngô Thị H")
     _position(admin, _person(admin, "Ngô Thị H", bantt), parent, Position.Title.OFFICER)
     xem = world.users["xem"] = _user("xem", "Đinh Văn K")
@@ -195,7 +201,9 @@ def build():
     for username, short_name, chair_name in DISTRICTS:
         unit = world.units[username] = _district(admin, parent, district, short_name)
         user = world.users[username] = _user(username, chair_name)
-        _position(admin, _person(admin, chair_name, user), unit, Position.Title.CHAIR, can_sign=True)
+        _position(
+            admin, _person(admin, chair_name, user), unit, Position.Title.CHAIR, can_sign=True
+        )
     _position(
         admin,
         _person(admin, "Bùi Thị L"),
@@ -205,7 +213,12 @@ def build():
     )
     for username, officer_name in (("dongda", "Nguyễn Văn M"), ("badinh", "Lý Thị N")):
         officer = world.users[f"canbo.{username}"] = _user(f"canbo.{username}", officer_name)
-        _position(admin, _person(admin, officer_name, officer), world.units[username], Position.Title.OFFICER)
+        _position(
+            admin,
+            _person(admin, officer_name, officer),
+            world.units[username],
+            Position.Title.OFFICER,
+        )
 
     cluster = world.cluster = Cluster.objects.filter(parent=parent, name="Cụm thi đua số 1").first()
     if cluster is None:
@@ -247,5 +260,7 @@ def _build_other_parent(world, admin, province, district):
             kind=Cluster.Kind.CLUSTER,
             header_lines="ỦY BAN MTTQ VIỆT NAM\nTHÀNH PHỐ HẢI PHÒNG\nCỤM THI ĐUA SỐ 1",
         )
-    units = [_district(admin, other, district, name) for name in ("Hồng Bàng", "Lê Chân", "Ngô Quyền")]
+    units = [
+        _district(admin, other, district, name) for name in ("Hồng Bàng", "Lê Chân", "Ngô Quyền")
+    ]
     world.other_cluster_year = _cluster_year(ngoai, cluster, 2020, None, units, units[0], units[1])
