@@ -28,7 +28,7 @@ class Level(models.Model):
 
 
 class Unit(Versioned):
-    """An organisation taking part in emulation: a committee, a member organisation, a department."""
+    """An organisation in emulation: a committee, a member organisation, a department."""
 
     class Kind(models.TextChoices):
         COMMITTEE = "committee", _("Fatherland Front committee")

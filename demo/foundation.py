@@ -10,7 +10,6 @@ from dataclasses import dataclass, field
 from django.contrib.auth import get_user_model
 
 from clusters import services
-from core.text import fold
 from clusters.models import (
     Cluster,
     ClusterYear,
@@ -22,6 +21,7 @@ from clusters.models import (
     Unit,
     ViewerGrant,
 )
+from core.text import fold
 
 DEMO_PASSWORD = "thidua-demo"
 DEMO_MARK = "DỮ LIỆU MINH HỌA"
