@@ -7,7 +7,9 @@ urlpatterns = [
     path("", views.dashboard, name="dashboard"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("config.accounts_urls")),
+    path("people/", include("clusters.account_urls")),
     path("", include("clusters.urls")),
+    path("", include("agreements.urls")),
     path("admin/", admin.site.urls),
 ]
 

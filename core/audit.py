@@ -50,3 +50,8 @@ def audit_record(*, actor, obj, action, before=None, after=None, reason=""):
         after=_jsonable(after),
         reason=reason or "",
     )
+
+
+def entries_for(obj, limit=50):
+    """The newest audit entries of `obj`, for its page."""
+    return list(AuditEntry.objects.for_object(obj)[:limit])

@@ -1,0 +1,22 @@
+"""Form helpers shared by every app."""
+
+from django.core.exceptions import ValidationError
+
+
+def apply_errors(form, error):
+    """Put a service's ValidationError on the form's fields (or on the form as a whole)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.error_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+    return form
+
+
+def call_service(form, service, **kwargs):
+    """Call `service(**kwargs)`; on a ValidationError put it on `form` and return None."""
+    try:
+        return service(**kwargs)
+    except ValidationError as error:
+        apply_errors(form, error)
+        return None
