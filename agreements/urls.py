@@ -1,3 +1,6 @@
+from agreements.urls_document import urlpatterns as document_urls
+from agreements.urls_editing import urlpatterns as editing_urls
+
 app_name = "agreements"
 
-urlpatterns = []
+urlpatterns = editing_urls + document_urls
