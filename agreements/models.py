@@ -5,6 +5,7 @@ from decimal import Decimal
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import ClusterYear, Unit
@@ -155,6 +156,21 @@ class Agreement(Versioned):
     def year(self):
         return self.cluster_year.year if self.cluster_year_id else self.template_year
 
+    @property
+    def is_template(self):
+        return self.kind == self.Kind.TEMPLATE
+
+    @property
+    def is_frozen(self):
+        """Adopted (or later): the content never changes again."""
+        return self.status not in EDITABLE
+
+    def get_absolute_url(self):
+        try:
+            return reverse("agreements:detail", args=[self.pk])
+        except NoReverseMatch:  # the pages are not wired (e.g. a bare domain test)
+            return f"/agreements/{self.pk}/"
+
 
 class Section(Versioned):
     """A numbered content section of an agreement (heading and text)."""
@@ -255,6 +271,11 @@ class Criterion(Versioned):
 
     def __str__(self):
         return f"{self.code} {self.text[:60]}"
+
+    @property
+    def effective_cap(self):
+        """The most points a bonus adds or a penalty deducts (its cap, else its maximum)."""
+        return self.cap if self.cap is not None else self.max_points
 
 
 class Comment(models.Model):
