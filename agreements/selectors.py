@@ -1,0 +1,115 @@
+"""Reads for the agreement pages: content with its criteria, totals, comments, revisions.
+
+Each function prefetches what its page shows, so the query count does not grow with rows.
+"""
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from django.db.models import Prefetch
+
+from agreements.models import Agreement, Comment, Criterion, Revision, Section
+
+ZERO = Decimal("0")
+
+
+def sections_with_criteria(agreement):
+    """The agreement's sections in order, each with its criteria prefetched in order."""
+    return list(
+        Section.objects.filter(agreement_id=agreement.pk)
+        .order_by("order", "pk")
+        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk")))
+    )
+
+
+@dataclass
+class Totals:
+    """Points of a section (or of the whole agreement), computed from its criteria."""
+
+    normal: Decimal = ZERO
+    bonus: Decimal = ZERO
+    penalty: Decimal = ZERO
+    count: int = 0
+
+    def add(self, criterion):
+        self.count += 1
+        if criterion.kind == Criterion.Kind.BONUS:
+            self.bonus += criterion.effective_cap
+        elif criterion.kind == Criterion.Kind.PENALTY:
+            self.penalty += criterion.effective_cap
+        else:
+            self.normal += criterion.max_points
+
+    def __iadd__(self, other):
+        self.normal += other.normal
+        self.bonus += other.bonus
+        self.penalty += other.penalty
+        self.count += other.count
+        return self
+
+
+@dataclass
+class SectionTotals:
+    section: Section
+    totals: Totals
+
+
+@dataclass
+class AgreementTotals:
+    sections: list = field(default_factory=list)  # [SectionTotals]
+    overall: Totals = field(default_factory=Totals)
+
+
+def totals(sections):
+    """Per-section and overall totals: normal maximum points, bonus caps, penalty caps.
+
+    `sections` should come from `sections_with_criteria` (criteria prefetched).
+    """
+    result = AgreementTotals()
+    for section in sections:
+        section_totals = Totals()
+        for criterion in section.criteria.all():
+            section_totals.add(criterion)
+        result.sections.append(SectionTotals(section, section_totals))
+        result.overall += section_totals
+    return result
+
+
+def agreement_totals(agreement):
+    return totals(sections_with_criteria(agreement))
+
+
+def comments(agreement):
+    return list(
+        Comment.objects.filter(agreement_id=agreement.pk)
+        .select_related("unit", "section", "author", "answered_by")
+        .order_by("created_at", "pk")
+    )
+
+
+def revisions(agreement):
+    """Revisions newest first, without their (large) content."""
+    return list(
+        Revision.objects.filter(agreement_id=agreement.pk)
+        .defer("content")
+        .select_related("author")
+        .order_by("-number")
+    )
+
+
+def cluster_year_agreements(cluster_year):
+    """All agreements of a cluster year, newest first (amendments and superseded ones too)."""
+    return list(
+        Agreement.objects.filter(cluster_year_id=cluster_year.pk)
+        .select_related("supersedes", "adopted_by")
+        .prefetch_related("superseded_by")
+        .order_by("-created_at", "-pk")
+    )
+
+
+def templates_of(parents):
+    return list(
+        Agreement.objects.filter(kind=Agreement.Kind.TEMPLATE, template_parent__in=parents)
+        .select_related("template_parent")
+        .order_by("-template_year", "template_parent__name")
+    )
