@@ -416,3 +416,14 @@ class Guest(models.Model):
 
 def content_sha256(canonical):
     return hashlib.sha256(canonical.encode("utf-8")).hexdigest()
+
+
+# Signing and sealing models live in their own module (owned by the signing work).
+from agreements.signing_models import (  # noqa: E402, F401
+    Decline,
+    PaperSigning,
+    SavedSignature,
+    Seal,
+    Signature,
+    SigningClosure,
+)
