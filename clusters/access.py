@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from clusters.models import Cluster, ClusterYear, Position, Unit, ViewerGrant
+from clusters.models import Cluster, ClusterYear, Person, Plan, Position, Unit, ViewerGrant
 
 
 def _cache(user):
@@ -219,3 +219,81 @@ def manageable_parents(user):
 
 def active_memberships(cluster_year):
     return [m for m in cluster_year.memberships.all() if m.is_active]
+
+
+def manageable_clusters(user):
+    """Clusters whose years the user may create and set up."""
+    if user.is_superuser:
+        return Cluster.objects.all()
+    return Cluster.objects.filter(parent_id__in=staff_parent_ids(user))
+
+
+# --- people and plans ----------------------------------------------------------------------
+
+
+def visible_people(user):
+    """People holding a position in a unit the user may read (and the user's own person)."""
+    if user.is_superuser:
+        return Person.objects.all()
+    return Person.objects.filter(
+        Q(pk__in=Position.objects.filter(unit__in=visible_units(user)).values("person_id"))
+        | Q(user_id=user.pk)
+    )
+
+
+def managed_people(user):
+    """People parent staff may edit: those holding a position in a unit they manage."""
+    if user.is_superuser:
+        return Person.objects.all()
+    return Person.objects.filter(
+        pk__in=Position.objects.filter(unit__in=managed_units(user)).values("person_id")
+    )
+
+
+def get_person(user, pk):
+    try:
+        return visible_people(user).get(pk=pk)
+    except (Person.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_person_to_manage(user, pk):
+    person = get_person(user, pk)
+    if not managed_people(user).filter(pk=person.pk).exists():
+        raise PermissionDenied
+    return person
+
+
+def get_position_to_manage(user, pk):
+    """A position for editing: 404 unless its unit is visible, 403 unless it is managed."""
+    try:
+        position = Position.objects.select_related("person", "unit").get(pk=pk)
+    except (Position.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    get_unit_to_manage(user, position.unit_id)
+    return position
+
+
+def visible_plans(user):
+    """Plans of the parent bodies the user reads, and plans of the cluster years they see."""
+    if user.is_superuser:
+        return Plan.objects.all()
+    units = unit_ids(user) | viewer_unit_ids(user)
+    return Plan.objects.filter(
+        Q(parent_id__in=units)
+        | Q(pk__in=visible_cluster_years(user).filter(plan__isnull=False).values("plan_id"))
+    )
+
+
+def get_plan(user, pk):
+    try:
+        return visible_plans(user).select_related("parent").get(pk=pk)
+    except (Plan.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+
+
+def get_plan_to_manage(user, pk):
+    plan = get_plan(user, pk)
+    if not is_parent_staff(user, plan.parent):
+        raise PermissionDenied
+    return plan

@@ -1,7 +1,8 @@
 import datetime
 
 from django.conf import settings
-from django.db import models
+from django.core.exceptions import ValidationError
+from django.db import models, router
 from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
@@ -10,6 +11,34 @@ from core.uploads import PDF, GeneratedName, UploadValidator
 from core.versioning import Versioned
 
 YEAR_MIN, YEAR_MAX = 2000, 2100
+
+
+class ConstraintErrorsOnFields:
+    """Report a named constraint's violation on the form field it concerns.
+
+    Django puts check and conditional unique constraint errors on the whole form; a user
+    needs them next to the field they must correct. `constraint_fields` maps names to fields.
+    """
+
+    constraint_fields = {}
+
+    def validate_constraints(self, exclude=None):
+        errors = {}
+        using = router.db_for_write(type(self), instance=self)
+        for model_class, constraints in self.get_constraints():
+            for constraint in constraints:
+                try:
+                    constraint.validate(model_class, self, exclude=exclude, using=using)
+                except ValidationError as error:
+                    field = self.constraint_fields.get(constraint.name)
+                    if field is not None:
+                        errors.setdefault(field, []).extend(error.error_list)
+                    elif getattr(error, "code", None) == "unique" and len(constraint.fields) == 1:
+                        errors.setdefault(constraint.fields[0], []).append(error)
+                    else:
+                        errors = error.update_error_dict(errors)
+        if errors:
+            raise ValidationError(errors)
 
 
 class Level(models.Model):
@@ -27,8 +56,10 @@ class Level(models.Model):
         return self.name
 
 
-class Unit(Versioned):
+class Unit(ConstraintErrorsOnFields, Versioned):
     """An organisation in emulation: a committee, a member organisation, a department."""
+
+    constraint_fields = {"unit_valid_range": "valid_to"}
 
     class Kind(models.TextChoices):
         COMMITTEE = "committee", _("Fatherland Front committee")
@@ -101,8 +132,10 @@ class Unit(Versioned):
         return [line.strip() for line in self.header_lines.splitlines() if line.strip()]
 
 
-class Succession(models.Model):
+class Succession(ConstraintErrorsOnFields, models.Model):
     """A predecessor unit handing over to a successor (merge, split or rename) on a date."""
+
+    constraint_fields = {"succession_not_self": "successor", "succession_unique_pair": "successor"}
 
     class Kind(models.TextChoices):
         MERGE = "merge", _("Merge")
@@ -131,7 +164,9 @@ class Succession(models.Model):
                 violation_error_message=_("A unit cannot succeed itself."),
             ),
             models.UniqueConstraint(
-                fields=["predecessor", "successor"], name="succession_unique_pair"
+                fields=["predecessor", "successor"],
+                name="succession_unique_pair",
+                violation_error_message=_("This succession is already recorded."),
             ),
         ]
 
@@ -174,8 +209,13 @@ class PositionQuerySet(models.QuerySet):
         return self.filter(Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
 
 
-class Position(models.Model):
+class Position(ConstraintErrorsOnFields, models.Model):
     """A person's position in a unit over a period; signatories may sign for the unit."""
+
+    constraint_fields = {
+        "position_valid_range": "end",
+        "position_signer_is_chair_or_vice": "can_sign",
+    }
 
     class Title(models.TextChoices):
         CHAIR = "chair", _("Chair")
@@ -271,8 +311,10 @@ class ViewerGrant(models.Model):
         return f"{self.user} → {self.unit}"
 
 
-class Cluster(Versioned):
+class Cluster(ConstraintErrorsOnFields, Versioned):
     """A cluster (cụm) or bloc (khối) of peer units run by a parent body."""
+
+    constraint_fields = {"cluster_unique_name": "name"}
 
     class Kind(models.TextChoices):
         CLUSTER = "cluster", _("Cluster (cụm)")
@@ -296,7 +338,11 @@ class Cluster(Versioned):
         verbose_name_plural = _("clusters")
         ordering = ["parent__name", "name"]
         constraints = [
-            models.UniqueConstraint(fields=["parent", "name"], name="cluster_unique_name"),
+            models.UniqueConstraint(
+                fields=["parent", "name"],
+                name="cluster_unique_name",
+                violation_error_message=_("The parent body already has a cluster of this name."),
+            ),
         ]
 
     def __str__(self):
@@ -311,8 +357,10 @@ class Cluster(Versioned):
         return [line.strip() for line in self.header_lines.splitlines() if line.strip()]
 
 
-class Plan(Versioned):
+class Plan(ConstraintErrorsOnFields, Versioned):
     """The parent body's yearly emulation plan (Kế hoạch thi đua)."""
+
+    constraint_fields = {"plan_unique_number": "number", "plan_year_range": "year"}
 
     parent = models.ForeignKey(
         Unit, verbose_name=_("parent body"), on_delete=models.PROTECT, related_name="plans"
@@ -335,7 +383,9 @@ class Plan(Versioned):
         ordering = ["-year", "parent__name"]
         constraints = [
             models.UniqueConstraint(
-                fields=["parent", "year", "number", "symbol"], name="plan_unique_number"
+                fields=["parent", "year", "number", "symbol"],
+                name="plan_unique_number",
+                violation_error_message=_("This number is already used by another plan."),
             ),
             models.CheckConstraint(
                 condition=Q(year__gte=YEAR_MIN) & Q(year__lte=YEAR_MAX),
@@ -352,8 +402,10 @@ class Plan(Versioned):
         return f"{self.number:02d}/{self.symbol}"
 
 
-class ClusterYear(Versioned):
+class ClusterYear(ConstraintErrorsOnFields, Versioned):
     """A cluster in one year: its members and roles, its plan, its work."""
+
+    constraint_fields = {"cluster_year_unique": "year", "cluster_year_range": "year"}
 
     class Status(models.TextChoices):
         PREPARING = "preparing", _("Preparing")
@@ -380,7 +432,11 @@ class ClusterYear(Versioned):
         verbose_name_plural = _("cluster years")
         ordering = ["-year", "cluster__name"]
         constraints = [
-            models.UniqueConstraint(fields=["cluster", "year"], name="cluster_year_unique"),
+            models.UniqueConstraint(
+                fields=["cluster", "year"],
+                name="cluster_year_unique",
+                violation_error_message=_("The cluster already has this year."),
+            ),
             models.CheckConstraint(
                 condition=Q(year__gte=YEAR_MIN) & Q(year__lte=YEAR_MAX),
                 name="cluster_year_range",
@@ -409,8 +465,14 @@ class ClusterYear(Versioned):
         return membership.unit if membership else None
 
 
-class Membership(models.Model):
+class Membership(ConstraintErrorsOnFields, models.Model):
     """A unit's membership of a cluster year, with its order and role."""
+
+    constraint_fields = {
+        "membership_unit_once": "unit",
+        "membership_one_head": "role",
+        "membership_one_deputy": "role",
+    }
 
     class Role(models.TextChoices):
         HEAD = "head", _("Cluster head")

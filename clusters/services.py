@@ -3,7 +3,7 @@
 import datetime
 
 from django.contrib.auth import get_user_model
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, models, transaction
 from django.utils.translation import gettext as _
 
 from clusters.models import (
@@ -20,7 +20,7 @@ from clusters.models import (
     ViewerGrant,
 )
 from core.audit import audit_record, snapshot
-from core.errors import DomainError
+from core.errors import ConflictError, DomainError
 from core.versioning import save_versioned
 
 User = get_user_model()
@@ -46,14 +46,33 @@ def _create(model, *, actor, action, reason="", **data):
     return obj
 
 
+def _store_new_files(obj, fields):
+    """Write newly uploaded files to storage (a versioned save bypasses FileField.pre_save)."""
+    stored = []
+    for name in fields:
+        field = type(obj)._meta.get_field(name)
+        if isinstance(field, models.FileField):
+            fieldfile = getattr(obj, name)
+            if fieldfile and not fieldfile._committed:
+                fieldfile.save(fieldfile.name, fieldfile.file, save=False)
+                stored.append(fieldfile)
+    return stored
+
+
 def _update(obj, *, actor, action, expected_version=None, reason="", **data):
     fields = _editable_fields(type(obj), data)
     before = snapshot(obj, fields)
     for name, value in data.items():
         setattr(obj, name, value)
     obj.full_clean()
+    stored = _store_new_files(obj, fields)
     if expected_version is not None:
-        save_versioned(obj, expected_version=expected_version, fields=fields)
+        try:
+            save_versioned(obj, expected_version=expected_version, fields=fields)
+        except ConflictError:
+            for fieldfile in stored:
+                fieldfile.storage.delete(fieldfile.name)
+            raise
         if hasattr(type(obj), "search_text"):
             obj.save(update_fields=["search_text"])
     else:
@@ -172,6 +191,16 @@ def person_update(*, actor, person, expected_version, **data):
 @transaction.atomic
 def position_create(*, actor, **data):
     return _create(Position, actor=actor, action="position.create", **data)
+
+
+@transaction.atomic
+def position_appoint(*, actor, unit, person=None, full_name="", email="", phone="", **data):
+    """Give a person a position in a unit, creating the person when only a name is given."""
+    if person is None:
+        if not full_name.strip():
+            raise DomainError({"person": _("Choose a person or enter a new person's name.")})
+        person = person_create(actor=actor, full_name=full_name.strip(), email=email, phone=phone)
+    return position_create(actor=actor, person=person, unit=unit, **data)
 
 
 @transaction.atomic

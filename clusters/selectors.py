@@ -1,0 +1,160 @@
+"""Reads for the clusters pages: one function per screen, query count independent of rows."""
+
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+
+from clusters import access, timeline
+from clusters.models import Cluster, ClusterYear, Membership, Plan, Position, Unit
+from core.audit import entries_for
+from core.text import folded_search
+
+SEARCH_LIMIT = 25
+
+
+def _head_subquery(field):
+    heads = Membership.objects.filter(
+        cluster_year=OuterRef("pk"), role=Membership.Role.HEAD, ended_on__isnull=True
+    )
+    return Subquery(heads.values(field)[:1])
+
+
+def cluster_year_rows(user, *, parent=None, year=None, cluster=None):
+    """Cluster years the user may read, with their head and number of members."""
+    rows = (
+        ClusterYear.objects.filter(pk__in=access.visible_cluster_years(user).values("pk"))
+        .select_related("cluster__parent")
+        .annotate(
+            member_count=Count("memberships", filter=Q(memberships__ended_on__isnull=True)),
+            head_name=_head_subquery("unit__short_name"),
+            head_pk=_head_subquery("unit_id"),
+        )
+        .order_by("-year", "cluster__parent__name", "cluster__name")
+    )
+    if parent is not None:
+        rows = rows.filter(cluster__parent=parent)
+    if year is not None:
+        rows = rows.filter(year=year)
+    if cluster is not None:
+        rows = rows.filter(cluster=cluster)
+    return rows
+
+
+def cluster_year_filters(user):
+    """The parent bodies and years offered by the filter of the cluster-year list."""
+    visible = ClusterYear.objects.filter(pk__in=access.visible_cluster_years(user).values("pk"))
+    parents = Unit.objects.filter(pk__in=visible.values("cluster__parent_id")).order_by("name")
+    years = list(visible.order_by("-year").values_list("year", flat=True).distinct())
+    return parents, years
+
+
+def cluster_year_page(user, cluster_year):
+    """Everything the cluster-year page shows (the memberships come prefetched)."""
+    memberships = sorted(cluster_year.memberships.all(), key=lambda m: (m.order, m.unit.name))
+    by_pk = {m.pk: m for m in memberships}
+    for membership in memberships:
+        membership.replacement = by_pk.get(membership.replaced_by_id)
+    can_manage = access.can_manage_cluster_year(user, cluster_year)
+    return {
+        "cluster_year": cluster_year,
+        "memberships": [m for m in memberships if m.is_active],
+        "former_memberships": [m for m in memberships if not m.is_active],
+        "timeline": timeline.build(cluster_year),
+        "audit_entries": entries_for(cluster_year),
+        "can_manage": can_manage,
+        "is_preparing": cluster_year.status == ClusterYear.Status.PREPARING,
+        "can_delegate": access.is_head_officer(user, cluster_year),
+        "has_next_year": ClusterYear.objects.filter(
+            cluster_id=cluster_year.cluster_id, year=cluster_year.year + 1
+        ).exists(),
+    }
+
+
+def unit_rows(user, *, q="", kind="", status=""):
+    rows = Unit.objects.filter(pk__in=access.visible_units(user).values("pk")).select_related(
+        "level", "parent"
+    )
+    if q:
+        rows = folded_search(rows, q)
+    if kind:
+        rows = rows.filter(kind=kind)
+    if status:
+        rows = rows.filter(status=status)
+    return rows.order_by("name")
+
+
+def unit_page(user, unit):
+    visible_years = access.visible_cluster_years(user).values("pk")
+    return {
+        "unit": unit,
+        "memberships": Membership.objects.filter(unit=unit, cluster_year__in=visible_years)
+        .select_related("cluster_year__cluster__parent", "replaced_by__unit")
+        .order_by("-cluster_year__year", "cluster_year__cluster__name"),
+        "positions": unit.positions.select_related("person").order_by(
+            "end", "title", "person__full_name"
+        ),
+        "successions": unit.successions.select_related("successor"),
+        "predecessions": unit.predecessions.select_related("predecessor"),
+        "audit_entries": entries_for(unit),
+        "can_manage": access.managed_units(user).filter(pk=unit.pk).exists(),
+    }
+
+
+def person_page(user, person):
+    positions = (
+        Position.objects.filter(person=person, unit__in=access.visible_units(user).values("pk"))
+        .select_related("unit")
+        .order_by("end", "unit__name")
+    )
+    return {
+        "person": person,
+        "positions": positions,
+        "audit_entries": entries_for(person),
+        "can_manage": access.managed_people(user).filter(pk=person.pk).exists(),
+    }
+
+
+def cluster_page(user, cluster):
+    return {
+        "cluster": cluster,
+        "years": cluster_year_rows(user, cluster=cluster),
+        "audit_entries": entries_for(cluster),
+        "can_manage": access.is_parent_staff(user, cluster.parent),
+    }
+
+
+def plan_rows(user):
+    return (
+        Plan.objects.filter(pk__in=access.visible_plans(user).values("pk"))
+        .select_related("parent")
+        .order_by("-year", "parent__name", "-date")
+    )
+
+
+def search(user, q):
+    """Units, clusters and people the user may see whose names contain every word of `q`."""
+    if not q.strip():
+        return None
+    units = folded_search(
+        Unit.objects.filter(pk__in=access.visible_units(user).values("pk")), q
+    ).select_related("parent")
+    clusters = folded_search(
+        Cluster.objects.filter(pk__in=access.visible_clusters(user).values("pk")), q
+    ).select_related("parent")
+    visible_units = access.visible_units(user).values("pk")
+    people = folded_search(access.visible_people(user), q).prefetch_related(
+        Prefetch(
+            "positions",
+            queryset=Position.objects.current()
+            .filter(unit__in=visible_units)
+            .select_related("unit"),
+            to_attr="visible_positions",
+        )
+    )
+    results = {
+        "units": list(units.order_by("name")[: SEARCH_LIMIT + 1]),
+        "clusters": list(clusters.order_by("name")[: SEARCH_LIMIT + 1]),
+        "people": list(people.order_by("full_name")[: SEARCH_LIMIT + 1]),
+    }
+    return {
+        kind: {"items": items[:SEARCH_LIMIT], "more": len(items) > SEARCH_LIMIT}
+        for kind, items in results.items()
+    }

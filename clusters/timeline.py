@@ -1,0 +1,99 @@
+"""The timeline of a cluster year: the yearly cycle's steps and how far the year has come.
+
+`clusters` knows only the plan and the year's status. Later apps (agreements, awards) report
+the steps they own through `register(provider)`, so that `clusters` imports none of them:
+a provider is `provider(cluster_year) -> {step_key: Progress}` and should cost a constant
+number of queries whatever the size of the cluster.
+"""
+
+from dataclasses import dataclass, replace
+
+from django.utils.translation import gettext_lazy as _
+
+from clusters.models import ClusterYear
+
+DONE, CURRENT, PENDING = "done", "current", "pending"
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    number: int
+    title: str
+    when: str
+    who: str
+    state: str = PENDING
+    detail: str = ""
+    url: str = ""
+
+
+@dataclass(frozen=True)
+class Progress:
+    """What a provider knows about one step; empty values leave the step as it was."""
+
+    state: str = ""
+    detail: str = ""
+    url: str = ""
+
+
+# The yearly cycle of DOMAIN.md (step 2, the work through the year, is not a milestone).
+CYCLE = [
+    Step("plan", 0, _("Parent's plan"), _("January"), _("parent staff")),
+    Step("signing", 1, _("Signing conference"), _("February–March"), _("head hosts, all sign")),
+    Step("midyear", 3, _("Mid-year review"), _("July–August"), _("cluster")),
+    Step(
+        "year_end", 4, _("Year-end review and self-scores"), _("October–December"), _("each unit")
+    ),
+    Step(
+        "score_review", 5, _("Score review"), _("at the year-end review"), _("head, peers, parent")
+    ),
+    Step("ranking", 6, _("Ranking and vote"), _("year-end meeting"), _("all members")),
+    Step(
+        "election", 7, _("Election of next year's head and deputy"), _("same meeting"), _("members")
+    ),
+    Step("proposal", 8, _("Award proposal"), _("right after"), _("cluster head")),
+    Step("decision", 9, _("Parent's decision"), _("December–February"), _("parent's council")),
+]
+
+_providers = []
+
+
+def register(provider):
+    """Register `provider(cluster_year) -> dict[str, Progress]`; usable as a decorator."""
+    if provider not in _providers:
+        _providers.append(provider)
+    return provider
+
+
+def build(cluster_year):
+    """Return the year's steps in order, each marked done, current or pending."""
+    steps = {step.key: step for step in CYCLE}
+    for provider in _providers:
+        for key, progress in provider(cluster_year).items():
+            if key in steps:
+                steps[key] = replace(
+                    steps[key],
+                    state=progress.state or steps[key].state,
+                    detail=progress.detail or steps[key].detail,
+                    url=progress.url or steps[key].url,
+                )
+    ordered = [steps[step.key] for step in CYCLE]
+    if cluster_year.status != ClusterYear.Status.PREPARING and not any(
+        s.state == CURRENT for s in ordered
+    ):
+        for index, step in enumerate(ordered):
+            if step.state != DONE:
+                ordered[index] = replace(step, state=CURRENT)
+                break
+    return ordered
+
+
+@register
+def _foundation_progress(cluster_year):
+    """What the foundation knows: the plan is linked; a closed year has run its course."""
+    if cluster_year.status == ClusterYear.Status.CLOSED:
+        return {step.key: Progress(state=DONE) for step in CYCLE}
+    if cluster_year.plan_id:
+        plan = cluster_year.plan
+        return {"plan": Progress(state=DONE, detail=f"{plan.reference} ({plan.date:%d/%m/%Y})")}
+    return {"plan": Progress(state=CURRENT, detail=_("No plan linked to this year yet."))}
