@@ -2,8 +2,16 @@
 
 import datetime
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.contrib.auth.tokens import default_token_generator
+from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
+from django.tasks import task
+from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from clusters.models import (
@@ -217,9 +225,19 @@ def viewer_grant_create(*, actor, user, unit):
 # --- accounts ------------------------------------------------------------------------------
 
 
+def _check_account_manager(actor, user):
+    """Only an administrator may change an administrator's account."""
+    if user.is_superuser and not (actor is not None and actor.is_superuser):
+        raise DomainError(_("Only an administrator may change an administrator's account."))
+
+
 @transaction.atomic
-def account_create(*, actor, person, username, email=""):
-    """Create a login for a person, with no usable password until they set one."""
+def account_create(*, actor, person, username, email="", invite=False):
+    """Create a login for a person, with no usable password until they set one.
+
+    With `invite`, the person is e-mailed a link to set the password (see account_invite).
+    """
+    person = Person.objects.select_for_update().get(pk=person.pk)
     if person.user_id:
         raise DomainError({"username": _("This person already has an account.")})
     if User.objects.filter(username__iexact=username).exists():
@@ -237,14 +255,25 @@ def account_create(*, actor, person, username, email=""):
         action="account.create",
         after={"username": username, "person": person.pk},
     )
+    if invite:
+        account_invite(actor=actor, user=user)
     return user
 
 
 @transaction.atomic
 def account_set_active(*, actor, user, active, reason=""):
     user = User.objects.select_for_update().get(pk=user.pk)
+    _check_account_manager(actor, user)
     if actor is not None and user.pk == actor.pk and not active:
         raise DomainError(_("You cannot deactivate your own account."))
+    if user.is_active == active:
+        raise DomainError(
+            _("The account is already active.")
+            if active
+            else _("The account is already deactivated.")
+        )
+    if not active and not reason.strip():
+        raise DomainError({"reason": _("Give the reason for deactivating the account.")})
     before = {"is_active": user.is_active}
     user.is_active = active
     user.save(update_fields=["is_active"])
@@ -262,6 +291,7 @@ def account_set_active(*, actor, user, active, reason=""):
 @transaction.atomic
 def account_update(*, actor, user, email):
     user = User.objects.select_for_update().get(pk=user.pk)
+    _check_account_manager(actor, user)
     before = {"email": user.email}
     user.email = email
     user.full_clean(exclude=["password"])
@@ -270,6 +300,51 @@ def account_update(*, actor, user, email):
         actor=actor, obj=user, action="account.update", before=before, after={"email": email}
     )
     return user
+
+
+@transaction.atomic
+def account_invite(*, actor, user):
+    """E-mail the person a link to set their password, once the change is committed.
+
+    Only while no password is set: afterwards "Forgot your password?" serves the person,
+    and staff cannot use an invitation to take over an account in use. The e-mail is
+    written in the language active for the actor (Vietnamese by default).
+    """
+    user = User.objects.select_for_update().get(pk=user.pk)
+    _check_account_manager(actor, user)
+    if not user.is_active:
+        raise DomainError(_("The account is deactivated; reactivate it before inviting."))
+    if user.has_usable_password():
+        raise DomainError(
+            _(
+                "This person has already set a password; they can use “Forgot your "
+                "password?” on the log-in page."
+            )
+        )
+    if not user.email:
+        raise DomainError({"email": _("Enter an e-mail address before sending the invitation.")})
+    audit_record(actor=actor, obj=user, action="account.invite", after={"email": user.email})
+    language = translation.get_language() or settings.LANGUAGE_CODE
+    transaction.on_commit(lambda: account_invitation_send.enqueue(user.pk, language))
+    return user
+
+
+@task()
+def account_invitation_send(user_id, language):
+    """Send the invitation e-mail with a password-set link (follow-up work of account_invite)."""
+    user = User.objects.get(pk=user_id)
+    if not user.is_active or user.has_usable_password() or not user.email:
+        return
+    context = {
+        "user": user,
+        "site_url": settings.SITE_URL,
+        "uid": urlsafe_base64_encode(force_bytes(user.pk)),
+        "token": default_token_generator.make_token(user),
+    }
+    with translation.override(language):
+        subject = render_to_string("registration/invitation_subject.txt", context)
+        body = render_to_string("registration/invitation_email.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [user.email])
 
 
 # --- clusters, plans and cluster years -----------------------------------------------------

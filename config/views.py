@@ -1,25 +1,84 @@
 """Composition-root pages: the dashboard gathers from every app through the registry."""
 
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.http import HttpResponseServerError
 from django.shortcuts import render
+from django.template import loader
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
+from clusters import access
+from clusters.account_forms import PasswordResetForm
 from core.dashboard import tasks_for
+
+# The dashboard's groups, most urgent first; a task of an unknown kind counts as information.
+TASK_GROUPS = [
+    ("warning", gettext_lazy("Needs attention")),
+    ("action", gettext_lazy("Waiting for you")),
+    ("info", gettext_lazy("For your information")),
+]
+
+
+def group_tasks(tasks):
+    """Return [(kind, label, tasks)] for the non-empty groups, in TASK_GROUPS order."""
+    known = {kind for kind, _label in TASK_GROUPS}
+    groups = {kind: [] for kind in known}
+    for task in tasks:
+        groups[task.kind if task.kind in known else "info"].append(task)
+    return [(kind, label, groups[kind]) for kind, label in TASK_GROUPS if groups[kind]]
 
 
 @require_GET
 @login_required
 def dashboard(request):
-    return render(request, "dashboard.html", {"tasks": tasks_for(request.user)})
+    tasks = tasks_for(request.user)
+    return render(
+        request,
+        "dashboard.html",
+        {
+            "task_groups": group_tasks(tasks),
+            "task_count": len(tasks),
+            "is_parent_staff": access.is_parent_staff(request.user),
+        },
+    )
 
 
+class LogoutView(auth_views.LogoutView):
+    """Log out (POST only, as Django's view) and say so on the log-in page."""
+
+    def post(self, request, *args, **kwargs):
+        response = super().post(request, *args, **kwargs)
+        messages.info(request, _("You have logged out."))
+        return response
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Reset links point at SITE_URL, never at whatever Host header the request carried."""
+
+    form_class = PasswordResetForm
+    email_template_name = "registration/password_reset_email.txt"
+
+    def form_valid(self, form):
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+@requires_csrf_token
 def error_403(request, exception=None):
     return render(request, "errors/403.html", status=403)
 
 
+@requires_csrf_token
 def error_404(request, exception=None):
     return render(request, "errors/404.html", status=404)
 
 
+@requires_csrf_token
 def error_500(request):
-    return render(request, "errors/500.html", status=500)
+    # No request context: the failure may be in the database, the session or the user.
+    return HttpResponseServerError(loader.get_template("errors/500.html").render())

@@ -2,8 +2,15 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.http import HttpResponseRedirect
 
 from core.models import AuditEntry
+
+
+class _ServiceRefused(Exception):
+    def __init__(self, error):
+        super().__init__(str(error))
+        self.error = error
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):
@@ -58,8 +65,16 @@ class ServiceAdmin(admin.ModelAdmin):
                 created = type(self).create_service(actor=request.user, **data)
                 obj.pk = created.pk
         except ValidationError as error:
-            messages.error(request, "; ".join(error.messages))
-            raise
+            raise _ServiceRefused(error) from error
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        # The admin saves inside its own transaction and has no place for a service's
+        # refusal: roll back, show the reason and return to the form instead of a 500.
+        try:
+            return super().changeform_view(request, object_id, form_url, extra_context)
+        except _ServiceRefused as refused:
+            messages.error(request, " ".join(refused.error.messages))
+            return HttpResponseRedirect(request.get_full_path())
 
 
 @admin.register(AuditEntry)

@@ -1,10 +1,20 @@
 """Per-request context (client address, user agent) for the audit trail."""
 
+import ipaddress
 from contextvars import ContextVar
 
 from django.conf import settings
 
 _request_context: ContextVar[dict | None] = ContextVar("thidua_request", default=None)
+
+
+def _valid_ip(value):
+    # The audit column is an IP address: garbage ("unknown", "1.2.3.4:80") must not
+    # make every service call fail.
+    try:
+        return str(ipaddress.ip_address((value or "").strip()))
+    except ValueError:
+        return None
 
 
 def client_address(request):
@@ -14,8 +24,8 @@ def client_address(request):
         forwarded = [p.strip() for p in request.META.get("HTTP_X_FORWARDED_FOR", "").split(",")]
         forwarded = [p for p in forwarded if p]
         if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or None
+            return _valid_ip(forwarded[-hops])
+    return _valid_ip(request.META.get("REMOTE_ADDR"))
 
 
 def current_request_context():

@@ -123,7 +123,7 @@ class GeneratedName:
 
     def __call__(self, instance, filename):
         ext = _extension(filename)
-        suffix = f".{ext}" if ext.isalnum() and len(ext) <= 5 else ""
+        suffix = f".{ext}" if ext.isascii() and ext.isalnum() and len(ext) <= 5 else ""
         return f"{self.prefix}/{timezone.now():%Y}/{uuid.uuid4().hex}{suffix}"
 
     def __eq__(self, other):
