@@ -104,12 +104,15 @@ def _tokens(text):
 
 
 def word_diff(old_text, new_text):
-    """Return [(op, text)] with op in 'equal', 'delete', 'insert', word by word."""
-    old, new = _tokens(old_text or ""), _tokens(new_text or "")
-    segments = []
+    """Return [(op, text)] with op in 'equal', 'delete', 'insert', word by word.
 
-    def push(op, tokens):
-        text = "".join(tokens)
+    A lone space between two changed words counts as changed, so that "quán triệt" →
+    "tuyên truyền" reads as one deletion and one insertion.
+    """
+    old, new = _tokens(old_text or ""), _tokens(new_text or "")
+    segments, deleted, inserted = [], [], []
+
+    def push(op, text):
         if not text:
             return
         if segments and segments[-1][0] == op:
@@ -117,13 +120,26 @@ def word_diff(old_text, new_text):
         else:
             segments.append((op, text))
 
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    def flush():
+        push("delete", "".join(deleted))
+        push("insert", "".join(inserted))
+        deleted.clear()
+        inserted.clear()
+
+    opcodes = difflib.SequenceMatcher(None, old, new, autojunk=False).get_opcodes()
+    for index, (tag, i1, i2, j1, j2) in enumerate(opcodes):
         if tag == "equal":
-            push("equal", old[i1:i2])
+            between_changes = 0 < index < len(opcodes) - 1
+            if between_changes and all(not t.strip() for t in old[i1:i2]):
+                deleted.extend(old[i1:i2])
+                inserted.extend(new[j1:j2])
+                continue
+            flush()
+            push("equal", "".join(old[i1:i2]))
         else:
-            push("delete", old[i1:i2])
-            push("insert", new[j1:j2])
+            deleted.extend(old[i1:i2])
+            inserted.extend(new[j1:j2])
+    flush()
     return segments
 
 
@@ -143,22 +159,49 @@ def _field_diff(name, label, old, new):
     }
 
 
-def _pair(old_items, new_items, key):
-    """Align two lists: yield (old, new) pairs, with None on the side where an item is missing."""
-    matcher = difflib.SequenceMatcher(
-        None, [key(i) for i in old_items], [key(i) for i in new_items], autojunk=False
-    )
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
-        olds, news = old_items[i1:i2], new_items[j1:j2]
-        if tag == "equal" or tag == "replace":
-            common = min(len(olds), len(news))
-            yield from zip(olds[:common], news[:common], strict=True)
-            yield from ((o, None) for o in olds[common:])
-            yield from ((None, n) for n in news[common:])
-        elif tag == "delete":
-            yield from ((o, None) for o in olds)
-        else:
-            yield from ((None, n) for n in news)
+def _similarity(a, b):
+    return difflib.SequenceMatcher(None, _tokens(a), _tokens(b), autojunk=False).ratio()
+
+
+def _pair(old_items, new_items, key, text):
+    """Align two lists: return (old, new) pairs, None on the side where an item is missing.
+
+    Identical keys pair first (wherever they moved to), then items whose text is at least
+    half the same; what is left was removed or added. Ordered as in the new list.
+    """
+    partner = {}  # new index -> old index
+    used = set()
+    for i, old in enumerate(old_items):
+        for j, new in enumerate(new_items):
+            if j not in partner and key(old) == key(new):
+                partner[j] = i
+                used.add(i)
+                break
+    for i, old in enumerate(old_items):
+        if i in used:
+            continue
+        best, best_score = None, 0.5
+        for j, new in enumerate(new_items):
+            if j in partner:
+                continue
+            score = _similarity(text(old), text(new))
+            if score >= best_score:
+                best, best_score = j, score
+        if best is not None:
+            partner[best] = i
+            used.add(i)
+    rows = [
+        (j, old_items[partner[j]] if j in partner else None, new) for j, new in enumerate(new_items)
+    ]
+    new_of_old = {i: j for j, i in partner.items()}
+    for i, old in enumerate(old_items):
+        if i in used:
+            continue
+        later = [new_of_old[k] for k in range(i + 1, len(old_items)) if k in new_of_old]
+        position = (min(later) if later else len(new_items)) - 0.5
+        rows.append((position, old, None))
+    rows.sort(key=lambda row: row[0])
+    return [(old, new) for _position, old, new in rows]
 
 
 def _status(old, new, changed):
@@ -171,7 +214,8 @@ def _status(old, new, changed):
 
 def _criteria_diff(old_list, new_list):
     result = []
-    for old, new in _pair(old_list, new_list, key=lambda c: c["code"]):
+    pairs = _pair(old_list, new_list, key=lambda c: c["code"], text=lambda c: c["text"])
+    for old, new in pairs:
         fields = [
             _field_diff(name, label, (old or {}).get(name), (new or {}).get(name))
             for name, label in CRITERION_FIELDS
@@ -189,7 +233,12 @@ def _criteria_diff(old_list, new_list):
 
 def _sections_diff(old_list, new_list):
     result = []
-    pairs = _pair(old_list, new_list, key=lambda s: (s["heading"], s["text"]))
+    pairs = _pair(
+        old_list,
+        new_list,
+        key=lambda s: (s["heading"], s["text"]),
+        text=lambda s: f"{s['heading']} {s['text']}",
+    )
     for old, new in pairs:
         heading = _field_diff(
             "heading", _("Heading"), (old or {}).get("heading"), (new or {}).get("heading")

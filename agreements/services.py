@@ -92,6 +92,18 @@ def _require_agreement(agreement):
         raise DomainError(_("A template cannot be circulated, adopted or signed."))
 
 
+def _full_clean(obj, **kwargs):
+    """Validate a model instance; report its errors as a DomainError (per field)."""
+    try:
+        obj.full_clean(**kwargs)
+    except DomainError:
+        raise
+    except ValidationError as error:
+        raise DomainError(
+            error.error_dict if hasattr(error, "error_dict") else error.error_list
+        ) from None
+
+
 def _nfc_fields(data):
     return {k: content.nfc(v) if isinstance(v, str) else v for k, v in data.items()}
 
@@ -144,7 +156,7 @@ def _copy_content(source, target):
 
 def _save_new(agreement):
     try:
-        agreement.full_clean()
+        _full_clean(agreement)
         with transaction.atomic():
             agreement.save()
     except IntegrityError:  # the constraints hold even when two people race
@@ -254,7 +266,7 @@ def template_create(*, actor, parent, year):
         created_by=actor,
     )
     try:
-        template.full_clean()
+        _full_clean(template)
         with transaction.atomic():
             template.save()
     except IntegrityError:
@@ -285,7 +297,7 @@ def agreement_update(
     before = snapshot(agreement, HEADER_FIELDS)
     for name, value in data.items():
         setattr(agreement, name, value)
-    agreement.full_clean(validate_constraints=False)
+    _full_clean(agreement, validate_constraints=False)
     save_versioned(agreement, expected_version=expected_version, fields=HEADER_FIELDS)
     after = snapshot(agreement, HEADER_FIELDS)
     changed = [
@@ -314,7 +326,7 @@ def section_add(*, actor, agreement, heading, text):
     section = Section(
         agreement=agreement, order=last + 1, **_nfc_fields({"heading": heading, "text": text})
     )
-    section.full_clean()
+    _full_clean(section)
     section.save()
     _revise(
         agreement, actor=actor, summary=_("Added section %(number)s") % {"number": section.order}
@@ -335,7 +347,7 @@ def section_update(*, actor, section, expected_version, heading, text):
     section = Section.objects.get(pk=section.pk)
     before = snapshot(section, ["heading", "text"])
     section.heading, section.text = content.nfc(heading), content.nfc(text)
-    section.full_clean()
+    _full_clean(section)
     save_versioned(section, expected_version=expected_version, fields=["heading", "text"])
     _revise(
         agreement, actor=actor, summary=_("Edited section %(number)s") % {"number": section.order}
@@ -483,12 +495,7 @@ def validate_criterion(criterion):
         errors.setdefault("rule", []).append(_("A free-text measure is scored by hand."))
     if errors:
         raise DomainError(errors)
-    try:
-        criterion.full_clean(exclude=["section"])
-    except ValidationError as error:
-        raise DomainError(
-            error.error_dict if hasattr(error, "error_dict") else error.messages
-        ) from None
+    _full_clean(criterion, exclude=["section"])
 
 
 def _criterion_fields(fields):
@@ -912,7 +919,7 @@ def conference_save(*, actor, agreement, starts_at, venue, hosts, minutes="", gu
     conference.starts_at = starts_at
     conference.venue = venue
     conference.minutes = content.nfc(minutes)
-    conference.full_clean(exclude=["minutes_file"])
+    _full_clean(conference, exclude=["minutes_file"])
     conference.save()
     conference.hosts.set(hosts)
     conference.guests.all().delete()
