@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AgreementsConfig(AppConfig):
     name = "agreements"
     verbose_name = _("Emulation agreements")
+
+    def ready(self):
+        from agreements import dashboard  # noqa: F401  (registers its dashboard provider)

@@ -1,0 +1,192 @@
+"""Forms of the agreement pages; each edit form carries the record's version."""
+
+from crispy_forms.helper import FormHelper
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement, Comment, Conference, Criterion, Guest, Section
+from clusters.models import YEAR_MAX, YEAR_MIN
+from core.versioning import VersionField
+
+
+def _helper():
+    """Crispy helper for forms whose <form> tag (with its htmx attributes) is in the template."""
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.disable_csrf = True
+    return helper
+
+
+class _HelperMixin:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = _helper()
+
+    def _post_clean(self):
+        # Forms only read input: the service validates the whole record inside its
+        # transaction, and the instance on the page must not change before it succeeds.
+        pass
+
+
+class AgreementStartForm(_HelperMixin, forms.Form):
+    origin = forms.ChoiceField(
+        label=_("Start from"),
+        choices=[
+            (Agreement.Origin.TEMPLATE, Agreement.Origin.TEMPLATE.label),
+            (Agreement.Origin.PREVIOUS, Agreement.Origin.PREVIOUS.label),
+            (Agreement.Origin.BLANK, Agreement.Origin.BLANK.label),
+        ],
+        widget=forms.RadioSelect,
+        initial=Agreement.Origin.TEMPLATE,
+    )
+
+
+class TemplateCreateForm(_HelperMixin, forms.Form):
+    parent = forms.ModelChoiceField(label=_("Parent body"), queryset=None, empty_label=None)
+    year = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents
+
+
+class HeaderForm(_HelperMixin, forms.ModelForm):
+    """Title, place, date and legal basis of an agreement (or a template)."""
+
+    version = VersionField()
+
+    class Meta:
+        model = Agreement
+        fields = ["title", "place", "date", "legal_basis"]
+        widgets = {
+            "date": forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d"),
+            "legal_basis": forms.Textarea(attrs={"rows": 4}),
+        }
+
+
+class ClosingForm(_HelperMixin, forms.ModelForm):
+    version = VersionField()
+
+    class Meta:
+        model = Agreement
+        fields = ["closing"]
+        widgets = {"closing": forms.Textarea(attrs={"rows": 5})}
+
+
+class SectionForm(_HelperMixin, forms.ModelForm):
+    version = VersionField(required=False)
+
+    class Meta:
+        model = Section
+        fields = ["heading", "text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 5})}
+
+    def __init__(self, *args, adding=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = not adding
+        if adding:
+            self.fields["version"].widget = forms.HiddenInput()
+
+
+CRITERION_FIELDS = [
+    "code",
+    "text",
+    "measure",
+    "unit_label",
+    "target",
+    "max_points",
+    "kind",
+    "rule",
+    "points_per_occurrence",
+    "cap",
+]
+
+
+class CriterionForm(_HelperMixin, forms.ModelForm):
+    version = VersionField(required=False)
+
+    class Meta:
+        model = Criterion
+        fields = CRITERION_FIELDS
+        widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, adding=False, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["version"].required = not adding
+        for name in ("max_points", "points_per_occurrence", "cap", "target"):
+            self.fields[name].min_value = 0
+            self.fields[name].validators.append(_not_negative)
+            self.fields[name].widget.attrs["min"] = "0"
+
+    def values(self):
+        return {name: self.cleaned_data[name] for name in CRITERION_FIELDS}
+
+
+def _not_negative(value):
+    if value is not None and value < 0:
+        raise forms.ValidationError(_("The value cannot be negative."), code="negative")
+
+
+class CommentForm(_HelperMixin, forms.Form):
+    unit = forms.ModelChoiceField(label=_("On behalf of"), queryset=None, empty_label=None)
+    section = forms.ModelChoiceField(
+        label=_("On"), queryset=None, required=False, empty_label=_("The whole draft")
+    )
+    text = forms.CharField(label=_("Comment"), widget=forms.Textarea(attrs={"rows": 3}))
+
+    def __init__(self, *args, units, sections, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].queryset = units
+        self.fields["section"].queryset = sections
+        self.fields["section"].label_from_instance = str
+        if len(units) == 1:
+            self.fields["unit"].widget = forms.HiddenInput()
+            self.fields["unit"].initial = units[0].pk
+
+
+class AnswerForm(_HelperMixin, forms.ModelForm):
+    class Meta:
+        model = Comment
+        fields = ["answer"]
+        widgets = {"answer": forms.Textarea(attrs={"rows": 2})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["answer"].required = True
+
+
+class AmendForm(_HelperMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the amendment"), widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ConferenceForm(_HelperMixin, forms.ModelForm):
+    class Meta:
+        model = Conference
+        fields = ["starts_at", "venue", "hosts", "minutes"]
+        widgets = {
+            "starts_at": forms.DateTimeInput(
+                attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
+            ),
+            "hosts": forms.CheckboxSelectMultiple,
+            "minutes": forms.Textarea(attrs={"rows": 6}),
+        }
+
+    def __init__(self, *args, members, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["hosts"].queryset = members
+        self.fields["hosts"].required = False
+
+
+class GuestForm(forms.ModelForm):
+    class Meta:
+        model = Guest
+        fields = ["name", "title", "organisation"]
+        widgets = {
+            name: forms.TextInput(attrs={"class": "form-control form-control-sm"})
+            for name in ("name", "title", "organisation")
+        }
+
+
+GuestFormSet = forms.formset_factory(GuestForm, extra=2, can_delete=True, max_num=50)
