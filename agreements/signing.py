@@ -1,0 +1,843 @@
+"""Signing an adopted agreement: signatures, refusals, paper signing, reminders, closing, sealing.
+
+Every service locks the agreement row (select_for_update) before it counts signatures, so that
+when several members sign at the same moment each signature is stored once and sealing is
+enqueued exactly once, by whichever transaction completes the set (the unique constraint on
+live signatures backs the lock). Rendering and sealing run after the commit, in a task.
+"""
+
+import hashlib
+import io
+import logging
+import subprocess
+from dataclasses import dataclass, field
+from functools import lru_cache
+
+from django.conf import settings
+from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from agreements.models import Agreement
+from agreements.signing_models import (
+    PNG_MAGIC,
+    SIGNATURE_IMAGE_MAX_BYTES,
+    SIGNATURE_IMAGE_MAX_SIDE,
+    Decline,
+    PaperSigning,
+    SavedSignature,
+    Seal,
+    Signature,
+    SigningClosure,
+)
+from clusters import access as cluster_access
+from clusters.models import Membership, Position, signature_block
+from core.audit import audit_record
+from core.errors import DomainError
+from core.uploads import PDF, UploadValidator
+
+logger = logging.getLogger(__name__)
+
+# Statuses in which members may still sign (or decline, or have paper signings confirmed).
+OPEN_FOR_SIGNING = (Agreement.Status.ADOPTED, Agreement.Status.SIGNING)
+SIGNER_TITLES = (Position.Title.CHAIR, Position.Title.VICE_CHAIR)
+# Official (Vietnamese) names of the positions, as they appear on documents.
+POSITION_NAMES = {
+    Position.Title.CHAIR: "Chủ tịch",
+    Position.Title.VICE_CHAIR: "Phó Chủ tịch",
+}
+PAPER_NOTE = "Ký bản giấy tại hội nghị"
+
+
+# --- who must sign, and where each unit stands ---------------------------------------------
+
+
+@dataclass
+class UnitSigning:
+    """One member unit's place in the signing of an agreement (for pages and documents)."""
+
+    unit_id: int
+    name: str
+    short_name: str
+    role: str
+    order: int
+    signature: Signature | None = None
+    paper: PaperSigning | None = None
+    declines: list = field(default_factory=list)
+
+    @property
+    def has_signed(self):
+        return self.signature is not None
+
+    @property
+    def awaiting_confirmation(self):
+        return self.signature is None and self.paper is not None and not self.paper.is_confirmed
+
+    @property
+    def latest_decline(self):
+        return self.declines[0] if self.declines else None
+
+
+def required_units(agreement):
+    """The member units that must sign, in the signature grid's order (as at adoption)."""
+    members = agreement.members_snapshot or []
+    if members:
+        return [
+            {
+                "unit_id": m["unit_id"],
+                "name": m.get("name", ""),
+                "short_name": m.get("short_name", m.get("name", "")),
+                "role": m.get("role", ""),
+                "order": m.get("order", 0),
+            }
+            for m in members
+        ]
+    memberships = agreement.cluster_year.memberships.filter(ended_on__isnull=True).select_related(
+        "unit"
+    )
+    return [
+        {
+            "unit_id": m.unit_id,
+            "name": m.unit.name,
+            "short_name": m.unit.short_name,
+            "role": m.role,
+            "order": m.order,
+        }
+        for m in memberships.order_by("order", "unit__name")
+    ]
+
+
+def signing_rows(agreement):
+    """Every member unit with its live signature, pending paper signing and refusals.
+
+    A fixed number of queries whatever the number of members.
+    """
+    rows = {u["unit_id"]: UnitSigning(**u) for u in required_units(agreement)}
+    for signature in Signature.objects.filter(agreement=agreement, void=False).select_related(
+        "paper"
+    ):
+        if signature.unit_id in rows:
+            rows[signature.unit_id].signature = signature
+    for paper in PaperSigning.objects.filter(agreement=agreement, withdrawn=False):
+        if paper.unit_id in rows:
+            rows[paper.unit_id].paper = paper
+    for decline in Decline.objects.filter(agreement=agreement).order_by("-at", "-pk"):
+        if decline.unit_id in rows:
+            rows[decline.unit_id].declines.append(decline)
+    return list(rows.values())
+
+
+def unsigned_unit_ids(agreement):
+    required = {u["unit_id"] for u in required_units(agreement)}
+    signed = set(
+        Signature.objects.filter(agreement=agreement, void=False).values_list("unit_id", flat=True)
+    )
+    return required - signed
+
+
+def signer_position(user, unit):
+    """The user's current position allowing them to sign for `unit` (chair first), or None."""
+    positions = list(
+        Position.objects.current()
+        .filter(person__user=user, unit=unit, can_sign=True, title__in=SIGNER_TITLES)
+        .select_related("person", "unit")
+    )
+    positions.sort(key=lambda p: (p.title != Position.Title.CHAIR, p.start, p.pk))
+    return positions[0] if positions else None
+
+
+def unit_signatory(unit):
+    """The unit's current signatory position (the chair before a vice-chair), or None."""
+    positions = list(
+        Position.objects.current()
+        .filter(unit=unit, can_sign=True, title__in=SIGNER_TITLES)
+        .select_related("person__user", "unit")
+    )
+    positions.sort(key=lambda p: (p.title != Position.Title.CHAIR, p.start, p.pk))
+    return positions[0] if positions else None
+
+
+# --- signature images ----------------------------------------------------------------------
+
+
+def clean_signature_image(data):
+    """Return a clean PNG (re-encoded, metadata dropped) of a drawn signature, or raise."""
+    from PIL import Image, UnidentifiedImageError
+
+    if not data:
+        raise DomainError({"image": _("Draw your signature on the pad first.")})
+    if len(data) > SIGNATURE_IMAGE_MAX_BYTES:
+        raise DomainError({"image": _("The signature image is too large.")})
+    if not data.startswith(PNG_MAGIC):
+        raise DomainError({"image": _("The signature must be a PNG image.")})
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            if image.format != "PNG":
+                raise DomainError({"image": _("The signature must be a PNG image.")})
+            width, height = image.size
+            if not (20 <= width <= SIGNATURE_IMAGE_MAX_SIDE and 10 <= height <= 1000):
+                raise DomainError({"image": _("The signature image has an unusable size.")})
+            image = image.convert("RGBA")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise DomainError({"image": _("The signature image cannot be read.")}) from None
+    alpha = image.getchannel("A")
+    ink = image.convert("L").point(lambda v: 255 if v < 200 else 0)
+    # Ink: dark pixels that are not transparent.
+    from PIL import ImageChops
+
+    visible = ImageChops.multiply(ink, alpha.point(lambda v: 255 if v > 50 else 0))
+    if visible.getbbox() is None:
+        raise DomainError({"image": _("The signature is empty: draw it on the pad.")})
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+@lru_cache(maxsize=1)
+def _signature_font_path():
+    for pattern in ("Liberation Serif:italic", "DejaVu Serif:italic", "serif:italic"):
+        try:
+            found = subprocess.run(
+                ["fc-match", "-f", "%{file}", pattern],
+                capture_output=True,
+                text=True,
+                timeout=5,
+                check=False,
+            ).stdout.strip()
+        except (OSError, subprocess.SubprocessError):
+            found = ""
+        if found:
+            return found
+    return None
+
+
+def typed_signature_png(name):
+    """Render a typed name as a signature image (PNG, transparent background)."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    name = " ".join((name or "").split()) or "?"
+    path = _signature_font_path()
+    font = ImageFont.truetype(path, 64) if path else ImageFont.load_default(64)
+    left, top, right, bottom = ImageDraw.Draw(Image.new("RGBA", (1, 1))).textbbox(
+        (0, 0), name, font=font
+    )
+    width = min(max(right - left + 40, 200), SIGNATURE_IMAGE_MAX_SIDE)
+    height = bottom - top + 40
+    image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
+    ImageDraw.Draw(image).text((20 - left, 20 - top), name, font=font, fill=(16, 32, 96, 255))
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
+# --- the checks every signing action shares ------------------------------------------------
+
+
+def _lock(agreement_or_pk):
+    pk = getattr(agreement_or_pk, "pk", agreement_or_pk)
+    return (
+        Agreement.objects.select_for_update(of=("self",))
+        .select_related("cluster_year__cluster__parent")
+        .get(pk=pk)
+    )
+
+
+def _require_authenticated(actor):
+    if actor is None or not actor.is_authenticated:
+        raise DomainError(_("Your session has expired. Log in again to continue."))
+
+
+def require_open(agreement):
+    """The agreement accepts signatures now, or a clear message why not."""
+    if agreement.is_template:
+        raise DomainError(_("A template cannot be signed."))
+    status = agreement.status
+    if status in OPEN_FOR_SIGNING:
+        return
+    if status in (Agreement.Status.DRAFT, Agreement.Status.CIRCULATED):
+        raise DomainError(
+            _("This agreement is still a draft: it can be signed only once it has been adopted.")
+        )
+    if status == Agreement.Status.SUPERSEDED:
+        raise DomainError(
+            _("This agreement has been superseded by an amendment; sign the amendment instead.")
+        )
+    raise DomainError(_("The signing of this agreement is finished."))
+
+
+def _require_member(agreement, unit):
+    required = {u["unit_id"] for u in required_units(agreement)}
+    active = Membership.objects.filter(
+        cluster_year_id=agreement.cluster_year_id, unit=unit, ended_on__isnull=True
+    ).exists()
+    if unit.pk not in required or not active:
+        raise DomainError(
+            _("%(unit)s is not a member of this cluster this year: it does not sign.")
+            % {"unit": unit.short_name}
+        )
+
+
+def _require_signatory(actor, unit):
+    position = signer_position(actor, unit)
+    if position is None:
+        raise DomainError(
+            _("Only the chair of %(unit)s, or a vice-chair authorised to sign, may sign for it.")
+            % {"unit": unit.short_name}
+        )
+    return position
+
+
+def _require_not_signed(agreement, unit):
+    if Signature.objects.filter(agreement=agreement, unit=unit, void=False).exists():
+        raise DomainError(
+            _("%(unit)s has already signed this agreement.") % {"unit": unit.short_name}
+        )
+
+
+def _person_name(user):
+    person = getattr(user, "person", None)
+    return person.full_name if person else (user.get_full_name() or user.get_username())
+
+
+def _signature_fields(position):
+    return {
+        "signer_name": position.person.full_name,
+        "signer_title": position.title,
+        "signer_position": POSITION_NAMES.get(position.title, position.get_title_display()),
+        "signature_block": signature_block(position.unit, position.title),
+    }
+
+
+def _complete_if_done(agreement, *, actor):
+    """After a signature: move ADOPTED → SIGNING, and to SIGNED when nobody is left.
+
+    Runs under the agreement's row lock; returns the Seal when sealing was just requested.
+    """
+    before = agreement.status
+    if agreement.status == Agreement.Status.ADOPTED:
+        agreement.status = Agreement.Status.SIGNING
+    if not unsigned_unit_ids(agreement):
+        agreement.status = Agreement.Status.SIGNED
+    if agreement.status != before:
+        agreement.save(update_fields=["status"])
+        audit_record(
+            actor=actor,
+            obj=agreement,
+            action="agreement.signing_status",
+            before={"status": before},
+            after={"status": agreement.status},
+        )
+    if agreement.status == Agreement.Status.SIGNED:
+        return _request_seal(agreement, actor=actor)
+    return None
+
+
+def _request_seal(agreement, *, actor):
+    """Create the pending seal (once: one-to-one) and enqueue the sealing after the commit."""
+    if Seal.objects.filter(agreement=agreement).exists():
+        return None
+    seal = Seal.objects.create(agreement=agreement, requested_at=timezone.now())
+    audit_record(actor=actor, obj=seal, action="seal.request", after={"agreement": agreement.pk})
+    _enqueue_seal(agreement.pk)
+    return seal
+
+
+def _enqueue_seal(agreement_pk):
+    from agreements.tasks import seal_agreement
+
+    transaction.on_commit(lambda: seal_agreement.enqueue(agreement_pk))
+
+
+# --- signing -------------------------------------------------------------------------------
+
+
+@transaction.atomic
+def signature_sign(
+    *,
+    actor,
+    agreement,
+    unit,
+    password,
+    method,
+    content_hash,
+    image=b"",
+    save_for_later=False,
+):
+    """Sign the adopted agreement for `unit` (its chair or authorised vice-chair only)."""
+    _require_authenticated(actor)
+    agreement = _lock(agreement)
+    require_open(agreement)
+    _require_member(agreement, unit)
+    position = _require_signatory(actor, unit)
+    if not password or not actor.check_password(password):
+        raise DomainError({"password": _("The password is not correct.")})
+    if content_hash != agreement.content_hash:
+        raise DomainError(
+            _("The content shown is not the adopted content. Reload the page and sign again.")
+        )
+    _require_not_signed(agreement, unit)
+
+    if method == Signature.Method.DRAWN:
+        png = clean_signature_image(image)
+    elif method == Signature.Method.SAVED:
+        saved = SavedSignature.objects.filter(user=actor).first()
+        if saved is None:
+            raise DomainError({"method": _("You have no saved signature yet: draw one.")})
+        png = bytes(saved.image)
+    elif method == Signature.Method.TYPED:
+        png = typed_signature_png(position.person.full_name)
+    else:
+        raise DomainError({"method": _("Choose how to sign.")})
+
+    try:
+        with transaction.atomic():
+            signature = Signature.objects.create(
+                agreement=agreement,
+                unit=unit,
+                user=actor,
+                unit_name=unit.name,
+                image=png,
+                method=method,
+                signed_at=timezone.now(),
+                content_hash=agreement.content_hash,
+                **_signature_fields(position),
+            )
+    except IntegrityError:  # the constraint holds even if the lock were bypassed
+        raise DomainError(
+            _("%(unit)s has already signed this agreement.") % {"unit": unit.short_name}
+        ) from None
+    if save_for_later and method == Signature.Method.DRAWN:
+        SavedSignature.objects.update_or_create(user=actor, defaults={"image": png})
+    audit_record(
+        actor=actor,
+        obj=signature,
+        action="signature.sign",
+        after={
+            "agreement": agreement.pk,
+            "unit": unit.pk,
+            "signer": signature.signer_name,
+            "method": method,
+            "content_hash": signature.content_hash,
+            "image_sha256": hashlib.sha256(png).hexdigest(),
+        },
+    )
+    _complete_if_done(agreement, actor=actor)
+    return signature
+
+
+@transaction.atomic
+def signature_decline(*, actor, agreement, unit, reason):
+    """Refuse to sign, with a reason the cluster head sees (and may answer with an amendment)."""
+    _require_authenticated(actor)
+    agreement = _lock(agreement)
+    require_open(agreement)
+    _require_member(agreement, unit)
+    position = _require_signatory(actor, unit)
+    _require_not_signed(agreement, unit)
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError({"reason": _("Say why you decline to sign.")})
+    decline = Decline.objects.create(
+        agreement=agreement,
+        unit=unit,
+        user=actor,
+        signer_name=position.person.full_name,
+        reason=reason,
+        at=timezone.now(),
+    )
+    audit_record(
+        actor=actor,
+        obj=decline,
+        action="signature.decline",
+        after={"agreement": agreement.pk, "unit": unit.pk},
+        reason=reason,
+    )
+    transaction.on_commit(lambda: _notify_decline(decline.pk))
+    return decline
+
+
+@transaction.atomic
+def saved_signature_save(*, actor, image):
+    """Save (or replace) the user's signature for later use."""
+    _require_authenticated(actor)
+    png = clean_signature_image(image)
+    saved, created = SavedSignature.objects.update_or_create(user=actor, defaults={"image": png})
+    audit_record(
+        actor=actor,
+        obj=saved,
+        action="saved_signature.save",
+        after={"image_sha256": hashlib.sha256(png).hexdigest(), "created": created},
+    )
+    return saved
+
+
+@transaction.atomic
+def saved_signature_delete(*, actor):
+    _require_authenticated(actor)
+    saved = SavedSignature.objects.filter(user=actor).first()
+    if saved is None:
+        return
+    audit_record(actor=actor, obj=saved, action="saved_signature.delete")
+    saved.delete()
+
+
+# --- paper signing at the conference -------------------------------------------------------
+
+
+def _require_head(actor, agreement):
+    if not cluster_access.is_head_officer(actor, agreement.cluster_year):
+        raise DomainError(_("Only the cluster head's people may do this."))
+
+
+@transaction.atomic
+def paper_signing_record(*, actor, agreement, units, scan):
+    """Record units that signed the paper copy at the conference, with the scanned copy."""
+    _require_authenticated(actor)
+    agreement = _lock(agreement)
+    require_open(agreement)
+    _require_head(actor, agreement)
+    units = list(units)
+    if not units:
+        raise DomainError({"units": _("Choose the units that signed on paper.")})
+    if scan is None:
+        raise DomainError({"scan": _("Upload the scan of the signed paper copy.")})
+    try:
+        UploadValidator(PDF)(scan)
+    except ValidationError as error:
+        raise DomainError({"scan": error.messages}) from None
+    errors = []
+    for unit in units:
+        try:
+            _require_member(agreement, unit)
+            _require_not_signed(agreement, unit)
+        except DomainError as error:
+            errors.extend(error.messages)
+            continue
+        if PaperSigning.objects.filter(agreement=agreement, unit=unit, withdrawn=False).exists():
+            errors.append(
+                _("A paper signing is already recorded for %(unit)s.") % {"unit": unit.short_name}
+            )
+    if errors:
+        raise DomainError({"units": errors})
+
+    scan.seek(0)
+    data = scan.read()
+    digest = hashlib.sha256(data).hexdigest()
+    now = timezone.now()
+    records, stored_name = [], None
+    for unit in units:
+        position = unit_signatory(unit)
+        record = PaperSigning(
+            agreement=agreement,
+            unit=unit,
+            unit_name=unit.name,
+            signer_name=position.person.full_name if position else "",
+            signer_title=position.title if position else "",
+            signature_block=signature_block(unit, position.title) if position else [],
+            scan_sha256=digest,
+            recorded_by=actor,
+            recorded_at=now,
+        )
+        if stored_name is None:
+            record.scan.save("scan.pdf", ContentFile(data), save=False)
+            stored_name = record.scan.name
+        else:
+            record.scan.name = stored_name  # one stored file for every unit on the same scan
+        record.save()
+        records.append(record)
+        audit_record(
+            actor=actor,
+            obj=record,
+            action="paper_signing.record",
+            after={"agreement": agreement.pk, "unit": unit.pk, "scan_sha256": digest},
+        )
+    transaction.on_commit(lambda: _notify_paper_recorded([r.pk for r in records]))
+    return records
+
+
+def can_confirm_paper(user, paper):
+    """That unit's signatory, or parent staff of the cluster's parent body."""
+    agreement = paper.agreement
+    if cluster_access.is_parent_staff(user, agreement.cluster_year.cluster.parent):
+        return True
+    return signer_position(user, paper.unit) is not None
+
+
+@transaction.atomic
+def paper_signing_confirm(*, actor, paper):
+    """Confirm a paper signing: it becomes that unit's signature ("Ký bản giấy tại hội nghị")."""
+    _require_authenticated(actor)
+    agreement = _lock(paper.agreement_id)
+    paper = PaperSigning.objects.select_for_update().select_related("unit").get(pk=paper.pk)
+    paper.agreement = agreement
+    if paper.withdrawn:
+        raise DomainError(_("This paper signing was withdrawn."))
+    if paper.is_confirmed:
+        raise DomainError(_("This paper signing has already been confirmed."))
+    require_open(agreement)
+    if not can_confirm_paper(actor, paper):
+        raise DomainError(
+            _("Only the signatory of %(unit)s or the parent body's staff may confirm this.")
+            % {"unit": paper.unit.short_name}
+        )
+    _require_member(agreement, paper.unit)
+    _require_not_signed(agreement, paper.unit)
+    now = timezone.now()
+    paper.confirmed_by = actor
+    paper.confirmed_at = now
+    paper.save(update_fields=["confirmed_by", "confirmed_at"])
+    position = signer_position(actor, paper.unit)
+    fields = (
+        _signature_fields(position)
+        if position is not None
+        else {
+            "signer_name": paper.signer_name,
+            "signer_title": paper.signer_title,
+            "signer_position": POSITION_NAMES.get(paper.signer_title, ""),
+            "signature_block": paper.signature_block,
+        }
+    )
+    signature = Signature.objects.create(
+        agreement=agreement,
+        unit=paper.unit,
+        user=actor,
+        unit_name=paper.unit_name,
+        method=Signature.Method.PAPER,
+        paper=paper,
+        signed_at=paper.recorded_at,
+        content_hash=agreement.content_hash,
+        **fields,
+    )
+    audit_record(
+        actor=actor,
+        obj=paper,
+        action="paper_signing.confirm",
+        after={"signature": signature.pk, "scan_sha256": paper.scan_sha256},
+    )
+    _complete_if_done(agreement, actor=actor)
+    return signature
+
+
+@transaction.atomic
+def paper_signing_withdraw(*, actor, paper):
+    """The cluster head withdraws a paper signing recorded by mistake (before confirmation)."""
+    _require_authenticated(actor)
+    agreement = _lock(paper.agreement_id)
+    paper = PaperSigning.objects.select_for_update().get(pk=paper.pk)
+    _require_head(actor, agreement)
+    if paper.is_confirmed:
+        raise DomainError(_("A confirmed paper signing cannot be withdrawn."))
+    if paper.withdrawn:
+        return paper
+    paper.withdrawn = True
+    paper.save(update_fields=["withdrawn"])
+    audit_record(actor=actor, obj=paper, action="paper_signing.withdraw")
+    return paper
+
+
+# --- reminders, closing --------------------------------------------------------------------
+
+
+def reminder_recipients(agreement):
+    """E-mail addresses of the signatories of the units that have not signed yet."""
+    units = unsigned_unit_ids(agreement)
+    positions = (
+        Position.objects.current()
+        .filter(unit_id__in=units, can_sign=True, title__in=SIGNER_TITLES)
+        .select_related("person__user")
+    )
+    addresses = set()
+    for p in positions:
+        user = p.person.user
+        if user is not None and not user.is_active:
+            continue
+        address = (user.email if user is not None else "") or p.person.email
+        if address:
+            addresses.add(address)
+    return sorted(addresses)
+
+
+@transaction.atomic
+def signing_remind(*, actor, agreement):
+    """The cluster head reminds the unsigned units' signatories by e-mail; returns how many."""
+    _require_authenticated(actor)
+    agreement = _lock(agreement)
+    require_open(agreement)
+    _require_head(actor, agreement)
+    recipients = reminder_recipients(agreement)
+    if not recipients:
+        raise DomainError(_("Nobody left to remind has an e-mail address."))
+    audit_record(
+        actor=actor,
+        obj=agreement,
+        action="signing.remind",
+        after={"recipients": len(recipients)},
+    )
+    agreement_pk = agreement.pk
+    transaction.on_commit(lambda: _send_reminders(agreement_pk, recipients))
+    return len(recipients)
+
+
+@transaction.atomic
+def signing_close(*, actor, agreement, reason):
+    """Parent staff close the signing although some members did not sign, saying why."""
+    _require_authenticated(actor)
+    agreement = _lock(agreement)
+    require_open(agreement)
+    if not cluster_access.is_parent_staff(actor, agreement.cluster_year.cluster.parent):
+        raise DomainError(_("Only the parent body's staff may close the signing."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError({"reason": _("Give the reason for closing the signing.")})
+    missing = unsigned_unit_ids(agreement)
+    if not missing:
+        raise DomainError(_("Every member has signed; there is nothing to close."))
+    if not Signature.objects.filter(agreement=agreement, void=False).exists():
+        raise DomainError(_("Nobody has signed yet: the signing cannot be closed."))
+    names = {u["unit_id"]: u["name"] for u in required_units(agreement)}
+    closure = SigningClosure.objects.create(
+        agreement=agreement,
+        reason=reason,
+        units_not_signed=[
+            {"unit_id": pk, "name": names.get(pk, "")} for pk in sorted(missing, key=names.get)
+        ],
+        closed_by=actor,
+        closed_at=timezone.now(),
+    )
+    before = agreement.status
+    agreement.status = Agreement.Status.SIGNED
+    agreement.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        obj=agreement,
+        action="signing.close",
+        before={"status": before},
+        after={"status": agreement.status, "units_not_signed": sorted(missing)},
+        reason=reason,
+    )
+    _request_seal(agreement, actor=actor)
+    return closure
+
+
+def signatures_void(*, actor, agreement, reason=""):
+    """Mark the live signatures of a superseded agreement void (they stay, for the record).
+
+    Called by agreement adoption when an amendment supersedes `agreement`, inside its
+    transaction and under its lock.
+    """
+    now = timezone.now()
+    live = list(Signature.objects.select_for_update().filter(agreement=agreement, void=False))
+    for signature in live:
+        signature.void = True
+        signature.voided_at = now
+        signature.void_reason = (reason or _("Superseded by an amendment"))[:300]
+        signature.save(update_fields=["void", "voided_at", "void_reason"])
+        audit_record(actor=actor, obj=signature, action="signature.void", reason=reason)
+    PaperSigning.objects.filter(
+        agreement=agreement, withdrawn=False, confirmed_at__isnull=True
+    ).update(withdrawn=True)
+    return len(live)
+
+
+def can_retry_seal(user, agreement):
+    if not agreement.cluster_year_id:
+        return False
+    return cluster_access.is_head_officer(
+        user, agreement.cluster_year
+    ) or cluster_access.is_parent_staff(user, agreement.cluster_year.cluster.parent)
+
+
+@transaction.atomic
+def seal_retry(*, actor, agreement):
+    """Try the sealing again after it failed (the cluster head's people or parent staff)."""
+    _require_authenticated(actor)
+    agreement = _lock(agreement)
+    if not can_retry_seal(actor, agreement):
+        raise DomainError(_("Only the cluster head's people or the parent body's staff may retry."))
+    seal = Seal.objects.select_for_update().filter(agreement=agreement).first()
+    if seal is None or seal.status != Seal.Status.FAILED:
+        raise DomainError(_("The sealing has not failed: there is nothing to retry."))
+    seal.status = Seal.Status.PENDING
+    seal.save(update_fields=["status"])
+    audit_record(actor=actor, obj=seal, action="seal.retry", before={"error": seal.error[:500]})
+    _enqueue_seal(agreement.pk)
+    return seal
+
+
+# --- e-mails (after the commit, never inside the transaction) ------------------------------
+
+
+def _send(recipients, template, context):
+    from agreements.notifications import _send as send
+
+    return send(recipients, template, context)
+
+
+def _link(path):
+    return f"{settings.SITE_URL}{path}"
+
+
+def _send_reminders(agreement_pk, recipients):
+    from django.urls import reverse
+
+    agreement = Agreement.objects.select_related("cluster_year__cluster").get(pk=agreement_pk)
+    context = {
+        "agreement": agreement,
+        "link": _link(reverse("agreements:sign", args=[agreement.pk])),
+    }
+    return _send(recipients, "agreements/signing/email/reminder", context)
+
+
+def _head_addresses(agreement):
+    head = agreement.cluster_year.head
+    if head is None:
+        return []
+    positions = Position.objects.current().filter(unit=head).select_related("person__user")
+    return [
+        (p.person.user.email if p.person.user else "") or p.person.email
+        for p in positions
+        if p.person.user is None or p.person.user.is_active
+    ]
+
+
+def _notify_decline(decline_pk):
+    from django.urls import reverse
+
+    decline = Decline.objects.select_related("agreement__cluster_year__cluster", "unit").get(
+        pk=decline_pk
+    )
+    agreement = decline.agreement
+    context = {
+        "agreement": agreement,
+        "decline": decline,
+        "link": _link(reverse("agreements:signing", args=[agreement.pk])),
+    }
+    return _send(_head_addresses(agreement), "agreements/signing/email/declined", context)
+
+
+def _notify_paper_recorded(paper_pks):
+    from django.urls import reverse
+
+    papers = list(
+        PaperSigning.objects.filter(pk__in=paper_pks).select_related(
+            "agreement__cluster_year__cluster", "unit"
+        )
+    )
+    sent = 0
+    for paper in papers:
+        position = unit_signatory(paper.unit)
+        if position is None:
+            continue
+        user = position.person.user
+        address = (user.email if user else "") or position.person.email
+        context = {
+            "agreement": paper.agreement,
+            "paper": paper,
+            "link": _link(reverse("agreements:signing", args=[paper.agreement_id])),
+        }
+        sent += _send([address], "agreements/signing/email/paper_recorded", context)
+    return sent

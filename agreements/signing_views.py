@@ -1,0 +1,435 @@
+"""Signing pages: sign, decline, the signing status, paper signing, closing, the seal, verification.
+
+The verification pages are public (no login): anyone holding the sealed PDF or its QR code may
+check it. Uploads there are size-capped, rate-limited per client address and parsed in a
+time-limited process.
+"""
+
+import base64
+import json
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import Http404
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from agreements import access, signing, signing_access, verification
+from agreements.signing_forms import (
+    CloseSigningForm,
+    DeclineForm,
+    PaperSigningForm,
+    SavedSignatureForm,
+    SignForm,
+    VerifyForm,
+)
+from agreements.signing_models import SavedSignature, Seal
+from clusters.models import signature_block
+from core.errors import DomainError
+from core.forms import call_service
+from core.middleware import client_address
+from core.uploads import attachment_response
+
+
+def png_data_uri(data):
+    return "data:image/png;base64," + base64.b64encode(bytes(data)).decode("ascii") if data else ""
+
+
+def _frozen_content(agreement):
+    try:
+        return json.loads(agreement.canonical_content) if agreement.canonical_content else {}
+    except ValueError:
+        return {}
+
+
+def status_context(user, agreement):
+    """The context of "agreements/signing/_status.html" (the signing status panel)."""
+    rows = signing.signing_rows(agreement)
+    for row in rows:
+        row.image_uri = png_data_uri(row.signature.image) if row.signature else ""
+    seal = Seal.objects.filter(agreement=agreement).first()
+    closure = getattr(agreement, "signing_closure", None)
+    can_run = signing_access.can_run_signing(user, agreement)
+    return {
+        "agreement": agreement,
+        "signing_rows": rows,
+        "signed_count": sum(1 for r in rows if r.has_signed),
+        "member_count": len(rows),
+        "seal": seal,
+        "closure": closure,
+        "signable_units": signing_access.signable_units(user, agreement),
+        "can_run_signing": can_run and agreement.status in signing.OPEN_FOR_SIGNING,
+        "can_close_signing": signing_access.can_close_signing(user, agreement)
+        and agreement.status in signing.OPEN_FOR_SIGNING,
+        "can_retry_seal": seal is not None
+        and seal.status == Seal.Status.FAILED
+        and signing.can_retry_seal(user, agreement),
+        "confirmable_papers": [
+            r.paper
+            for r in rows
+            if r.awaiting_confirmation
+            and signing.can_confirm_paper(user, _with(r.paper, agreement))
+        ],
+        "can_see_declines": can_run
+        or signing_access.can_close_signing(user, agreement)
+        or bool(signing_access.signable_units(user, agreement)),
+    }
+
+
+def _with(paper, agreement):
+    paper.agreement = agreement
+    return paper
+
+
+# --- signing -------------------------------------------------------------------------------
+
+
+def _signer_preview(user, units):
+    """Name, position and signature block of the user for each unit they may sign for."""
+    previews = []
+    for unit in units:
+        position = signing.signer_position(user, unit)
+        if position is None:
+            continue
+        previews.append(
+            {
+                "unit": unit,
+                "name": position.person.full_name,
+                "position": signing.POSITION_NAMES.get(position.title, ""),
+                "block": signature_block(unit, position.title),
+            }
+        )
+    return previews
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def sign(request, pk):
+    agreement = signing_access.get_agreement_to_sign(request.user, pk)
+    units = signing_access.signable_units(request.user, agreement)
+    saved = SavedSignature.objects.filter(user=request.user).first()
+    form = None
+    status = 200
+    if units:
+        form = SignForm(
+            request.POST or None,
+            units=units,
+            has_saved=saved is not None,
+            initial={"content_hash": agreement.content_hash},
+        )
+        if request.method == "POST":
+            if form.is_valid():
+                data = form.cleaned_data
+                signature = call_service(
+                    form,
+                    signing.signature_sign,
+                    actor=request.user,
+                    agreement=agreement,
+                    unit=data["unit"],
+                    password=data["password"],
+                    method=data["method"],
+                    content_hash=data["content_hash"],
+                    image=data["image"],
+                    save_for_later=data["save_for_later"],
+                )
+                if signature is not None:
+                    messages.success(
+                        request,
+                        _("You signed the agreement for %(unit)s.") % {"unit": signature.unit_name},
+                    )
+                    return redirect("agreements:signing", agreement.pk)
+            status = 400
+    elif request.method == "POST":
+        try:
+            signing.require_open(agreement)
+            messages.error(request, _("Your units have already signed this agreement."))
+        except DomainError as error:
+            messages.error(request, error.messages[0])
+        return redirect("agreements:signing", agreement.pk)
+    closed_reason = ""
+    try:
+        signing.require_open(agreement)
+    except DomainError as error:
+        closed_reason = error.messages[0]
+    context = {
+        "agreement": agreement,
+        "content": _frozen_content(agreement),
+        "form": form,
+        "decline_form": DeclineForm(units=units) if units else None,
+        "previews": _signer_preview(request.user, units),
+        "saved_image": png_data_uri(saved.image) if saved else "",
+        "closed_reason": closed_reason,
+        "cluster_year": agreement.cluster_year,
+    }
+    return render(request, "agreements/signing/sign.html", context, status=status)
+
+
+@login_required
+@require_POST
+def decline(request, pk):
+    agreement = signing_access.get_agreement_to_sign(request.user, pk)
+    units = signing_access.signable_units(request.user, agreement)
+    form = DeclineForm(request.POST, units=units)
+    if form.is_valid():
+        result = call_service(
+            form,
+            signing.signature_decline,
+            actor=request.user,
+            agreement=agreement,
+            unit=form.cleaned_data["unit"],
+            reason=form.cleaned_data["reason"],
+        )
+        if result is not None:
+            messages.info(request, _("Your refusal and its reason were sent to the cluster head."))
+            return redirect("agreements:signing", agreement.pk)
+    for error in form.errors.values():
+        messages.error(request, " ".join(error))
+    return redirect("agreements:sign", agreement.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def saved_signature(request):
+    saved = SavedSignature.objects.filter(user=request.user).first()
+    form = SavedSignatureForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        result = call_service(
+            form, signing.saved_signature_save, actor=request.user, image=form.cleaned_data["image"]
+        )
+        if result is not None:
+            messages.success(request, _("Your signature was saved."))
+            return redirect("agreements:saved_signature")
+    context = {"form": form, "saved_image": png_data_uri(saved.image) if saved else ""}
+    status = 400 if request.method == "POST" else 200
+    return render(request, "agreements/signing/saved_signature.html", context, status=status)
+
+
+@login_required
+@require_POST
+def saved_signature_delete(request):
+    signing.saved_signature_delete(actor=request.user)
+    messages.info(request, _("Your saved signature was deleted."))
+    return redirect("agreements:saved_signature")
+
+
+# --- the signing status and the actions on it ----------------------------------------------
+
+
+@login_required
+@require_GET
+def signing_status(request, pk):
+    agreement = access.get_agreement(request.user, pk)
+    if agreement.is_template:
+        raise Http404
+    context = status_context(request.user, agreement)
+    if context["can_run_signing"]:
+        context["paper_form"] = _paper_form(agreement)
+    if context["can_close_signing"]:
+        context["close_form"] = CloseSigningForm()
+    if request.htmx:
+        return render(request, "agreements/signing/_status.html", context)
+    return render(request, "agreements/signing/status.html", context)
+
+
+def _paper_form(agreement, data=None, files=None):
+    rows = signing.signing_rows(agreement)
+    units = [r.unit_id for r in rows if not r.has_signed and r.paper is None]
+    memberships = {m.unit_id: m.unit for m in agreement.cluster_year.memberships.all()}
+    return PaperSigningForm(
+        data, files, units=[memberships[pk] for pk in units if pk in memberships]
+    )
+
+
+@login_required
+@require_POST
+def remind(request, pk):
+    agreement = signing_access.get_agreement_to_run_signing(request.user, pk)
+    try:
+        count = signing.signing_remind(actor=request.user, agreement=agreement)
+        messages.success(
+            request, _("A reminder was sent to %(count)s signatories.") % {"count": count}
+        )
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("agreements:signing", agreement.pk)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def paper_record(request, pk):
+    agreement = signing_access.get_agreement_to_run_signing(request.user, pk)
+    form = _paper_form(agreement, request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        records = call_service(
+            form,
+            signing.paper_signing_record,
+            actor=request.user,
+            agreement=agreement,
+            units=form.cleaned_data["units"],
+            scan=form.cleaned_data["scan"],
+        )
+        if records is not None:
+            messages.success(
+                request,
+                _("Paper signing recorded for %(count)s units; each counts once confirmed.")
+                % {"count": len(records)},
+            )
+            return redirect("agreements:signing", agreement.pk)
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "agreements/signing/paper_form.html",
+        {"agreement": agreement, "form": form},
+        status=status,
+    )
+
+
+@login_required
+@require_POST
+def paper_confirm(request, pk):
+    paper = signing_access.get_paper_signing_to_confirm(request.user, pk)
+    try:
+        signing.paper_signing_confirm(actor=request.user, paper=paper)
+        messages.success(
+            request, _("The paper signing of %(unit)s is confirmed.") % {"unit": paper.unit_name}
+        )
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("agreements:signing", paper.agreement.pk)
+
+
+@login_required
+@require_POST
+def paper_withdraw(request, pk):
+    paper = signing_access.get_paper_signing_to_withdraw(request.user, pk)
+    try:
+        signing.paper_signing_withdraw(actor=request.user, paper=paper)
+        messages.info(request, _("The paper signing was withdrawn."))
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("agreements:signing", paper.agreement.pk)
+
+
+@login_required
+@require_GET
+def paper_scan(request, pk):
+    paper = signing_access.get_paper_signing(request.user, pk)
+    return attachment_response(paper.scan, f"ban-giay-{paper.agreement.pk}-{paper.unit_id}.pdf")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def close(request, pk):
+    agreement = signing_access.get_agreement_to_close(request.user, pk)
+    form = CloseSigningForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        closure = call_service(
+            form,
+            signing.signing_close,
+            actor=request.user,
+            agreement=agreement,
+            reason=form.cleaned_data["reason"],
+        )
+        if closure is not None:
+            messages.success(request, _("The signing is closed; the agreement is being sealed."))
+            return redirect("agreements:signing", agreement.pk)
+    rows = [r for r in signing.signing_rows(agreement) if not r.has_signed]
+    status = 400 if request.method == "POST" else 200
+    return render(
+        request,
+        "agreements/signing/close.html",
+        {"agreement": agreement, "form": form, "unsigned": rows},
+        status=status,
+    )
+
+
+# --- the seal ------------------------------------------------------------------------------
+
+
+@login_required
+@require_GET
+def sealed_pdf(request, pk):
+    agreement = access.get_agreement(request.user, pk)
+    seal = Seal.objects.filter(agreement=agreement, status=Seal.Status.SEALED).first()
+    if seal is None or not seal.file:
+        raise Http404
+    return attachment_response(seal.file, f"giao-uoc-{agreement.pk}-da-ky.pdf")
+
+
+@login_required
+@require_POST
+def seal_retry(request, pk):
+    agreement = signing_access.get_agreement_to_retry_seal(request.user, pk)
+    try:
+        signing.seal_retry(actor=request.user, agreement=agreement)
+        messages.info(request, _("The sealing was started again."))
+    except DomainError as error:
+        messages.error(request, " ".join(error.messages))
+    return redirect("agreements:signing", agreement.pk)
+
+
+# --- public verification -------------------------------------------------------------------
+
+
+def _check_upload(request, form, expected=None):
+    """Validate and check an uploaded PDF; return (result, status)."""
+    length = request.META.get("CONTENT_LENGTH") or "0"
+    if length.isdigit() and int(length) > verification.MAX_BYTES + 64 * 1024:
+        form.add_error(None, _("The file is too large; the limit is 20 MB."))
+        return None, 413
+    if not verification.allow_attempt(client_address(request)):
+        form.add_error(None, _("Too many checks from your address. Try again in a few minutes."))
+        return None, 429
+    if not form.is_valid():
+        return None, 400
+    return verification.verify_upload(form.cleaned_data["file"], expected=expected), 200
+
+
+def _public_signers(seal):
+    rows = signing.signing_rows(seal.agreement)
+    return [r for r in rows if r.has_signed], [r for r in rows if not r.has_signed]
+
+
+@require_http_methods(["GET", "POST"])
+def verify(request):
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result, status = None, 200
+    if request.method == "POST":
+        result, status = _check_upload(request, form)
+    return render(
+        request,
+        "agreements/signing/verify.html",
+        {"form": form, "result": result},
+        status=status,
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def verify_code(request, code):
+    seal = get_object_or_404(
+        Seal.objects.select_related(
+            "agreement__cluster_year__cluster__parent", "agreement__signing_closure"
+        ),
+        verification_code=code,
+        status=Seal.Status.SEALED,
+    )
+    form = VerifyForm(request.POST or None, request.FILES or None)
+    result, status = None, 200
+    if request.method == "POST":
+        result, status = _check_upload(request, form, expected=seal)
+    signed, unsigned = _public_signers(seal)
+    context = {
+        "seal": seal,
+        "agreement": seal.agreement,
+        "signed_rows": signed,
+        "unsigned_rows": unsigned,
+        "closure": getattr(seal.agreement, "signing_closure", None),
+        "form": form,
+        "result": result,
+        "verify_url": request.build_absolute_uri(
+            reverse("agreements:verify_code", args=[seal.verification_code])
+        ),
+    }
+    return render(request, "agreements/signing/verify_code.html", context, status=status)
