@@ -1,0 +1,113 @@
+"""The settings readers are strict, and production refuses to start without a secret key."""
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+
+from config.env import env_bool, env_int, env_list, env_str
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+
+
+@pytest.mark.parametrize(
+    ("raw", "value"),
+    [
+        ("1", True),
+        ("true", True),
+        (" Yes ", True),
+        ("on", True),
+        ("0", False),
+        ("false", False),
+        ("no", False),
+        ("OFF", False),
+        ("", False),
+    ],
+)
+def test_env_bool_reads_the_usual_spellings(monkeypatch, raw, value):
+    monkeypatch.setenv("THIDUA_TEST_FLAG", raw)
+    assert env_bool("THIDUA_TEST_FLAG", not value) is value
+
+
+@pytest.mark.parametrize("raw", ["maybe", "2", "ture", "yes please"])
+def test_env_bool_refuses_anything_else(monkeypatch, raw):
+    monkeypatch.setenv("THIDUA_TEST_FLAG", raw)
+    with pytest.raises(ImproperlyConfigured, match="THIDUA_TEST_FLAG"):
+        env_bool("THIDUA_TEST_FLAG")
+
+
+def test_env_bool_default_when_unset(monkeypatch):
+    monkeypatch.delenv("THIDUA_TEST_FLAG", raising=False)
+    assert env_bool("THIDUA_TEST_FLAG", True) is True
+
+
+@pytest.mark.parametrize("raw", ["ten", "1.5", "", "8000x"])
+def test_env_int_refuses_non_integers(monkeypatch, raw):
+    monkeypatch.setenv("THIDUA_TEST_INT", raw)
+    with pytest.raises(ImproperlyConfigured, match="THIDUA_TEST_INT"):
+        env_int("THIDUA_TEST_INT", 3)
+
+
+def test_env_int_reads_integers_and_defaults(monkeypatch):
+    monkeypatch.setenv("THIDUA_TEST_INT", "42")
+    assert env_int("THIDUA_TEST_INT", 3) == 42
+    monkeypatch.delenv("THIDUA_TEST_INT")
+    assert env_int("THIDUA_TEST_INT", 3) == 3
+
+
+def test_env_list_splits_on_commas_and_drops_blanks(monkeypatch):
+    monkeypatch.setenv("THIDUA_TEST_LIST", " a.vn, ,b.vn ,")
+    assert env_list("THIDUA_TEST_LIST") == ["a.vn", "b.vn"]
+
+
+def test_env_str_required(monkeypatch):
+    monkeypatch.delenv("THIDUA_TEST_STR", raising=False)
+    with pytest.raises(ImproperlyConfigured, match="THIDUA_TEST_STR"):
+        env_str("THIDUA_TEST_STR", required=True)
+    assert env_str("THIDUA_TEST_STR", "mặc định") == "mặc định"
+
+
+def load_settings(**env):
+    """Import the settings module in a fresh interpreter with exactly this environment."""
+    clean = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "SECRET_KEY"))}
+    clean.pop("DJANGO_SETTINGS_MODULE", None)
+    clean.update(env)
+    code = (
+        "import config.settings as s; "
+        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.LANGUAGE_CODE, s.TIME_ZONE)"
+    )
+    return subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=BASE_DIR,
+        env=clean,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def test_secret_key_is_required_when_debug_is_off():
+    result = load_settings(DEBUG="0")
+    assert result.returncode != 0
+    assert "SECRET_KEY is required" in result.stderr
+
+
+def test_debug_off_with_a_secret_key_starts_with_secure_cookies():
+    result = load_settings(DEBUG="0", SECRET_KEY="k" * 50)
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split() == ["False", "True", "vi", "Asia/Ho_Chi_Minh"]
+
+
+def test_debug_on_needs_no_secret_key():
+    result = load_settings(DEBUG="1")
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.split()[:2] == ["True", "False"]
+
+
+def test_a_misspelt_debug_stops_the_start():
+    result = load_settings(DEBUG="flase", SECRET_KEY="k" * 50)
+    assert result.returncode != 0
+    assert "DEBUG='flase' is not a boolean" in result.stderr
