@@ -80,10 +80,10 @@ def test_logout_refuses_get_and_logs_out_on_post(client_for, world):
     client = client_for(world.user("dongda"))
     assert client.get(reverse("logout")).status_code == 405
     assert SESSION_KEY in client.session
-    response = client.post(reverse("logout"))
-    assert response.status_code == 302
-    assert response.url == reverse("login")
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain == [(reverse("login"), 302)]
     assert SESSION_KEY not in client.session
+    assert [m.level_tag for m in response.context["messages"]] == ["info"]
 
 
 def test_pages_need_a_login(client, world):
