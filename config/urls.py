@@ -10,6 +10,7 @@ urlpatterns = [
     path("people/", include("clusters.account_urls")),
     path("", include("clusters.urls")),
     path("", include("agreements.urls")),
+    path("", include("awards.urls")),
     path("admin/", admin.site.urls),
 ]
 
