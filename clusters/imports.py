@@ -315,7 +315,7 @@ KINDS = {
             Column(
                 "header_lines",
                 gettext_lazy("Document header lines"),
-                False,
+                True,
                 gettext_lazy("Lines separated by “/” or by line breaks."),
             ),
             Column(
@@ -534,9 +534,11 @@ def _row_errors(kind, row, letters, error):
     found = []
     for name, errors in items:
         key = kind.field_columns.get(name, name)
-        letter = letters.get(key, "") if key in labels and name != NON_FIELD_ERRORS else ""
+        letter = letters.get(key, "") if name != NON_FIELD_ERRORS else ""
         for item in errors:
             for message in ValidationError(item).messages:
+                if not letter and key in labels:
+                    message = f"{labels[key]}: {message}"  # a column the file lacks
                 found.append(RowError(row["row"], letter, message))
     return found
 

@@ -1,0 +1,145 @@
+"""Who gets which status on every clusters page: 404 for outsiders, 403 for readers."""
+
+import pytest
+from django.urls import reverse
+
+pytestmark = pytest.mark.django_db
+
+STAFF, VIEWER, MEMBER_OFFICER, OUTSIDER = "bantt", "xem", "canbo.badinh", "ngoai"
+
+
+def _object_urls(world):
+    cy = world.cluster_year
+    membership = cy.memberships.get(unit=world.unit("badinh"))
+    dongda = world.unit("dongda")
+    position = dongda.positions.get(title="chair")
+    return {
+        "cluster_year": reverse("clusters:cluster_year", args=[cy.pk]),
+        "cluster_year_edit": reverse("clusters:cluster_year_edit", args=[cy.pk]),
+        "cluster_year_rollover": reverse("clusters:cluster_year_rollover", args=[cy.pk]),
+        "membership_add": reverse("clusters:membership_add", args=[cy.pk]),
+        "membership_edit": reverse("clusters:membership_edit", args=[cy.pk, membership.pk]),
+        "cluster": reverse("clusters:cluster", args=[world.cluster.pk]),
+        "cluster_edit": reverse("clusters:cluster_edit", args=[world.cluster.pk]),
+        "plan_edit": reverse("clusters:plan_edit", args=[world.plan.pk]),
+        "unit": reverse("clusters:unit", args=[dongda.pk]),
+        "unit_edit": reverse("clusters:unit_edit", args=[dongda.pk]),
+        "succession_create": reverse("clusters:succession_create", args=[dongda.pk]),
+        "position_create": reverse("clusters:position_create", args=[dongda.pk]),
+        "position_edit": reverse("clusters:position_edit", args=[position.pk]),
+        "person": reverse("clusters:person", args=[position.person.pk]),
+        "person_edit": reverse("clusters:person_edit", args=[position.person.pk]),
+    }
+
+
+READ_PAGES = ["cluster_year", "cluster", "unit", "person"]
+MANAGE_PAGES = [
+    "cluster_year_edit",
+    "cluster_year_rollover",
+    "membership_add",
+    "membership_edit",
+    "cluster_edit",
+    "plan_edit",
+    "unit_edit",
+    "succession_create",
+    "position_create",
+    "position_edit",
+    "person_edit",
+]
+
+
+@pytest.mark.parametrize("page", READ_PAGES + MANAGE_PAGES)
+def test_parent_staff_open_every_page(world, client_for, page):
+    assert client_for(world.user(STAFF)).get(_object_urls(world)[page]).status_code == 200
+
+
+@pytest.mark.parametrize("page", READ_PAGES + MANAGE_PAGES)
+def test_outsider_of_another_parent_gets_404(world, client_for, page):
+    assert client_for(world.user(OUTSIDER)).get(_object_urls(world)[page]).status_code == 404
+
+
+@pytest.mark.parametrize("page", READ_PAGES)
+@pytest.mark.parametrize("username", [VIEWER, MEMBER_OFFICER])
+def test_readers_open_the_read_pages(world, client_for, page, username):
+    assert client_for(world.user(username)).get(_object_urls(world)[page]).status_code == 200
+
+
+@pytest.mark.parametrize("page", MANAGE_PAGES)
+@pytest.mark.parametrize("username", [VIEWER, MEMBER_OFFICER])
+def test_readers_get_403_on_manage_pages(world, client_for, page, username):
+    response = client_for(world.user(username)).get(_object_urls(world)[page])
+    assert response.status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name",
+    [
+        "clusters:cluster_year_create",
+        "clusters:cluster_create",
+        "clusters:plan_create",
+        "clusters:unit_create",
+        "clusters:import",
+    ],
+)
+def test_create_pages_are_for_parent_staff_only(world, client_for, name):
+    url = reverse(name)
+    assert client_for(world.user(STAFF)).get(url).status_code == 200
+    assert client_for(world.user(OUTSIDER)).get(url).status_code == 200  # staff elsewhere
+    assert client_for(world.user(VIEWER)).get(url).status_code == 403
+    assert client_for(world.user(MEMBER_OFFICER)).get(url).status_code == 403
+
+
+@pytest.mark.parametrize(
+    "name", ["clusters:cluster_year_start", "clusters:membership_remove", "clusters:delegate"]
+)
+def test_post_buttons_refuse_readers_and_hide_from_outsiders(world, client_for, name):
+    cy = world.cluster_year
+    membership = cy.memberships.get(unit=world.unit("badinh"))
+    url = {
+        "clusters:cluster_year_start": reverse("clusters:cluster_year_start", args=[cy.pk]),
+        "clusters:membership_remove": reverse(
+            "clusters:membership_remove", args=[cy.pk, membership.pk]
+        ),
+        "clusters:delegate": reverse("clusters:cluster_year_delegate", args=[cy.pk]),
+    }[name]
+    assert client_for(world.user(OUTSIDER)).post(url).status_code == 404
+    assert client_for(world.user(VIEWER)).post(url).status_code == 403
+    assert client_for(world.user(MEMBER_OFFICER)).post(url).status_code == 403
+    assert cy.memberships.filter(pk=membership.pk).exists()
+
+
+def test_writes_refuse_get(world, client_for):
+    url = reverse("clusters:cluster_year_start", args=[world.cluster_year.pk])
+    assert client_for(world.user(STAFF)).get(url).status_code == 405
+
+
+def test_list_pages_show_only_what_the_user_may_see(world, client_for):
+    client = client_for(world.user(OUTSIDER))
+    body = client.get(reverse("clusters:unit_list")).content.decode()
+    assert "Hải Phòng" in body
+    assert "Đống Đa" not in body
+    body = client.get(reverse("clusters:cluster_year_list")).content.decode()
+    assert "MTTQ Hà Nội" not in body
+    assert reverse("clusters:cluster_year", args=[world.other_cluster_year.pk]) in body
+
+
+def test_plan_file_is_hidden_from_outsiders(world, client_for):
+    url = reverse("clusters:plan_file", args=[world.plan.pk])
+    assert client_for(world.user(OUTSIDER)).get(url).status_code == 404
+
+
+def test_unknown_ids_give_404(world, client_for):
+    client = client_for(world.user(STAFF))
+    for name in ("clusters:cluster_year", "clusters:unit", "clusters:person", "clusters:cluster"):
+        assert client.get(reverse(name, args=[987654])).status_code == 404
+    membership_url = reverse("clusters:membership_edit", args=[world.cluster_year.pk, 987654])
+    assert client.get(membership_url).status_code == 404
+    assert (
+        client.get(reverse("clusters:import_template", args=["nothing", "csv"])).status_code == 404
+    )
+
+
+def test_anonymous_users_are_sent_to_log_in(world, client):
+    response = client.get(reverse("clusters:cluster_year_list"))
+    assert response.status_code == 302
+    assert reverse("login") in response["Location"]
