@@ -9,6 +9,7 @@ from decimal import Decimal
 from django.db.models import Prefetch
 
 from agreements.models import Agreement, Comment, Criterion, Revision, Section
+from clusters.models import Position
 
 ZERO = Decimal("0")
 
@@ -113,3 +114,43 @@ def templates_of(parents):
         .select_related("template_parent")
         .order_by("-template_year", "template_parent__name")
     )
+
+
+def signatory_of(unit, on=None):
+    """The unit's current signatory position (the chair before a vice-chair), or None."""
+    positions = [
+        p
+        for p in unit.positions.all()
+        if p.can_sign
+        and p.is_current(on)
+        and p.title in (Position.Title.CHAIR, Position.Title.VICE_CHAIR)
+    ]
+    positions.sort(key=lambda p: (p.title != Position.Title.CHAIR, p.start, p.pk))
+    return positions[0] if positions else None
+
+
+def members_snapshot(cluster_year, on=None):
+    """The members as they are: names, roles, order and signatory (for the signature grid)."""
+    memberships = (
+        cluster_year.memberships.filter(ended_on__isnull=True)
+        .select_related("unit")
+        .prefetch_related("unit__positions__person")
+        .order_by("order", "unit__name")
+    )
+    result = []
+    for m in memberships:
+        signatory = signatory_of(m.unit, on)
+        result.append(
+            {
+                "unit_id": m.unit_id,
+                "name": m.unit.name,
+                "short_name": m.unit.short_name,
+                "role": m.role,
+                "order": m.order,
+                "collective_name": m.unit.collective_name,
+                "signatory_name": signatory.person.full_name if signatory else "",
+                "signatory_title": signatory.title if signatory else "",
+                "signature_block": signatory.signature_block if signatory else [],
+            }
+        )
+    return result

@@ -3,10 +3,11 @@
 A stage is (name, builder(world) -> None). Later issues append their stages here.
 """
 
-from demo import foundation
+from demo import agreements, foundation
 
 STAGES = [
     ("foundation", None),
+    ("adopted", agreements.build),
 ]
 
 
