@@ -102,6 +102,8 @@ def final_document_context(agreement, seal):
             # The name and block of the person who actually signed (a vice-chair signs "KT.").
             cell["name"] = row.signature.signer_name
             cell["lines"] = row.signature.signature_block
+        elif row is not None and closure is not None:
+            cell["name"] = ""  # nobody signed for this unit
     url = verification_url(seal)
     record = []
     for number, row in enumerate(rows, start=1):
@@ -144,7 +146,7 @@ def _claim(agreement_pk):
     """Take the pending seal for this run (None when there is nothing to do)."""
     with transaction.atomic():
         seal = (
-            Seal.objects.select_for_update()
+            Seal.objects.select_for_update(of=("self",))
             .select_related("agreement__cluster_year__cluster__parent")
             .filter(agreement_id=agreement_pk)
             .first()
