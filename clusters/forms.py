@@ -30,6 +30,15 @@ class CrispyMixin:
         self.helper.disable_csrf = True
 
 
+def preselect_single(form, name):
+    """When the user has exactly one choice (one parent body, say), choose it for them."""
+    field = form.fields[name]
+    if not form.is_bound and not form.initial.get(name):
+        choices = list(field.queryset.values_list("pk", flat=True)[:2])
+        if len(choices) == 1:
+            form.initial[name] = choices[0]
+
+
 class DateInput(forms.DateInput):
     input_type = "date"
 
@@ -128,6 +137,8 @@ class UnitForm(ServiceModelForm):
         self.fields["level"].queryset = Level.objects.all()
         self.fields["parent"].queryset = parents
         self.fields["parent"].required = parent_required
+        if self.instance.pk is None:
+            preselect_single(self, "parent")
 
 
 class UnitEditForm(UnitForm):
@@ -216,6 +227,7 @@ class ClusterForm(ServiceModelForm):
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parents
+        preselect_single(self, "parent")
 
 
 class ClusterEditForm(ServiceModelForm):
@@ -237,6 +249,7 @@ class PlanForm(ServiceModelForm):
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["parent"].queryset = parents
+        preselect_single(self, "parent")
 
 
 class PlanEditForm(ServiceModelForm):
@@ -258,6 +271,7 @@ class ClusterYearForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.fields["cluster"].queryset = clusters
         self.fields["plan"].queryset = plans
+        preselect_single(self, "cluster")
 
 
 class ClusterYearEditForm(ServiceModelForm):

@@ -100,7 +100,10 @@ class Unit(ConstraintErrorsOnFields, Versioned):
         _("collective signing body"),
         max_length=100,
         blank=True,
-        help_text=_("Signs 'TM. <this>', e.g. BAN THƯỜNG TRỰC; empty for bodies without one."),
+        help_text=_(
+            "The body the chair signs for, as in “TM. BAN THƯỜNG TRỰC”; empty for bodies "
+            "without one."
+        ),
     )
     email = models.EmailField(_("e-mail"), blank=True)
     valid_from = models.DateField(_("valid from"), default=datetime.date(2000, 1, 1))
