@@ -305,3 +305,11 @@ def test_readers_may_not_import(world, username):
     assert client.post(reverse("clusters:import_confirm"), {"token": "x"}).status_code == 403
     assert client.get(reverse("clusters:import_preview")).status_code == 403
     assert not Unit.objects.filter(short_name__startswith="Phường").exists()
+
+
+def test_formulas_are_not_calculated(world, staff):
+    level = world.unit("dongda").level.name
+    row = ["Ủy ban MTTQ Việt Nam phường Sáu", "=A2", level, "MTTQ Hà Nội", "Hà Nội", None, HEADER]
+    assert upload(staff, "units", xlsx([UNIT_HEADER, row])).status_code == 302
+    errors = [e["text"] for e in pending(staff)["errors"]]
+    assert errors == [row_error(2, "B", "This cell must not be empty.")]  # no cached value
