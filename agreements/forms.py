@@ -1,11 +1,12 @@
 """Forms of the agreement pages; each edit form carries the record's version."""
 
 from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Column, Layout, Row
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Comment, Conference, Criterion, Guest, Section
-from clusters.models import YEAR_MAX, YEAR_MIN
+from clusters.models import YEAR_MAX, YEAR_MIN, Unit
 from core.versioning import VersionField
 
 
@@ -113,6 +114,24 @@ class CriterionForm(_HelperMixin, forms.ModelForm):
     def __init__(self, *args, adding=False, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["version"].required = not adding
+        self.helper.layout = Layout(
+            "version",
+            Row(Column("code", css_class="col-sm-3"), Column("text", css_class="col-sm-9")),
+            Row(
+                Column("measure", css_class="col-sm-4"),
+                Column("unit_label", css_class="col-sm-4"),
+                Column("target", css_class="col-sm-4"),
+            ),
+            Row(
+                Column("kind", css_class="col-sm-4"),
+                Column("max_points", css_class="col-sm-4"),
+                Column("rule", css_class="col-sm-4"),
+            ),
+            Row(
+                Column("points_per_occurrence", css_class="col-sm-4"),
+                Column("cap", css_class="col-sm-8"),
+            ),
+        )
         for name in ("max_points", "points_per_occurrence", "cap", "target"):
             self.fields[name].min_value = 0
             self.fields[name].validators.append(_not_negative)
@@ -136,7 +155,7 @@ class CommentForm(_HelperMixin, forms.Form):
 
     def __init__(self, *args, units, sections, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["unit"].queryset = units
+        self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
         self.fields["section"].queryset = sections
         self.fields["section"].label_from_instance = str
         if len(units) == 1:

@@ -575,14 +575,15 @@ def criterion_move(request, pk):
 # --- consultation --------------------------------------------------------------------------
 
 
-def _one_click(request, agreement, service, success, **kwargs):
+def _one_click(request, service, success, **kwargs):
+    """Run a one-button transition; say what happened (or why not) on the agreement page."""
     try:
         service(actor=request.user, **kwargs)
     except ValidationError as error:
         messages.error(request, " ".join(error.messages))
     else:
         messages.success(request, success)
-    return redirect(agreement)
+    return redirect(kwargs["agreement"])
 
 
 @require_POST
@@ -591,7 +592,6 @@ def agreement_circulate(request, pk):
     agreement = access.get_agreement_to_run(request.user, pk)
     return _one_click(
         request,
-        agreement,
         services.agreement_circulate,
         _("The draft was circulated; the members were notified by e-mail."),
         agreement=agreement,
@@ -725,7 +725,6 @@ def agreement_adopt(request, pk):
         if request.POST.get("confirm") == "yes":
             return _one_click(
                 request,
-                agreement,
                 services.agreement_adopt,
                 _("The agreement was adopted; its content is now frozen."),
                 agreement=agreement,

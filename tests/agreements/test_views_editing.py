@@ -122,7 +122,9 @@ class TestRoles:
         for address, data in edit_requests(draft, section, criterion):
             assert client.post(address, data).status_code == 403, address
 
-    def test_outsiders_get_404_on_every_edit_url(self, world, client_for, draft, section, criterion):
+    def test_outsiders_get_404_on_every_edit_url(
+        self, world, client_for, draft, section, criterion
+    ):
         client = client_for(world.user("ngoai"))
         before = content_state(draft)
         for address, data in edit_requests(draft, section, criterion):
@@ -277,9 +279,7 @@ class TestSections:
         assert response["Location"].endswith(f"#section-{new.pk}")
         assert new.order == 3
 
-    def test_add_with_htmx_returns_the_section_and_out_of_band_parts(
-        self, client_for, draft, head
-    ):
+    def test_add_with_htmx_returns_the_section_and_out_of_band_parts(self, client_for, draft, head):
         response = client_for(head).post(
             url("section_add", draft.pk), {"new-section-text": "Mục ba"}, **HX
         )
@@ -344,9 +344,7 @@ class TestSections:
         assert Section.objects.get(pk=section.pk).text == "Người khác sửa trước"
 
     def test_cancel_shows_the_section_body(self, world, client_for, section):
-        response = client_for(world.user("canbo.badinh")).get(
-            url("section_show", section.pk), **HX
-        )
+        response = client_for(world.user("canbo.badinh")).get(url("section_show", section.pk), **HX)
         assert response.status_code == 200 and "Mục một" in response.text
         assert url("section_edit", section.pk) not in response.text
 
@@ -414,6 +412,8 @@ class TestCriteria:
         assert response.text.lstrip().startswith(f'<tr id="criterion-{new.pk}"')
         assert f'id="section-total-{section.pk}"' in response.text
         assert f'<div id="criterion-add-{section.pk}"' in response.text
+        # Out-of-band parts after a <tr> must sit in a <template> to be parsed in place.
+        assert response.text.index("<template>") < response.text.index('id="agreement-totals"')
         # 10 + 5 + 5 points in the section and overall.
         assert '<td class="text-end" id="total-normal">20</td>' in response.text
 
