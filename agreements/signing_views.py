@@ -26,6 +26,7 @@ from agreements.signing_forms import (
     VerifyForm,
 )
 from agreements.signing_models import SavedSignature, Seal
+from clusters import access as cluster_access
 from clusters.models import signature_block
 from core.errors import DomainError
 from core.forms import call_service
@@ -52,6 +53,9 @@ def status_context(user, agreement):
     seal = Seal.objects.filter(agreement=agreement).first()
     closure = getattr(agreement, "signing_closure", None)
     can_run = signing_access.can_run_signing(user, agreement)
+    staff = signing_access.can_close_signing(user, agreement)
+    signer_units = cluster_access.signer_unit_ids(user)
+    signable = signing_access.signable_units(user, agreement)
     return {
         "agreement": agreement,
         "signing_rows": rows,
@@ -59,28 +63,19 @@ def status_context(user, agreement):
         "member_count": len(rows),
         "seal": seal,
         "closure": closure,
-        "signable_units": signing_access.signable_units(user, agreement),
+        "signable_units": signable,
         "can_run_signing": can_run and agreement.status in signing.OPEN_FOR_SIGNING,
-        "can_close_signing": signing_access.can_close_signing(user, agreement)
-        and agreement.status in signing.OPEN_FOR_SIGNING,
+        "can_close_signing": staff and agreement.status in signing.OPEN_FOR_SIGNING,
         "can_retry_seal": seal is not None
         and seal.status == Seal.Status.FAILED
         and signing.can_retry_seal(user, agreement),
         "confirmable_papers": [
             r.paper
             for r in rows
-            if r.awaiting_confirmation
-            and signing.can_confirm_paper(user, _with(r.paper, agreement))
+            if r.awaiting_confirmation and (staff or r.unit_id in signer_units)
         ],
-        "can_see_declines": can_run
-        or signing_access.can_close_signing(user, agreement)
-        or bool(signing_access.signable_units(user, agreement)),
+        "can_see_declines": can_run or staff or bool(signable),
     }
-
-
-def _with(paper, agreement):
-    paper.agreement = agreement
-    return paper
 
 
 # --- signing -------------------------------------------------------------------------------
