@@ -5,3 +5,6 @@ from django.utils.translation import gettext_lazy as _
 class AwardsConfig(AppConfig):
     name = "awards"
     verbose_name = _("Results and awards")
+
+    def ready(self):
+        from awards import dashboard  # noqa: F401  (registers its dashboard and timeline providers)

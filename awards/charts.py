@@ -89,15 +89,15 @@ def profile_chart(
     `sections` is a list of (label, maximum); values are points (shown as % of maximum).
     """
     left, group, top, plot_height = 44, 64, 34, 150
-    width = left + group * max(len(sections), 1) + 16
+    width = max(left + group * max(len(sections), 1) + 16, 400)
     height = top + plot_height + 46
     body = [
         f'<text x="{left}" y="14" fill="{TEXT}" font-weight="bold">{escape(title)}</text>',
         f'<rect x="{left}" y="20" width="10" height="10" fill="{BAR}"/>',
         f'<text x="{left + 14}" y="29" fill="{TEXT}" font-size="10">'
-        f"{escape(_short(unit_label, 36))}</text>",
-        f'<rect x="{left + 220}" y="20" width="10" height="10" fill="{AVERAGE}"/>',
-        f'<text x="{left + 234}" y="29" fill="{TEXT}" font-size="10">'
+        f"{escape(_short(unit_label, 28))}</text>",
+        f'<rect x="{left + 180}" y="20" width="10" height="10" fill="{AVERAGE}"/>',
+        f'<text x="{left + 194}" y="29" fill="{TEXT}" font-size="10">'
         f"{escape(average_label)}</text>",
     ]
     for step in range(0, 5):
@@ -133,7 +133,7 @@ def profile_chart(
 # Titles in the official documents (Vietnamese only); pages pass translated ones.
 DOCUMENT_TITLES = {
     "totals": "Tổng điểm theo đơn vị",
-    "profile": "Điểm từng nội dung so với bình quân cụm (% điểm tối đa)",
+    "profile": "Tỷ lệ điểm từng nội dung (% điểm tối đa)",
     "average": "Bình quân cụm",
     "section": "ND {order}",
 }

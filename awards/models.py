@@ -542,3 +542,6 @@ class PracticeFile(models.Model):
 
     def __str__(self):
         return self.original_name
+
+
+from awards import proposal_models, vote_models  # noqa: E402, F401  (the vote and award models)

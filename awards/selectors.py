@@ -376,7 +376,7 @@ def period_results(period, *, rules=None):
         t = totals.get(assessment.pk, Totals())
         filled, count = progress.get(assessment.pk, (0, 0))
         row = Row(assessment, assessment.unit_name, t, filled, count)
-        row.section_points = [q2(t.sections.get(s.pk, ZERO)) for s in sections]
+        row.section_points = [q2(t.normal_sections.get(s.pk, ZERO)) for s in sections]
         row.percent = percent_of(row.total, max_points)
         row.rating = rating_for(row.percent, rules.thresholds)
         rows.append(row)

@@ -33,7 +33,7 @@ from awards.forms import (
     UploadForm,
 )
 from awards.forms import SheetForm as SheetEntryForm
-from awards.models import Assessment, Evidence, GoodPractice, Period, Score
+from awards.models import Assessment, Evidence, GoodPractice, Period, Score, TieBreak
 from clusters import access as cluster_access
 from clusters.models import Cluster, ClusterYear, Unit
 from core.audit import entries_for
@@ -140,6 +140,8 @@ def _results_context(request, period, results):
             (r for r in results.rows if mine is not None and r.assessment.pk == mine.pk),
             results.rows[0] if results.rows else None,
         )
+    for row in results.rows:
+        row.decided_label = TieBreak(row.decided_by).label if row.decided_by else ""
     can_run = access.can_run(user, period.cluster_year)
     context = {
         "period": period,

@@ -42,7 +42,7 @@ MAX_POINTS = Decimal("40")
 GOOD_ENTRIES = {
     "1.1": {"value": "8", "explanation": "8 hội nghị"},
     "1.2": {"value": "95"},
-    "2.1": {"value": "có"},
+    "2.1": {"value": "1"},
     "2.2": {"value": "Tốt", "self_score": "4"},
     "3.1": {"value": "3"},
     "T.1": {"value": "2"},

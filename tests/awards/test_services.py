@@ -175,7 +175,8 @@ def test_submitting_an_incomplete_sheet_is_refused(results):
 def test_submitting_after_the_deadline_is_refused(results):
     period = results.open()
     assessment = results.fill(sheet(period, "badinh", results))
-    Period.objects.filter(pk=period.pk).update(deadline=timezone.now() - datetime.timedelta(hours=1))
+    past = timezone.now() - datetime.timedelta(hours=1)
+    Period.objects.filter(pk=period.pk).update(deadline=past)
     with pytest.raises(DomainError, match="deadline|hạn"):
         services.assessment_submit(actor=results.user("badinh"), assessment=assessment)
     assessment.refresh_from_db()
@@ -324,10 +325,14 @@ def test_peers_are_assigned_only_with_cross_checking_and_never_to_themselves(res
             assignments={badinh.pk: results.unit("badinh").pk},
         )
     period.refresh_from_db()
-    assert services.period_assign_peers(
-        actor=results.user("dongda"), period=period, assignments=services.rotation(period)
-    ) == 6
-    assert all(a.peer_reviewer_id and a.peer_reviewer_id != a.unit_id for a in period.assessments.all())
+    assert (
+        services.period_assign_peers(
+            actor=results.user("dongda"), period=period, assignments=services.rotation(period)
+        )
+        == 6
+    )
+    sheets = period.assessments.all()
+    assert all(a.peer_reviewer_id and a.peer_reviewer_id != a.unit_id for a in sheets)
 
 
 # --- locking -------------------------------------------------------------------------------
@@ -337,9 +342,7 @@ def accept_all(results, period, overrides_by_unit=None):
     for assessment in period.assessments.all():
         overrides = (overrides_by_unit or {}).get(assessment.unit.short_name)
         results.submit(assessment, overrides=overrides)
-        services.assessment_accept(
-            actor=results.reviewer_for(assessment), assessment=assessment
-        )
+        services.assessment_accept(actor=results.reviewer_for(assessment), assessment=assessment)
 
 
 def test_locking_needs_every_sheet_accepted(results):

@@ -1,0 +1,387 @@
+"""Reads for the vote and award pages, and the frozen content of the minutes and submission.
+
+Counts of a round are read only through `round_results`, which returns nothing while the round
+is open (see the threat model in awards/voting.py).
+"""
+
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
+
+from agreements.document import vn_number
+from agreements.services import plan_basis
+from awards.models import Period, RankingEntry
+from awards.proposal_models import AwardType, Proposal, ProposalItem
+from awards.vote_models import (
+    Attendance,
+    Candidate,
+    Meeting,
+    VoteBase,
+    VoteRound,
+    VoteSession,
+)
+from awards.voting import binding_ranking, elected_units
+from clusters.models import ClusterYear
+
+PURPOSE_ORDER = ["leading", "certificates", "head", "deputy"]
+FORM_VN = {
+    AwardType.Form.FLAG: "Cờ thi đua",
+    AwardType.Form.MERIT: "Bằng khen",
+    AwardType.Form.COMMENDATION: "Giấy khen",
+}
+
+
+def purpose_title_vn(purpose, year):
+    return {
+        "leading": "Bình xét, suy tôn đơn vị dẫn đầu Cụm thi đua",
+        "certificates": "Bình xét các đơn vị đề nghị tặng Bằng khen",
+        "head": f"Bầu đơn vị Cụm trưởng năm {year + 1}",
+        "deputy": f"Bầu đơn vị Cụm phó năm {year + 1}",
+    }[purpose]
+
+
+def rule_text_vn(session):
+    """The rule as the minutes state it, e.g. 'đạt trên 50% số phiếu so với ...'."""
+    word = "trên" if session.strictly_more else "từ"
+    base = (
+        "tổng số đơn vị có mặt"
+        if session.base == VoteBase.PRESENT
+        else "tổng số đơn vị thành viên của Cụm"
+    )
+    return f"đạt {word} {vn_number(session.threshold_percent)}% số phiếu so với {base}"
+
+
+# --- a round's results (never while it is open) --------------------------------------------
+
+
+@dataclass
+class ResultRow:
+    candidate: Candidate
+    votes: int
+    share: object
+    elected_here: bool
+
+
+def round_results(vote_round):
+    """The counted results of a closed round, best first; None while it is open."""
+    if vote_round.status != VoteRound.Status.CLOSED:
+        return None
+    rows = []
+    for count in vote_round.counts.select_related("candidate"):
+        base = vote_round.base_count
+        share = count.votes * 100 / base if base else 0
+        rows.append(
+            ResultRow(
+                count.candidate,
+                count.votes,
+                round(share, 2),
+                count.candidate.elected_round == vote_round.number
+                and count.candidate.outcome == Candidate.Outcome.ELECTED,
+            )
+        )
+    rows.sort(key=lambda r: (-r.votes, r.candidate.rank or 10**4, r.candidate.unit_name))
+    return rows
+
+
+@dataclass
+class RoundView:
+    round: VoteRound
+    results: list = None  # None while open
+    voted: list = field(default_factory=list)  # unit names that took part (never choices)
+
+
+def session_rounds(session):
+    rounds = []
+    for vote_round in session.rounds.order_by("number").prefetch_related("participations"):
+        rounds.append(
+            RoundView(
+                vote_round,
+                round_results(vote_round),
+                sorted(p.unit_name for p in vote_round.participations.all()),
+            )
+        )
+    return rounds
+
+
+def meeting_for(cluster_year):
+    return (
+        Meeting.objects.filter(cluster_year=cluster_year)
+        .prefetch_related(
+            Prefetch("attendance", queryset=Attendance.objects.select_related("unit")),
+            Prefetch(
+                "sessions",
+                queryset=VoteSession.objects.prefetch_related("candidates", "rounds"),
+            ),
+        )
+        .first()
+    )
+
+
+def ordered_sessions(meeting):
+    sessions = list(meeting.sessions.all())
+    sessions.sort(key=lambda s: PURPOSE_ORDER.index(s.purpose))
+    return sessions
+
+
+# --- the minutes' frozen content -----------------------------------------------------------
+
+
+def _elected_names(meeting, purpose):
+    ids = elected_units(meeting, purpose)
+    return [
+        c.unit_name
+        for c in Candidate.objects.filter(
+            session__meeting=meeting, session__purpose=purpose, unit_id__in=ids
+        ).order_by("rank", "unit_name")
+    ]
+
+
+def minutes_content(meeting, *, issued=None, date=None):
+    """Everything the minutes print, as JSON, so that the issued minutes never change."""
+    cluster_year = meeting.cluster_year
+    cluster = cluster_year.cluster
+    head = cluster_year.head
+    ranking = binding_ranking(cluster_year)
+    entries = (
+        list(RankingEntry.objects.filter(snapshot=ranking).order_by("rank", "unit_name"))
+        if ranking
+        else []
+    )
+    attendance = list(meeting.attendance.order_by("order", "unit_name"))
+    sessions = []
+    for session in sorted(meeting.sessions.all(), key=lambda s: PURPOSE_ORDER.index(s.purpose)):
+        rounds = []
+        for vote_round in session.rounds.order_by("number"):
+            results = round_results(vote_round) or []
+            rounds.append(
+                {
+                    "number": vote_round.number,
+                    "ballots": vote_round.ballots_cast,
+                    "present": vote_round.present_count,
+                    "members": vote_round.member_count,
+                    "base": vote_round.base_count,
+                    "seats": vote_round.seats,
+                    "rows": [
+                        {
+                            "name": r.candidate.unit_name,
+                            "votes": r.votes,
+                            "share": vn_number(r.share),
+                            "elected": r.elected_here,
+                        }
+                        for r in results
+                    ],
+                }
+            )
+        sessions.append(
+            {
+                "purpose": session.purpose,
+                "title": purpose_title_vn(session.purpose, cluster_year.year),
+                "online": session.is_online,
+                "rule": rule_text_vn(session) if session.threshold_percent is not None else "",
+                "seats": session.seats,
+                "rounds": rounds,
+                "elected": [c.unit_name for c in session.elected()],
+            }
+        )
+    held = timezone.localtime(meeting.held_at)
+    is_demo = bool(ranking and ranking.period.agreement.is_demo)
+    return {
+        "cluster": cluster.name,
+        "header_lines": cluster.header,
+        "year": cluster_year.year,
+        "number": issued.reference if issued else "",
+        "date": (date or held.date()).isoformat(),
+        "place": head.place_name if head else cluster.parent.place_name,
+        "head_name": head.name if head else "",
+        "title": meeting.title,
+        "held_time": f"{held:%H} giờ {held:%M}",
+        "held_date": held.date().isoformat(),
+        "venue": meeting.venue,
+        "chair": {"name": meeting.chair_name, "title": meeting.chair_title},
+        "secretary": {"name": meeting.secretary_name, "title": meeting.secretary_title},
+        "present": [a.unit_name for a in attendance if a.present],
+        "absent": [a.unit_name for a in attendance if not a.present],
+        "member_count": len(attendance),
+        "ranking": [
+            {
+                "rank": e.rank,
+                "name": e.unit_name,
+                "total": vn_number(e.total),
+                "rating": e.rating,
+            }
+            for e in entries
+        ],
+        "max_points": vn_number(ranking.max_points) if ranking else "",
+        "sessions": sessions,
+        "leading": _elected_names(meeting, VoteSession.Purpose.LEADING),
+        "certificates": _elected_names(meeting, VoteSession.Purpose.CERTIFICATES),
+        "next_head": _elected_names(meeting, VoteSession.Purpose.HEAD),
+        "next_deputy": _elected_names(meeting, VoteSession.Purpose.DEPUTY),
+        "next_year": cluster_year.year + 1,
+        "notes": meeting.notes,
+        "is_demo": is_demo,
+    }
+
+
+# --- the submission's frozen content -------------------------------------------------------
+
+
+def submission_content(proposal, items, context, *, issued=None, date=None, signer=None):
+    """Everything the covering submission (tờ trình) prints, as JSON."""
+    cluster_year = proposal.cluster_year
+    cluster = cluster_year.cluster
+    parent = cluster.parent
+    head = cluster_year.head or proposal.head
+    plan = cluster_year.plan
+    meeting = context.meeting
+    ranking = context.ranking
+    date = date or timezone.localdate()
+    rows = []
+    for item in items:
+        rows.append(
+            {
+                "nominee": item.nominee,
+                "unit_name": item.unit_name,
+                "person_name": item.person_name,
+                "person_title": item.person_title,
+                "award": item.award_type.name,
+                "form": FORM_VN.get(item.award_type.form, item.award_type.form),
+                "individual": bool(item.person_name),
+                "score": vn_number(item.score) if item.score is not None else "",
+                "rank": item.rank,
+                "rating": item.rating,
+                "vote_share": vn_number(item.vote_share) if item.vote_share is not None else "",
+                "reason": item.reason,
+            }
+        )
+    forms = {}
+    for row in rows:
+        forms.setdefault(row["award"], {"collective": 0, "individual": 0})
+        forms[row["award"]]["individual" if row["individual"] else "collective"] += 1
+    return {
+        "cluster": cluster.name,
+        "header_lines": cluster.header,
+        "year": cluster_year.year,
+        "number": issued.reference if issued else "",
+        "date": date.isoformat(),
+        "place": head.place_name if head else parent.place_name,
+        "head_name": head.name if head else "",
+        "parent_name": parent.name,
+        "parent_collective": parent.collective_name,
+        "plan_line": plan_basis(plan) if plan else "",
+        "minutes": {
+            "reference": meeting.minutes_number.reference,
+            "date": meeting.minutes_date.isoformat(),
+        }
+        if meeting is not None and meeting.minutes_issued
+        else None,
+        "member_count": len(context.members),
+        "items": rows,
+        "summary": [
+            {"award": award, "collective": n["collective"], "individual": n["individual"]}
+            for award, n in forms.items()
+        ],
+        "signer": {
+            "unit": f"TM. {cluster.name.upper()}",
+            "lines": ["CỤM TRƯỞNG"],
+            "name": signer.person.full_name if signer else "",
+        },
+        "is_demo": bool(ranking and ranking.period.agreement.is_demo),
+    }
+
+
+# --- a unit's awards across years ----------------------------------------------------------
+
+SHOWN_TO_UNIT = [
+    ProposalItem.Status.GRANTED,
+    ProposalItem.Status.REVOKED,
+]
+
+
+def unit_awards(unit):
+    """The awards a unit (or its people) received, newest year first, with their decision."""
+    return list(
+        ProposalItem.objects.filter(unit=unit, status__in=SHOWN_TO_UNIT)
+        .select_related(
+            "award_type", "proposal__cluster_year__cluster", "proposal__decision"
+        )
+        .order_by("-proposal__cluster_year__year", "award_type__order", "pk")
+    )
+
+
+# --- the parent's year summary -------------------------------------------------------------
+
+
+@dataclass
+class ClusterLine:
+    cluster_year: ClusterYear
+    proposal: Proposal = None
+    proposed: dict = field(default_factory=dict)  # award type id -> count
+    granted: dict = field(default_factory=dict)
+
+
+def parent_year_summary(parent, year):
+    """One line per cluster of the parent body in the year: its file, proposed and granted."""
+    award_types = list(AwardType.objects.filter(parent=parent, year=year))
+    cluster_years = list(
+        ClusterYear.objects.filter(cluster__parent=parent, year=year)
+        .select_related("cluster")
+        .order_by("cluster__name")
+    )
+    proposals = {
+        p.cluster_year_id: p
+        for p in Proposal.objects.filter(cluster_year__in=cluster_years).select_related(
+            "decision"
+        )
+    }
+    counts = (
+        ProposalItem.objects.filter(proposal__cluster_year__in=cluster_years)
+        .values("proposal__cluster_year_id", "award_type_id")
+        .annotate(
+            proposed=Count("pk"),
+            granted=Count("pk", filter=Q(status=ProposalItem.Status.GRANTED)),
+        )
+        .order_by()
+    )
+    lines = {cy.pk: ClusterLine(cy, proposals.get(cy.pk)) for cy in cluster_years}
+    for row in counts:
+        line = lines[row["proposal__cluster_year_id"]]
+        line.proposed[row["award_type_id"]] = row["proposed"]
+        line.granted[row["award_type_id"]] = row["granted"]
+    for line in lines.values():
+        line.cells = [
+            (line.proposed.get(t.pk, 0), line.granted.get(t.pk, 0)) for t in award_types
+        ]
+    return award_types, list(lines.values())
+
+
+def parent_year_items(parent, year):
+    """Every nominee of the parent's clusters in the year, for the spreadsheet."""
+    return list(
+        ProposalItem.objects.filter(
+            proposal__cluster_year__cluster__parent=parent, proposal__cluster_year__year=year
+        )
+        .select_related("award_type", "proposal__cluster_year__cluster", "proposal__decision")
+        .order_by("proposal__cluster_year__cluster__name", "award_type__order", "order", "pk")
+    )
+
+
+def award_years(parent):
+    years = set(AwardType.objects.filter(parent=parent).values_list("year", flat=True))
+    years |= set(
+        ClusterYear.objects.filter(cluster__parent=parent).values_list("year", flat=True)
+    )
+    return sorted(years, reverse=True)
+
+
+def incoming_count(parent_ids):
+    """Files awaiting the parent's review, for the dashboard."""
+    return Proposal.objects.filter(
+        cluster_year__cluster__parent_id__in=parent_ids,
+        status__in=[Proposal.Status.AWAITING_REVIEW, Proposal.Status.RESUBMITTED],
+    )
+
+
+def year_end_period(cluster_year):
+    return Period.objects.filter(cluster_year=cluster_year, kind=Period.Kind.YEAR_END).first()
