@@ -368,18 +368,24 @@ def seal_retry(request, pk):
 # --- public verification -------------------------------------------------------------------
 
 
-def _check_upload(request, form, expected=None):
-    """Validate and check an uploaded PDF; return (result, status)."""
+def _check_upload(request, expected=None):
+    """Bind the upload form and check the PDF; return (form, result, status).
+
+    Oversized bodies and too many attempts are refused before the body is read.
+    """
+    if request.method != "POST":
+        return VerifyForm(), None, 200
     length = request.META.get("CONTENT_LENGTH") or "0"
     if length.isdigit() and int(length) > verification.MAX_BYTES + 64 * 1024:
-        form.add_error(None, _("The file is too large; the limit is 20 MB."))
-        return None, 413
+        messages.error(request, _("The file is too large; the limit is 20 MB."))
+        return VerifyForm(), None, 413
     if not verification.allow_attempt(client_address(request)):
-        form.add_error(None, _("Too many checks from your address. Try again in a few minutes."))
-        return None, 429
+        messages.error(request, _("Too many checks from your address. Try again in a few minutes."))
+        return VerifyForm(), None, 429
+    form = VerifyForm(request.POST, request.FILES)
     if not form.is_valid():
-        return None, 400
-    return verification.verify_upload(form.cleaned_data["file"], expected=expected), 200
+        return form, None, 400
+    return form, verification.verify_upload(form.cleaned_data["file"], expected=expected), 200
 
 
 def _public_signers(seal):
@@ -389,10 +395,7 @@ def _public_signers(seal):
 
 @require_http_methods(["GET", "POST"])
 def verify(request):
-    form = VerifyForm(request.POST or None, request.FILES or None)
-    result, status = None, 200
-    if request.method == "POST":
-        result, status = _check_upload(request, form)
+    form, result, status = _check_upload(request)
     return render(
         request,
         "agreements/signing/verify.html",
@@ -410,10 +413,7 @@ def verify_code(request, code):
         verification_code=code,
         status=Seal.Status.SEALED,
     )
-    form = VerifyForm(request.POST or None, request.FILES or None)
-    result, status = None, 200
-    if request.method == "POST":
-        result, status = _check_upload(request, form, expected=seal)
+    form, result, status = _check_upload(request, expected=seal)
     signed, unsigned = _public_signers(seal)
     context = {
         "seal": seal,

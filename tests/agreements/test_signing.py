@@ -25,6 +25,12 @@ from tests.agreements.signing_support import (
 )
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are asserted in English (the msgids), whatever catalogue is compiled."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def agreement(world):
     return adopt_agreement(world)

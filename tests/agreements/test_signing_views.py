@@ -23,6 +23,12 @@ def data_url(png):
     return "data:image/png;base64," + base64.b64encode(png).decode()
 
 
+@pytest.fixture(autouse=True)
+def _english(settings):
+    """Messages are asserted in English (the msgids), whatever catalogue is compiled."""
+    settings.LANGUAGE_CODE = "en"
+
+
 @pytest.fixture
 def agreement(world):
     return adopt_agreement(world)
