@@ -3,11 +3,13 @@
 A stage is (name, builder(world) -> None). Later issues append their stages here.
 """
 
-from demo import agreements, foundation
+from demo import agreements, foundation, results, signing
 
 STAGES = [
     ("foundation", None),
     ("adopted", agreements.build),
+    ("signed", signing.build),
+    ("assessed", results.build),
 ]
 
 
