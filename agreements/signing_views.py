@@ -6,6 +6,8 @@ time-limited process.
 """
 
 import base64
+import contextlib
+import datetime
 import json
 
 from django.contrib import messages
@@ -39,10 +41,14 @@ def png_data_uri(data):
 
 
 def _frozen_content(agreement):
+    """The adopted content as it was hashed (its canonical JSON), for reading."""
     try:
-        return json.loads(agreement.canonical_content) if agreement.canonical_content else {}
+        data = json.loads(agreement.canonical_content) if agreement.canonical_content else {}
     except ValueError:
         return {}
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        data["date"] = datetime.date.fromisoformat(data["date"]).strftime("%d/%m/%Y")
+    return data
 
 
 def status_context(user, agreement):
