@@ -103,3 +103,6 @@ class GoodPracticeAdmin(ReadOnlyAdmin):
 class PracticeFileAdmin(ReadOnlyAdmin):
     list_display = ["original_name", "practice", "size", "uploaded_at"]
     list_select_related = ["practice"]
+
+
+from awards import award_admin  # noqa: E402, F401  (the vote, proposal and catalogue admin)

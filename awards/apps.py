@@ -7,4 +7,7 @@ class AwardsConfig(AppConfig):
     verbose_name = _("Results and awards")
 
     def ready(self):
-        from awards import dashboard  # noqa: F401  (registers its dashboard and timeline providers)
+        from awards import (
+            award_dashboard,  # noqa: F401  (the vote and proposal providers)
+            dashboard,  # noqa: F401  (registers its dashboard and timeline providers)
+        )

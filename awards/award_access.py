@@ -95,7 +95,7 @@ def can_read_proposal(user, proposal):
     if access.can_run(user, cluster_year) or user.is_superuser:
         return True
     if proposal.status == Proposal.Status.TO_SEND:
-        return cluster_access.member_unit_ids(cluster_year) & cluster_access.unit_ids(user)
+        return bool(cluster_access.member_unit_ids(cluster_year) & cluster_access.unit_ids(user))
     return True
 
 

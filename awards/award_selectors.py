@@ -303,9 +303,7 @@ def unit_awards(unit):
     """The awards a unit (or its people) received, newest year first, with their decision."""
     return list(
         ProposalItem.objects.filter(unit=unit, status__in=SHOWN_TO_UNIT)
-        .select_related(
-            "award_type", "proposal__cluster_year__cluster", "proposal__decision"
-        )
+        .select_related("award_type", "proposal__cluster_year__cluster", "proposal__decision")
         .order_by("-proposal__cluster_year__year", "award_type__order", "pk")
     )
 
@@ -331,9 +329,7 @@ def parent_year_summary(parent, year):
     )
     proposals = {
         p.cluster_year_id: p
-        for p in Proposal.objects.filter(cluster_year__in=cluster_years).select_related(
-            "decision"
-        )
+        for p in Proposal.objects.filter(cluster_year__in=cluster_years).select_related("decision")
     }
     counts = (
         ProposalItem.objects.filter(proposal__cluster_year__in=cluster_years)
@@ -350,9 +346,7 @@ def parent_year_summary(parent, year):
         line.proposed[row["award_type_id"]] = row["proposed"]
         line.granted[row["award_type_id"]] = row["granted"]
     for line in lines.values():
-        line.cells = [
-            (line.proposed.get(t.pk, 0), line.granted.get(t.pk, 0)) for t in award_types
-        ]
+        line.cells = [(line.proposed.get(t.pk, 0), line.granted.get(t.pk, 0)) for t in award_types]
     return award_types, list(lines.values())
 
 
@@ -369,9 +363,7 @@ def parent_year_items(parent, year):
 
 def award_years(parent):
     years = set(AwardType.objects.filter(parent=parent).values_list("year", flat=True))
-    years |= set(
-        ClusterYear.objects.filter(cluster__parent=parent).values_list("year", flat=True)
-    )
+    years |= set(ClusterYear.objects.filter(cluster__parent=parent).values_list("year", flat=True))
     return sorted(years, reverse=True)
 
 

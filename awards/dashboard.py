@@ -1,6 +1,6 @@
 """What results contribute to the "Việc cần làm" dashboard and to a cluster year's timeline."""
 
-from django.db.models import Count, Q
+from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
@@ -15,9 +15,9 @@ from core.dashboard import Task, register
 def results_tasks(user):
     """Sheets to fill or fix, sheets to review, results ready to lock."""
     units = cluster_access.unit_ids(user)
+    tasks = _comparison_tasks(user)
     if not units:
-        return []
-    tasks = []
+        return tasks
     to_fill = (
         Assessment.objects.filter(
             unit_id__in=units,
@@ -96,6 +96,27 @@ def results_tasks(user):
     return tasks
 
 
+def _comparison_tasks(user):
+    """Parent staff and viewers: the latest year whose results can be compared."""
+    readers = cluster_access.unit_ids(user) | cluster_access.viewer_unit_ids(user)
+    latest = (
+        Period.objects.filter(cluster_year__cluster__parent_id__in=readers)
+        .values("cluster_year__cluster__parent_id", "cluster_year__cluster__parent__short_name")
+        .annotate(year=Max("cluster_year__year"))
+        .order_by("cluster_year__cluster__parent__short_name")[:5]
+    )
+    return [
+        Task(
+            title=_("Compare the clusters of %(parent)s (%(year)s)")
+            % {"parent": row["cluster_year__cluster__parent__short_name"], "year": row["year"]},
+            url=reverse("awards:comparison", args=[row["cluster_year__cluster__parent_id"]])
+            + f"?year={row['year']}",
+            detail=_("Each unit's total as a share of the maximum, cluster averages, leaders."),
+        )
+        for row in latest
+    ]
+
+
 STEPS = {Period.Kind.MID_YEAR: "midyear", Period.Kind.YEAR_END: "year_end"}
 
 
@@ -139,8 +160,7 @@ def results_progress(cluster_year):
                     % {"date": period.locked_at.strftime("%d/%m/%Y")},
                     url=url,
                 )
-    if not periods:
-        steps["midyear"] = timeline.Progress(
-            url=reverse("awards:cluster_year_results", args=[cluster_year.pk])
-        )
+    overview = reverse("awards:cluster_year_results", args=[cluster_year.pk])
+    for key in STEPS.values():
+        steps.setdefault(key, timeline.Progress(url=overview))
     return steps

@@ -192,9 +192,7 @@ class ProposalItem(Versioned):
     person_name = models.CharField(_("individual's name"), max_length=200, blank=True)
     person_title = models.CharField(_("individual's position"), max_length=300, blank=True)
     reason = models.TextField(_("achievements in brief"))
-    score = models.DecimalField(
-        _("score"), max_digits=8, decimal_places=2, null=True, blank=True
-    )
+    score = models.DecimalField(_("score"), max_digits=8, decimal_places=2, null=True, blank=True)
     rank = models.PositiveSmallIntegerField(_("rank"), null=True, blank=True)
     rating = models.CharField(_("rating"), max_length=100, blank=True)
     vote_share = models.DecimalField(
@@ -208,9 +206,7 @@ class ProposalItem(Versioned):
         blank=True,
     )
     report_file_name = models.CharField(_("file name"), max_length=255, blank=True)
-    status = models.CharField(
-        _("status"), max_length=15, choices=Status, default=Status.PROPOSED
-    )
+    status = models.CharField(_("status"), max_length=15, choices=Status, default=Status.PROPOSED)
     parent_note = models.TextField(_("note of the parent body"), blank=True)
     revoked_reason = models.TextField(_("reason for the revocation"), blank=True)
     order = models.PositiveSmallIntegerField(_("order"), default=0)
@@ -247,9 +243,7 @@ class ProposalStatusChange(models.Model):
     proposal = models.ForeignKey(
         Proposal, verbose_name=_("proposal"), on_delete=models.CASCADE, related_name="history"
     )
-    from_status = models.CharField(
-        _("from"), max_length=20, choices=Proposal.Status, blank=True
-    )
+    from_status = models.CharField(_("from"), max_length=20, choices=Proposal.Status, blank=True)
     to_status = models.CharField(_("to"), max_length=20, choices=Proposal.Status)
     reason = models.TextField(_("reason"), blank=True)
     actor = models.ForeignKey(

@@ -221,7 +221,9 @@ def eligibility_errors(award_type, unit, context, *, individual=False):
         return [_("%(unit)s is not a member of the cluster.") % {"unit": unit.name}]
     if individual != award_type.for_individuals:
         if award_type.for_individuals:
-            return [_("%(award)s is for individuals: name the person.") % {"award": award_type.name}]
+            return [
+                _("%(award)s is for individuals: name the person.") % {"award": award_type.name}
+            ]
         return [_("%(award)s is for collectives, not individuals.") % {"award": award_type.name}]
     if individual:
         return []
@@ -661,7 +663,9 @@ def proposal_accept(*, actor, proposal, accepted, notes=None):
     notes = notes or {}
     for item in items:
         item.status = (
-            ProposalItem.Status.ACCEPTED if item.pk in accepted else ProposalItem.Status.NOT_ACCEPTED
+            ProposalItem.Status.ACCEPTED
+            if item.pk in accepted
+            else ProposalItem.Status.NOT_ACCEPTED
         )
         item.parent_note = _text(notes.get(item.pk, ""), 5000)
         item.save(update_fields=["status", "parent_note"])
@@ -680,9 +684,7 @@ def proposal_start_decision(*, actor, proposal):
 
 
 @transaction.atomic
-def proposal_decide(
-    *, actor, proposal, number, date, signer_name, granted, scan, signer_title=""
-):
+def proposal_decide(*, actor, proposal, number, date, signer_name, granted, scan, signer_title=""):
     """Record the parent's decision: number, date, signer, granted items, the scanned PDF."""
     proposal = _lock(proposal)
     if proposal.status == S.RETURNED:

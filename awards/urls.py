@@ -47,3 +47,7 @@ urlpatterns = [
         "practice-files/<int:pk>/remove/", views.practice_file_remove, name="practice_file_remove"
     ),
 ]
+
+from awards.urls_awards import urlpatterns as award_urlpatterns  # noqa: E402
+
+urlpatterns += award_urlpatterns

@@ -563,11 +563,12 @@ def comparison(request, pk):
     data = request.GET.copy()
     data.setdefault("year", str(years[0]))
     data.setdefault("kind", Period.Kind.YEAR_END)
-    probe = ComparisonFilterForm(data, years=years, clusters=clusters, ratings=[])
-    year = probe.cleaned_data["year"] if probe.is_valid() else years[0]
-    kind = probe.cleaned_data["kind"] if probe.is_valid() else Period.Kind.YEAR_END
+    year = int(data["year"]) if data["year"] in {str(y) for y in years} else years[0]
+    kind = data["kind"] if data["kind"] in Period.Kind.values else Period.Kind.YEAR_END
     summaries, rows, rules = selectors.parent_comparison(parent, year, kind)
-    ratings = [label for label, _minimum in rules.thresholds]
+    ratings = list(
+        dict.fromkeys([label for label, _m in rules.thresholds] + [r.rating for r in rows])
+    )
     form = ComparisonFilterForm(data, years=years, clusters=clusters, ratings=ratings)
     if form.is_valid():
         cluster_id = form.cleaned_data.get("cluster")

@@ -50,9 +50,7 @@ class VoteRules(Versioned):
         help_text=_("“More than half” is 50% with this ticked; “at least half” without."),
     )
     base = models.CharField(_("base"), max_length=10, choices=VoteBase, default=VoteBase.PRESENT)
-    rounds = models.PositiveSmallIntegerField(
-        _("rounds allowed"), default=DEFAULT_VOTE_ROUNDS
-    )
+    rounds = models.PositiveSmallIntegerField(_("rounds allowed"), default=DEFAULT_VOTE_ROUNDS)
     tie_break = models.CharField(
         _("tie-break"), max_length=20, choices=VoteTieBreak, default=VoteTieBreak.RANKING
     )
@@ -187,9 +185,7 @@ class VoteSession(models.Model):
         default=1,
         help_text=_("Also the most candidates a ballot may choose."),
     )
-    status = models.CharField(
-        _("status"), max_length=10, choices=Status, default=Status.PREPARING
-    )
+    status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREPARING)
     # The rules as they were when the session opened.
     threshold_percent = models.DecimalField(
         _("threshold (% of the base)"), max_digits=5, decimal_places=2, null=True, blank=True

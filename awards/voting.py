@@ -196,10 +196,7 @@ def _require_ranking(cluster_year):
     ranking = binding_ranking(cluster_year)
     if ranking is None:
         raise DomainError(
-            _(
-                "The year-end results are not locked yet: the vote starts from the locked "
-                "ranking."
-            )
+            _("The year-end results are not locked yet: the vote starts from the locked ranking.")
         )
     return ranking
 
@@ -933,14 +930,15 @@ def election_rollover(*, actor, meeting):
     meeting = _lock_meeting(meeting)
     if not elected_units(meeting, VoteSession.Purpose.HEAD):
         raise DomainError(_("Next year's cluster head has not been elected yet."))
-    if VoteSession.objects.filter(
-        meeting=meeting, purpose=VoteSession.Purpose.DEPUTY
-    ).exclude(status=VoteSession.Status.CLOSED).exists():
+    if (
+        VoteSession.objects.filter(meeting=meeting, purpose=VoteSession.Purpose.DEPUTY)
+        .exclude(status=VoteSession.Status.CLOSED)
+        .exists()
+    ):
         raise DomainError(_("Finish the vote on the deputy first."))
     if next_year_exists(meeting):
         raise DomainError(
-            _("The cluster already has a year %(year)s.")
-            % {"year": meeting.cluster_year.year + 1}
+            _("The cluster already has a year %(year)s.") % {"year": meeting.cluster_year.year + 1}
         )
     return _rollover(actor, meeting)
 

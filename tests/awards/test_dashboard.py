@@ -75,3 +75,12 @@ def test_the_admin_shows_results_read_only(results, client_for):
     client.post(url, {"status": Period.Status.OPEN})
     period.refresh_from_db()
     assert period.is_locked
+
+
+def test_parent_staff_and_viewers_are_pointed_to_the_comparison(results):
+    results.open()
+    comparison = reverse("awards:comparison", args=[results.parent.pk]) + "?year=2020"
+    for username in ("bantt", "xem"):
+        assert comparison in [t.url for t in tasks_for(results.user(username))]
+    assert comparison not in [t.url for t in tasks_for(results.user("ngoai"))]
+    assert comparison not in [t.url for t in tasks_for(results.user("badinh"))]

@@ -482,6 +482,21 @@ def test_the_parent_compares_its_clusters(results, period, client_for):
     assert "quận Ba Đình" in page.text and "quận Long Biên" not in page.text
 
 
+def test_the_comparison_filters_by_cluster_and_rating(results, period, client_for):
+    accept_all(results, period, {"Hoàng Mai": {"1.1": {"value": "0"}, "3.1": {"value": "0"}}})
+    services.period_lock(actor=results.user("dongda"), period=period)
+    client = client_for(results.user("bantt"))
+    url_ = url("comparison", results.parent.pk)
+    page = client.get(url_, {"year": 2020, "kind": "year_end", "rating": "Hoàn thành nhiệm vụ"})
+    assert [row.name for row in page.context["page_obj"]] == ["Ủy ban MTTQ Việt Nam quận Hoàng Mai"]
+    summary = page.context["summaries"][0]
+    assert summary.locked and len(summary.leaders) == 5 and summary.units == 6
+    page = client.get(url_, {"year": 2020, "kind": "year_end", "cluster": 999999})
+    assert page.context["page_obj"].paginator.count == 6  # an unknown cluster is ignored
+    page = client.get(url_, {"year": 2020, "kind": "mid_year"})
+    assert page.context["page_obj"].paginator.count == 0
+
+
 @pytest.mark.parametrize("username", ["ngoai", "badinh"])
 def test_the_comparison_is_hidden_from_others(results, client_for, username):
     response = client_for(results.user(username)).get(url("comparison", results.parent.pk))
