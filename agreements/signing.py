@@ -115,10 +115,12 @@ def signing_rows(agreement):
     A fixed number of queries whatever the number of members.
     """
     rows = {u["unit_id"]: UnitSigning(**u) for u in required_units(agreement)}
-    for signature in Signature.objects.filter(agreement=agreement, void=False).select_related(
-        "paper"
-    ):
-        if signature.unit_id in rows:
+    signatures = Signature.objects.filter(agreement=agreement).select_related("paper")
+    if agreement.status != Agreement.Status.SUPERSEDED:
+        signatures = signatures.filter(void=False)
+    # A superseded agreement shows the signatures it had, marked void.
+    for signature in signatures.order_by("void", "-signed_at"):
+        if signature.unit_id in rows and rows[signature.unit_id].signature is None:
             rows[signature.unit_id].signature = signature
     for paper in PaperSigning.objects.filter(agreement=agreement, withdrawn=False):
         if paper.unit_id in rows:

@@ -348,3 +348,71 @@ def test_a_failed_seal_shows_a_retry_button(world, agreement, client_for, settin
     response = client_for(world.user("canbo.dongda")).post(url("seal_retry", agreement.pk))
     assert response.status_code == 302
     assert Seal.objects.get(agreement=agreement).status == Seal.Status.PENDING
+
+
+# --- the panel on other pages, and the dashboard -------------------------------------------
+
+
+def render_panel(user, agreement):
+    from django.template import Context, Template
+    from django.test import RequestFactory
+
+    request = RequestFactory().get("/")
+    request.user = user
+    template = Template("{% load signing_tags %}{% signing_status agreement %}")
+    return template.render(Context({"request": request, "agreement": agreement}))
+
+
+def test_the_panel_tag_renders_for_an_adopted_agreement_only(world, agreement):
+    from agreements import services
+
+    sign(world, "dongda", agreement)
+    html = render_panel(world.user("badinh"), agreement)
+    assert 'id="signing-status"' in html
+    assert "Đỗ Trọng Nam" in html
+    assert url("sign", agreement.pk) in html  # Ba Đình's chair may still sign
+    head = world.user("dongda")
+    amendment = services.agreement_amend(actor=head, agreement=agreement, reason="Sửa")
+    assert render_panel(world.user("badinh"), amendment).strip() == ""  # a draft: no panel
+
+
+def test_a_superseded_agreement_shows_its_signatures_as_void(world, agreement):
+    from agreements import services
+
+    head = world.user("dongda")
+    sign(world, "dongda", agreement)
+    amendment = services.agreement_amend(actor=head, agreement=agreement, reason="Sửa")
+    services.agreement_circulate(actor=head, agreement=amendment)
+    services.agreement_adopt(actor=head, agreement=amendment)
+    agreement.refresh_from_db()
+    signing.signatures_void(actor=head, agreement=agreement)
+    html = render_panel(world.user("badinh"), agreement)
+    assert "Đỗ Trọng Nam" in html
+    assert "void: the agreement was superseded" in html
+    assert url("sign", agreement.pk) not in html
+
+
+def test_signatories_see_the_request_on_their_dashboard(world, agreement, client_for):
+    sign(world, "dongda", agreement)
+    page = client_for(world.user("badinh")).get(reverse("dashboard"))
+    assert url("sign", agreement.pk) in page.text
+    # Signed already, or not a signatory: no request.
+    assert (
+        url("sign", agreement.pk)
+        not in client_for(world.user("dongda")).get(reverse("dashboard")).text
+    )
+    assert (
+        url("sign", agreement.pk)
+        not in client_for(world.user("canbo.badinh")).get(reverse("dashboard")).text
+    )
+
+
+def test_a_paper_signing_to_confirm_is_on_the_dashboard(world, agreement, client_for):
+    (paper,) = signing.paper_signing_record(
+        actor=world.user("dongda"),
+        agreement=agreement,
+        units=[world.unit("longbien")],
+        scan=scan_pdf(),
+    )
+    page = client_for(world.user("longbien")).get(reverse("dashboard"))
+    assert "Confirm the paper signing" in page.text
