@@ -225,6 +225,7 @@ def test_verify_pdf_accepts_the_sealed_file(sealed, sealed_bytes, tmp_path):
     assert f"#{sealed.agreement_id} {sealed.agreement.title}" in out
     assert "Intact:     yes" in out
     assert "Valid:      yes" in out
+    assert f"/verify/{sealed.verification_code}/" in out
 
 
 @pytest.mark.parametrize(

@@ -5,6 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
+from agreements.tasks import verification_url
 from agreements.verification import MAX_BYTES, verify_bytes
 
 
@@ -44,7 +45,7 @@ class Command(BaseCommand):
             out.write(f"Agreement:  #{agreement.pk} {agreement.title}")
             out.write(f"Cluster:    {agreement.cluster_year}")
             out.write(f"Content:    SHA-256 {agreement.content_hash}")
-            out.write(f"Verify at:  {result.seal.verification_code}")
+            out.write(f"Verify at:  {verification_url(result.seal)}")
         else:
             out.write("Agreement:  none on record")
         for reason in result.reasons:
