@@ -31,5 +31,5 @@ def agreement_pdf(request, pk):
 @login_required
 def agreement_print(request, pk):
     agreement = access.get_agreement(request.user, pk)
-    context = document.agreement_document_context(agreement)
+    context = {**document.agreement_document_context(agreement), "for_screen": True}
     return render(request, document.TEMPLATE, context)
