@@ -429,6 +429,10 @@ def proposal_item_add(
         raise DomainError(errors)
     if not _text(reason):
         raise DomainError({"reason": _("State the achievements in brief.")})
+    if proposal.items.filter(
+        award_type=award_type, unit=unit, person_name=_text(person_name, 200)
+    ).exists():
+        raise DomainError(_("This nominee is already proposed for this award."))
     count = proposal.items.filter(award_type=award_type).count()
     message = quota_error(award_type, count + 1, context)
     if message:
