@@ -5,7 +5,7 @@ from decimal import Decimal
 from django.core.exceptions import ObjectDoesNotExist
 
 from agreements import selectors
-from agreements.models import Criterion
+from agreements.models import Agreement, Criterion
 from core.documents import nfc, place_date_line, render_pdf
 
 TEMPLATE = "documents/agreement.html"
@@ -170,6 +170,14 @@ def agreement_document_context(agreement, *, signed=None):
         ]
     cells = signature_cells(agreement, signed)
     title = nfc(agreement.title)
+    superseded_note = ""
+    if agreement.status == agreement.Status.SUPERSEDED:
+        newer = Agreement.objects.filter(supersedes=agreement).first()
+        if newer is not None:
+            adopted = f" thông qua ngày {newer.date:%d/%m/%Y}" if newer.date else ""
+            superseded_note = (
+                f"Văn bản này đã được thay thế bởi bản sửa đổi “{nfc(newer.title)}”{adopted}."
+            )
     return {
         "agreement": agreement,
         "document_name": f"{title} – {issuer_name}",
@@ -191,6 +199,7 @@ def agreement_document_context(agreement, *, signed=None):
         "signature_rows": _rows(cells),
         "recipients": recipients,
         "content_hash": agreement.content_hash if agreement.is_frozen else "",
+        "superseded_note": superseded_note,
         "has_criteria": totals.overall.count > 0,
         "annex": _annex(totals),
         "annex_reference": f"Kèm theo {title[:1]}{title[1:].lower()} của {issuer_name}",

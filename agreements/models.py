@@ -6,6 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import ClusterYear, Unit
@@ -393,7 +394,7 @@ class Conference(Versioned):
     @property
     def predates_plan(self):
         plan = self.agreement.cluster_year.plan if self.agreement.cluster_year_id else None
-        return bool(plan and self.starts_at.date() < plan.date)
+        return bool(plan and timezone.localtime(self.starts_at).date() < plan.date)
 
 
 class Guest(models.Model):

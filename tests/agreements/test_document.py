@@ -322,3 +322,28 @@ def test_the_agreement_pdf_command_refuses_an_unknown_agreement(db, tmp_path):
     with pytest.raises(CommandError):
         call_command("agreement_pdf", "999999", str(tmp_path / "x.pdf"))
     assert not Path(tmp_path / "x.pdf").exists()
+
+
+def test_a_superseded_agreement_says_by_what_it_was_superseded(seed, tmp_path):
+    amendment = services.agreement_amend(
+        actor=seed.user("dongda"), agreement=seed.agreement, reason="Bổ sung chỉ tiêu"
+    )
+    services.agreement_update(
+        actor=seed.user("dongda"),
+        agreement=amendment,
+        expected_version=amendment.version,
+        title="GIAO ƯỚC THI ĐUA NĂM 2020 (SỬA ĐỔI)",
+        place=amendment.place,
+        date=datetime.date(2020, 6, 1),
+        legal_basis=amendment.legal_basis,
+        closing=amendment.closing,
+    )
+    services.agreement_circulate(actor=seed.user("dongda"), agreement=amendment)
+    services.agreement_adopt(actor=seed.user("dongda"), agreement=amendment)
+    seed.agreement.refresh_from_db()
+    text = body_text(pdf_pages(document.render_agreement_pdf(seed.agreement), tmp_path))
+    assert (
+        "Văn bản này đã được thay thế bởi bản sửa đổi “GIAO ƯỚC THI ĐUA NĂM 2020 (SỬA ĐỔI)” "
+        "thông qua ngày 01/06/2020." in text
+    )
+    assert "DỰ THẢO" not in text
