@@ -124,12 +124,14 @@ class BallotForm(forms.Form):
         if len(units) == 1:
             self.fields["unit"].widget = forms.HiddenInput()
             self.initial["unit"] = units[0].pk
-        self.fields["choices"].choices = [(c.pk, c.unit_name) for c in candidates]
         if seats == 1:
             self.fields["choices"].widget = forms.RadioSelect()
             self.fields["choices"].help_text = _("Choose one candidate, or none.")
         else:
             self.fields["choices"].help_text = _("Choose at most %(n)s candidates.") % {"n": seats}
+
+        # After the widget: a new widget would not know the choices.
+        self.fields["choices"].choices = [(c.pk, c.unit_name) for c in candidates]
 
     def clean_choices(self):
         value = self.cleaned_data["choices"]
