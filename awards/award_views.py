@@ -538,13 +538,14 @@ def item_add(request, pk):
     form = ItemAddForm(request.POST, award_types=catalogue, units=members)
     if form.is_valid():
         data = dict(form.cleaned_data)
+        award_type_id, unit_id = data.pop("award_type"), data.pop("unit")
         _call(
             request,
             proposal_services.proposal_item_add,
             _("The nominee is added."),
             proposal=proposal,
-            award_type=next(t for t in catalogue if t.pk == data.pop("award_type")),
-            unit=next(u for u in members if u.pk == data.pop("unit")),
+            award_type=next(t for t in catalogue if t.pk == award_type_id),
+            unit=next(u for u in members if u.pk == unit_id),
             **data,
         )
     else:

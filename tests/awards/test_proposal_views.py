@@ -1,0 +1,334 @@
+"""The proposal pages: the cluster head builds and sends, parent staff return, accept, decide
+and revoke; readers read, outsiders get 404. Also a unit's awards and the parent's summary."""
+
+import datetime
+import io
+
+import openpyxl
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.urls import reverse
+
+from awards import proposals, voting
+from awards.proposal_models import Decision, Proposal, ProposalItem
+from clusters import services as cluster_services
+from clusters.models import Cluster
+from core.models import AuditEntry
+from tests.awards.vote_support import PDF_BYTES, build_catalogue, full_meeting, lock_ranking
+
+pytestmark = pytest.mark.django_db
+S = Proposal.Status
+
+
+def url(name, *args):
+    return reverse(f"awards:{name}", args=args)
+
+
+def messages_of(response):
+    return [str(m) for m in response.wsgi_request._messages]
+
+
+@pytest.fixture
+def voted(results):
+    lock_ranking(results)
+    world = results.world
+    world.flag, world.merit, world.person = build_catalogue(world)
+    world.meeting = full_meeting(world)
+    voting.minutes_issue(
+        actor=world.user("dongda"), meeting=world.meeting, date=datetime.date(2020, 12, 18)
+    )
+    return world
+
+
+@pytest.fixture
+def proposal(voted):
+    return proposals.proposal_create(actor=voted.user("dongda"), cluster_year=voted.cluster_year)
+
+
+def with_reports(world, proposal):
+    for item in proposal.items.all():
+        proposals.item_report_save(
+            actor=world.user("dongda"), item=item, expected_version=item.version, text="Báo cáo"
+        )
+    return proposal
+
+
+@pytest.fixture
+def sent(voted, proposal):
+    with_reports(voted, proposal)
+    proposals.proposal_submit(
+        actor=voted.user("dongda"), proposal=proposal, date=datetime.date(2020, 12, 20)
+    )
+    proposal.refresh_from_db()
+    return proposal
+
+
+# --- the cluster head ----------------------------------------------------------------------
+
+
+def test_the_head_starts_the_file_from_the_awards_page(voted, client_for):
+    client = client_for(voted.user("canbo.dongda"))
+    page = client.get(url("award_overview", voted.cluster_year.pk))
+    assert "Start the proposal file" in page.text
+    response = client.post(url("proposal_create", voted.cluster_year.pk))
+    created = Proposal.objects.get()
+    assert response.status_code == 302 and response.url == url("proposal", created.pk)
+    assert created.items.count() == 4
+
+
+def test_the_file_page_shows_items_documents_and_history(voted, proposal, client_for):
+    page = client_for(voted.user("canbo.dongda")).get(url("proposal", proposal.pk))
+    assert page.status_code == 200
+    for text in (voted.unit("dongda").name, "01/BB-MTTQ", "Add a nominee", "missing"):
+        assert text in page.text
+
+
+def test_an_unsent_file_stays_with_the_cluster(voted, proposal, client_for):
+    assert client_for(voted.user("badinh")).get(url("proposal", proposal.pk)).status_code == 200
+    assert client_for(voted.user("xem")).get(url("proposal", proposal.pk)).status_code == 403
+    assert client_for(voted.user("bantt")).get(url("proposal", proposal.pk)).status_code == 403
+    assert client_for(voted.user("ngoai")).get(url("proposal", proposal.pk)).status_code == 404
+
+
+def test_adding_editing_and_removing_a_nominee(voted, proposal, client_for):
+    client = client_for(voted.user("canbo.dongda"))
+    response = client.post(
+        url("proposal_item_add", proposal.pk),
+        {
+            "award_type": voted.person.pk,
+            "unit": voted.unit("badinh").pk,
+            "person_name": "Lý Thị N",
+            "person_title": "Cán bộ",
+            "reason": "=HYPERLINK(1) Cán bộ tiêu biểu",
+        },
+    )
+    assert response.status_code == 302
+    item = proposal.items.get(person_name="Lý Thị N")
+    page = client.get(url("proposal_item", item.pk))
+    assert page.status_code == 200 and "Lý Thị N" in page.text
+    response = client.post(
+        url("proposal_item_update", item.pk),
+        {"version": item.version, "reason": "Cán bộ xuất sắc", "person_title": "Chuyên viên"},
+    )
+    item.refresh_from_db()
+    assert response.status_code == 302 and item.person_title == "Chuyên viên"
+    stale = client.post(
+        url("proposal_item_update", item.pk),
+        {"version": 1, "reason": "Bản cũ", "person_title": ""},
+    )
+    assert stale.status_code == 409
+    assert client.post(url("proposal_item_remove", item.pk)).status_code == 302
+    assert not ProposalItem.objects.filter(pk=item.pk).exists()
+
+
+def test_an_ineligible_nominee_is_refused_with_a_message(voted, proposal, client_for):
+    response = client_for(voted.user("canbo.dongda")).post(
+        url("proposal_item_add", proposal.pk),
+        {"award_type": voted.flag.pk, "unit": voted.unit("hoankiem").pk, "reason": "x"},
+    )
+    assert response.status_code == 302
+    assert any("ranked first" in m for m in messages_of(response))
+    assert proposal.items.count() == 4
+
+
+def test_the_nominees_unit_writes_and_uploads_its_report(voted, proposal, client_for):
+    item = proposal.items.get(unit=voted.unit("badinh"))
+    client = client_for(voted.user("canbo.badinh"))
+    response = client.post(
+        url("proposal_item_report", item.pk), {"version": item.version, "text": "Thành tích"}
+    )
+    item.refresh_from_db()
+    assert response.status_code == 302 and item.report_text == "Thành tích"
+    response = client.post(
+        url("proposal_item_file", item.pk), {"file": SimpleUploadedFile("bc.pdf", PDF_BYTES)}
+    )
+    item.refresh_from_db()
+    assert response.status_code == 302 and item.report_file
+    other = proposal.items.get(unit=voted.unit("hoankiem"))
+    assert client.post(url("proposal_item_report", other.pk), {"text": "x"}).status_code == 403
+    assert client.post(url("proposal_item_update", item.pk), {}).status_code == 403
+    download = client_for(voted.user("dongda")).get(url("proposal_item_file_download", item.pk))
+    assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
+    assert b"".join(download.streaming_content) == PDF_BYTES
+
+
+def test_sending_without_reports_is_refused_then_sent(voted, proposal, client_for):
+    client = client_for(voted.user("canbo.dongda"))
+    response = client.post(url("proposal_submit", proposal.pk), {"date": "2020-12-20"})
+    assert any("achievement report" in m for m in messages_of(response))
+    assert Proposal.objects.get().status == S.TO_SEND
+    preview = client.get(url("submission_pdf", proposal.pk))
+    assert preview.status_code == 200 and preview.content.startswith(b"%PDF")
+    with_reports(voted, proposal)
+    response = client.post(url("proposal_submit", proposal.pk), {"date": "2020-12-20"})
+    assert response.status_code == 302 and Proposal.objects.get().status == S.AWAITING_REVIEW
+    document = proposal.documents.get()
+    pdf = client_for(voted.user("bantt")).get(url("proposal_document", document.pk))
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert (
+        client_for(voted.user("ngoai")).get(url("proposal_document", document.pk)).status_code
+        == 404
+    )
+
+
+# --- the parent body -----------------------------------------------------------------------
+
+
+def test_parent_staff_return_the_file_with_a_reason(
+    voted, sent, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    page = client_for(voted.user("bantt")).get(url("proposal", sent.pk))
+    assert page.status_code == 200 and "Return to the cluster" in page.text
+    with django_capture_on_commit_callbacks(execute=True):
+        response = client_for(voted.user("bantt")).post(
+            url("proposal_return", sent.pk), {"reason": "Bổ sung báo cáo."}
+        )
+    sent.refresh_from_db()
+    assert response.status_code == 302 and sent.status == S.RETURNED
+    assert mailoutbox and "Bổ sung báo cáo." in mailoutbox[0].body
+
+
+def test_accept_send_to_the_council_decide_and_revoke(
+    voted, sent, client_for, mailoutbox, django_capture_on_commit_callbacks
+):
+    staff = client_for(voted.user("bantt"))
+    items = list(sent.items.order_by("pk"))
+    response = staff.post(url("proposal_accept", sent.pk), {"accepted": [i.pk for i in items]})
+    assert response.status_code == 302 and Proposal.objects.get().status == S.ACCEPTED
+    assert staff.post(url("proposal_start_decision", sent.pk)).status_code == 302
+    assert Proposal.objects.get().status == S.BEING_DECIDED
+    with django_capture_on_commit_callbacks(execute=True):
+        response = staff.post(
+            url("proposal_decide", sent.pk),
+            {
+                "number": "125/QĐ-MTTQ-BTT",
+                "date": "2021-01-15",
+                "signer_name": "Nguyễn Lan Hương",
+                "signer_title": "Chủ tịch",
+                "granted": [i.pk for i in items],
+                "scan": SimpleUploadedFile("qd.pdf", PDF_BYTES),
+            },
+        )
+    assert response.status_code == 302 and Proposal.objects.get().status == S.DECIDED
+    assert Decision.objects.get().number == "125/QĐ-MTTQ-BTT"
+    assert any("125/QĐ-MTTQ-BTT" in m.subject for m in mailoutbox)
+    scan = client_for(voted.user("hoankiem")).get(url("decision_scan", sent.pk))
+    assert scan.status_code == 200 and "attachment" in scan["Content-Disposition"]
+    assert b"".join(scan.streaming_content) == PDF_BYTES
+    awards_page = client_for(voted.user("xem")).get(url("unit_awards", voted.unit("dongda").pk))
+    assert awards_page.status_code == 200 and "Cờ thi đua" in awards_page.text
+    staff = client_for(voted.user("bantt"))
+    response = staff.post(url("proposal_revoke", sent.pk), {"reason": "Kê khai sai."})
+    assert response.status_code == 302 and Proposal.objects.get().status == S.REVOKED
+
+
+def test_a_decision_on_a_returned_file_is_refused_with_a_message(voted, sent, client_for):
+    staff = client_for(voted.user("bantt"))
+    staff.post(url("proposal_return", sent.pk), {"reason": "Thiếu."})
+    response = staff.post(
+        url("proposal_decide", sent.pk),
+        {
+            "number": "1/QĐ",
+            "date": "2021-01-15",
+            "signer_name": "A",
+            "granted": [i.pk for i in sent.items.all()],
+            "scan": SimpleUploadedFile("qd.pdf", PDF_BYTES),
+        },
+    )
+    assert response.status_code == 302
+    assert any("returned to the cluster" in m for m in messages_of(response))
+    assert not Decision.objects.exists() and Proposal.objects.get().status == S.RETURNED
+
+
+def test_only_parent_staff_review(voted, sent, client_for):
+    posts = [
+        url("proposal_return", sent.pk),
+        url("proposal_accept", sent.pk),
+        url("proposal_start_decision", sent.pk),
+        url("proposal_decide", sent.pk),
+        url("proposal_revoke", sent.pk),
+    ]
+    audit = AuditEntry.objects.count()
+    for username, expected in (("xem", 403), ("dongda", 403), ("ngoai", 404)):
+        client = client_for(voted.user(username))
+        for path in posts:
+            assert client.post(path, {"reason": "x"}).status_code == expected, (username, path)
+    assert client_for(voted.user("xem")).get(url("proposal", sent.pk)).status_code == 200
+    assert (
+        AuditEntry.objects.count() == audit and Proposal.objects.get().status == S.AWAITING_REVIEW
+    )
+
+
+def test_only_the_cluster_head_edits_the_file(voted, proposal, client_for):
+    item = proposal.items.first()
+    posts = [
+        url("proposal_create", voted.cluster_year.pk),
+        url("proposal_item_add", proposal.pk),
+        url("proposal_submit", proposal.pk),
+        url("proposal_item_update", item.pk),
+        url("proposal_item_remove", item.pk),
+    ]
+    for username, expected in (("badinh", 403), ("bantt", 403), ("ngoai", 404)):
+        client = client_for(voted.user(username))
+        for path in posts:
+            assert client.post(path, {}).status_code == expected, (username, path)
+    assert proposal.items.count() == 4
+
+
+# --- the parent's summary and a unit's awards ----------------------------------------------
+
+
+def test_the_year_summary_and_its_spreadsheet_keep_user_text_as_text(voted, sent, client_for):
+    item = sent.items.first()
+    ProposalItem.objects.filter(pk=item.pk).update(reason="=1+1 thành tích")
+    client = client_for(voted.user("xem"))
+    page = client.get(url("parent_awards", voted.parent.pk, 2020))
+    assert page.status_code == 200 and voted.cluster.name in page.text
+    response = client.get(url("parent_awards_xlsx", voted.parent.pk, 2020))
+    assert response.status_code == 200
+    book = openpyxl.load_workbook(io.BytesIO(response.content))
+    summary = book["Tổng hợp"]
+    assert summary["B5"].value == voted.cluster.name
+    assert summary["C5"].value == str(S.AWAITING_REVIEW.label)
+    detail = book["Danh sách"]
+    reasons = [row[9].value for row in detail.iter_rows(min_row=2)]
+    assert "=1+1 thành tích" in reasons
+    cell = next(row[9] for row in detail.iter_rows(min_row=2) if row[9].value == "=1+1 thành tích")
+    assert cell.data_type == "s"
+    assert (
+        client_for(voted.user("ngoai")).get(url("parent_awards", voted.parent.pk, 2020)).status_code
+        == 404
+    )
+    assert (
+        client_for(voted.user("dongda"))
+        .get(url("parent_awards", voted.parent.pk, 2020))
+        .status_code
+        == 404
+    )
+
+
+def test_the_year_summary_query_count_is_flat(
+    voted, sent, client_for, django_assert_max_num_queries
+):
+    client = client_for(voted.user("bantt"))
+    client.get(url("parent_awards", voted.parent.pk, 2020))
+    with django_assert_max_num_queries(30) as one:
+        client.get(url("parent_awards", voted.parent.pk, 2020))
+    for number in range(2, 6):
+        cluster = cluster_services.cluster_create(
+            actor=voted.user("bantt"),
+            parent=voted.parent,
+            name=f"Cụm thi đua số {number}",
+            kind=Cluster.Kind.CLUSTER,
+            header_lines=f"ỦY BAN MTTQ VIỆT NAM\nTHÀNH PHỐ HÀ NỘI\nCỤM THI ĐUA SỐ {number}",
+        )
+        cluster_services.cluster_year_create(actor=voted.user("bantt"), cluster=cluster, year=2020)
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        page = client.get(url("parent_awards", voted.parent.pk, 2020))
+    assert "Cụm thi đua số 5" in page.text
+
+
+def test_a_units_awards_page(voted, client_for):
+    unit = voted.unit("dongda")
+    assert client_for(voted.user("dongda")).get(url("unit_awards", unit.pk)).status_code == 200
+    assert client_for(voted.user("ngoai")).get(url("unit_awards", unit.pk)).status_code == 404
