@@ -89,12 +89,22 @@ class AwardType(Versioned):
             models.CheckConstraint(
                 condition=(
                     Q(quota_kind="none", quota_value__isnull=True)
-                    | Q(quota_kind="number", quota_value__gte=1, quota_value__lte=1000)
-                    | Q(quota_kind="share", quota_value__gt=0, quota_value__lte=100)
+                    | Q(
+                        quota_kind="number",
+                        quota_value__isnull=False,
+                        quota_value__gte=1,
+                        quota_value__lte=1000,
+                    )
+                    | Q(
+                        quota_kind="share",
+                        quota_value__isnull=False,
+                        quota_value__gt=0,
+                        quota_value__lte=100,
+                    )
                 ),
                 name="award_type_quota_value",
                 violation_error_message=_(
-                    "A number quota is at least 1; a share is above 0 and at most 100%; "
+                    "A number quota is at least 1; a share is above 0 and at most 100%%; "
                     "no quota takes no value."
                 ),
             ),
