@@ -3,13 +3,14 @@
 A stage is (name, builder(world) -> None). Later issues append their stages here.
 """
 
-from demo import agreements, foundation, results, signing
+from demo import agreements, awards, foundation, results, signing
 
 STAGES = [
     ("foundation", None),
     ("adopted", agreements.build),
     ("signed", signing.build),
     ("assessed", results.build),
+    ("decided", awards.build),
 ]
 
 
