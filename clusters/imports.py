@@ -426,14 +426,12 @@ def _csv_records(upload):
         text = upload.read().decode("utf-8-sig")
     except UnicodeDecodeError:
         raise ValidationError(_("The CSV file must be saved as UTF-8."), code="encoding") from None
+    # The header decides the separator: Excel writes ";" in some locales, "," in others.
+    header = text.split("\n", 1)[0]
+    delimiter = max([",", ";", "\t"], key=header.count)
     try:
-        dialect = csv.Sniffer().sniff(text[:4096], delimiters=",;\t")
-    except csv.Error:
-        dialect = csv.excel
-    try:
-        return [
-            [cell.strip() for cell in record] for record in csv.reader(io.StringIO(text), dialect)
-        ]
+        reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+        return [[cell.strip() for cell in record] for record in reader]
     except csv.Error:
         raise _not_a_spreadsheet() from None
 
