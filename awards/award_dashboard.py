@@ -4,6 +4,7 @@ from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from awards import dashboard as _results_dashboard  # noqa: F401  (its providers go first)
 from awards.proposal_models import Proposal
 from awards.vote_models import Attendance, Candidate, Meeting, VoteRound, VoteSession
 from clusters import access as cluster_access
