@@ -1,6 +1,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
+from clusters import otp_views
 from clusters.account_forms import LoginForm, PasswordChangeForm, SetPasswordForm
 from config import views
 
@@ -39,4 +40,8 @@ urlpatterns = [
         auth_views.PasswordResetCompleteView.as_view(),
         name="password_reset_complete",
     ),
+    # The user's own second factor (TOTP).
+    path("second-factor/", otp_views.otp_setup, name="otp_setup"),
+    path("second-factor/verify/", otp_views.otp_verify, name="otp_verify"),
+    path("second-factor/remove/", otp_views.otp_remove, name="otp_remove"),
 ]

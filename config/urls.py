@@ -2,9 +2,11 @@ from django.contrib import admin
 from django.urls import include, path
 
 from config import views
+from core.health import health
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
+    path("health/", health, name="health"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include("config.accounts_urls")),
     path("people/", include("clusters.account_urls")),

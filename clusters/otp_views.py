@@ -1,0 +1,90 @@
+"""A user's own second factor: enrol an authenticator app, confirm a code, remove it."""
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+from django_otp import login as otp_login
+
+from core import otp
+from core.forms import call_service
+
+
+def _next_url(request, default="otp_setup"):
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if target and url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return default
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_setup(request):
+    device = otp.confirmed_device(request.user)
+    if device is not None:
+        return render(
+            request,
+            "accounts/otp_setup.html",
+            {"device": device, "remove_form": otp.TokenForm(), "next": _next_url(request, "")},
+        )
+    pending = otp.pending_device(request.user)
+    form = otp.TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        confirmed = call_service(
+            form,
+            otp.totp_device_confirm,
+            actor=request.user,
+            device=pending,
+            token=form.cleaned_data["token"],
+        )
+        if confirmed is not None:
+            otp_login(request, confirmed)
+            messages.success(request, _("Your authenticator app is set up."))
+            return redirect(_next_url(request))
+    context = {
+        "form": form,
+        "qr_code": otp.qr_png_data_uri(pending.config_url),
+        "secret": otp.secret_b32(pending),
+        "next": _next_url(request, ""),
+    }
+    return render(request, "accounts/otp_setup.html", context, status=400 if form.errors else 200)
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def otp_verify(request):
+    device = otp.confirmed_device(request.user)
+    if device is None:
+        return redirect("otp_setup")
+    form = otp.TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["token"]):
+            otp_login(request, device)
+            return redirect(_next_url(request, "dashboard"))
+        form.add_error("token", _("The code is wrong or has expired. Enter the code shown now."))
+    return render(
+        request,
+        "accounts/otp_verify.html",
+        {"form": form, "next": _next_url(request, "")},
+        status=400 if form.errors else 200,
+    )
+
+
+@login_required
+@require_POST
+def otp_remove(request):
+    form = otp.TokenForm(request.POST)
+    if form.is_valid():
+        call_service(
+            form, otp.totp_device_remove, actor=request.user, token=form.cleaned_data["token"]
+        )
+        if not form.errors:
+            messages.success(request, _("Your authenticator app was removed."))
+            return redirect("otp_setup")
+    for errors in form.errors.values():
+        messages.error(request, " ".join(errors))
+    return redirect("otp_setup")
