@@ -25,10 +25,12 @@ def _cache(user):
             cache["viewer_unit_ids"] = set(
                 ViewerGrant.objects.filter(user=user).values_list("unit_id", flat=True)
             )
+            # A parent body runs clusters, or has units under it that it will group into
+            # its first cluster: its staff must be able to set that cluster up.
             cache["staff_parent_ids"] = set(
-                Cluster.objects.filter(parent_id__in=cache["unit_ids"]).values_list(
-                    "parent_id", flat=True
-                )
+                Unit.objects.filter(pk__in=cache["unit_ids"])
+                .filter(Q(clusters__isnull=False) | Q(children__isnull=False))
+                .values_list("pk", flat=True)
             )
         else:
             cache = {k: set() for k in ("unit_ids", "signer_unit_ids", "viewer_unit_ids")}
