@@ -8,7 +8,7 @@ PY := $(VENV)/bin/python
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
-SYSTEM_PACKAGES := fonts-liberation2 gettext chromium poppler-utils libnss3-tools
+SYSTEM_PACKAGES := fonts-liberation2 gettext chromium poppler-utils libnss3-tools default-jre-headless
 PYTHON_BIN := $(shell scripts/find_python.sh)
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-not-a-secret STATIC_MANIFEST=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
