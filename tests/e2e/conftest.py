@@ -1,28 +1,93 @@
-"""Browser tests: a live server on a transactional database, Chromium in Vietnamese."""
+"""Browser tests: a live server on a transactional database, Chromium in Vietnamese.
+
+Fixtures: `live_world` (the seed foundation), `live_stage(through)` (the demo story built
+through a stage of demo/stages.py), `axe_page` (a page into which axe-core can be injected)
+and `shots` (numbered screenshots of a test's steps under test-results/). Helpers that tests
+import: `log_in`, `run_axe`, `URL`.
+"""
+
+import json
+import re
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
 
 import pytest
+from django.conf import settings
+from django.urls import reverse
+from playwright.sync_api import expect
 
 from demo.foundation import DEMO_PASSWORD
 
+SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
+AXE_JS = Path(settings.BASE_DIR) / "node_modules" / "axe-core" / "axe.min.js"
+PHONE = {"width": 375, "height": 812}
 
-@pytest.fixture
-def live_world(transactional_db, live_server, settings):
-    """The seed world, committed so that the live server's thread can read it.
 
-    The demo reuses one password hash across users, made with whatever hasher was active
-    first: set the demo password again with the tests' hasher.
-    """
-    from demo import foundation
-
+def _plain_static(settings):
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
     }
-    world = foundation.build()
-    for user in world.users.values():
+
+
+def reset_passwords(users):
+    """Set the demo password again with the tests' hasher.
+
+    The demo reuses one password hash across users, made with whatever hasher was active
+    first (the process may have built a world with another hasher before).
+    """
+    for user in users:
         user.set_password(DEMO_PASSWORD)
         user.save(update_fields=["password"])
+
+
+@pytest.fixture
+def live_world(transactional_db, live_server, settings):
+    """The seed world, committed so that the live server's thread can read it."""
+    from demo import foundation
+
+    _plain_static(settings)
+    world = foundation.build()
+    reset_passwords(world.users.values())
     return world
+
+
+@pytest.fixture
+def live_stage(transactional_db, live_server, settings):
+    """Build the demo story through a stage (`live_stage("signed")`), committed."""
+    from django.contrib.auth import get_user_model
+
+    from demo import stages
+
+    _plain_static(settings)
+
+    def build_and_close():
+        from django.db import connection
+
+        try:
+            world = stages.build(through=through)
+            reset_passwords(get_user_model().objects.all())
+            return world
+        finally:
+            connection.close()
+
+    def build(through_stage):
+        nonlocal through
+        through = through_stage
+        # In a thread of its own: sealing (pyHanko) runs asyncio.run(), which refuses to run
+        # in this thread once Playwright's event loop is there.
+        with ThreadPoolExecutor(max_workers=1) as pool:
+            return pool.submit(build_and_close).result()
+
+    through = None
+    return build
+
+
+@pytest.fixture
+def live_empty(transactional_db, live_server, settings):
+    """An empty database served live (the story starts from nothing)."""
+    _plain_static(settings)
+    return live_server.url
 
 
 @pytest.fixture(scope="session")
@@ -39,3 +104,69 @@ def base_url():
 def browser_context_args(browser_context_args):
     """Ask for Vietnamese, as a browser in Việt Nam does."""
     return {**browser_context_args, "locale": "vi-VN", "viewport": {"width": 1280, "height": 900}}
+
+
+def log_in(page, base_url, username, password=DEMO_PASSWORD):
+    """Log in through the form (after logging out whoever was logged in), land on the dashboard."""
+    page.context.clear_cookies()
+    page.goto(base_url + reverse("login"))
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", password)
+    page.click("form[action$='/accounts/login/'] button[type=submit]")
+    expect(page).to_have_url(re.compile(re.escape(base_url + reverse("dashboard")) + "$"))
+
+
+class Shots:
+    """Numbered full-page screenshots of one test's steps: test-results/<test>/NN-<name>.png."""
+
+    def __init__(self, folder):
+        self.folder = folder
+        self.count = 0
+        self.taken = []
+
+    def __call__(self, page, name):
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.count += 1
+        path = self.folder / f"{self.count:02d}-{name}.png"
+        page.screenshot(path=str(path), full_page=True)
+        self.taken.append(path)
+        return path
+
+
+@pytest.fixture
+def shots(request):
+    name = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
+    return Shots(SCREENSHOTS / name)
+
+
+@pytest.fixture
+def axe_page(browser, browser_context_args):
+    """A page whose context lets a test inject axe-core despite the site's CSP.
+
+    The site's own pages never load axe: it comes from node_modules at test time only.
+    """
+    context = browser.new_context(**browser_context_args, bypass_csp=True)
+    yield context.new_page()
+    context.close()
+
+
+def run_axe(page, impacts=("serious", "critical")):
+    """Run axe-core (WCAG 2.x A/AA rules and best practices) on the page; return the
+    violations of the given impacts as readable lines."""
+    if not page.evaluate("typeof window.axe !== 'undefined'"):
+        page.add_script_tag(path=str(AXE_JS))
+    result = page.evaluate(
+        """async () => {
+            const r = await axe.run(document, {resultTypes: ['violations']});
+            return r.violations.map(v => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 5).map(n => n.target.join(' ') + ' :: ' +
+                    (n.failureSummary || '').replace(/\\s+/g, ' ').slice(0, 200)),
+            }));
+        }"""
+    )
+    return [
+        f"{v['impact']} {v['id']} ({v['help']}): {json.dumps(v['nodes'], ensure_ascii=False)}"
+        for v in result
+        if v["impact"] in impacts
+    ]
