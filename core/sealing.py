@@ -10,6 +10,8 @@ Appending pages or drawing on pages after the seal invalidates it: render the co
 document first, then seal once.
 """
 
+import asyncio
+import concurrent.futures
 import datetime
 import hashlib
 import io
@@ -111,6 +113,20 @@ class SealingError(Exception):
     """The seal could not be applied (missing or unreadable key, signing failure)."""
 
 
+def _outside_event_loop(function, *args):
+    """Call `function`, in a worker thread if this thread already runs an event loop.
+
+    pyHanko's synchronous API calls asyncio.run(), which refuses to run inside a running
+    loop (an ASGI request, or a thread where sync Playwright keeps its loop).
+    """
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        return function(*args)
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(function, *args).result()
+
+
 # --- sealing -------------------------------------------------------------------------------
 
 
@@ -153,9 +169,8 @@ def seal_pdf(pdf_bytes, *, reason, location="", field_name="Seal"):
     )
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
-        output = signers.PdfSigner(metadata, signer=signer, timestamper=timestamper).sign_pdf(
-            writer
-        )
+        pdf_signer = signers.PdfSigner(metadata, signer=signer, timestamper=timestamper)
+        output = _outside_event_loop(pdf_signer.sign_pdf, writer)
     except Exception as error:
         raise SealingError(f"The document could not be sealed: {error}") from error
     return output.getvalue()
@@ -202,7 +217,7 @@ def _check(pdf_bytes, trust_root_paths, max_bytes):
     try:
         roots = [load_cert_from_pemder(str(p)) for p in trust_root_paths]
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
-        status = validate_pdf_signature(signature, context)
+        status = _outside_event_loop(validate_pdf_signature, signature, context)
     except Exception:
         return SealCheck(
             sha256=sha256,

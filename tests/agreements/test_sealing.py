@@ -213,16 +213,14 @@ def test_a_pdf_signed_elsewhere_is_not_trusted(plain_pdf, tmp_path):
     (tmp_path / "cert.pem").write_bytes(_pem(cert))
     signer = signers.SimpleSigner.load(str(tmp_path / "key.pem"), str(tmp_path / "cert.pem"))
     writer = IncrementalPdfFileWriter(io.BytesIO(plain_pdf), strict=False)
-    foreign = (
-        signers.PdfSigner(
-            signers.PdfSignatureMetadata(
-                field_name="Seal", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
-            ),
-            signer=signer,
-        )
-        .sign_pdf(writer)
-        .getvalue()
+    pdf_signer = signers.PdfSigner(
+        signers.PdfSignatureMetadata(
+            field_name="Seal", md_algorithm="sha256", subfilter=fields.SigSeedSubFilter.PADES
+        ),
+        signer=signer,
     )
+    # Like core.sealing, out of any event loop this thread runs (browser tests leave one).
+    foreign = sealing._outside_event_loop(pdf_signer.sign_pdf, writer).getvalue()
 
     check = sealing.verify_sealed_pdf(foreign)
     assert check.intact and check.valid and check.covers_whole_file
