@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.test import override_settings
 
 from demo import stages
 from demo.foundation import DEMO_PASSWORD
@@ -20,7 +21,10 @@ class Command(BaseCommand):
     def handle(self, *args, through, **options):
         if not settings.DEBUG:
             raise CommandError("seed_demo loads demo data and runs only with DEBUG on.")
-        with transaction.atomic():
+        # The story sends the e-mails real use would (circulation, reminders, decisions):
+        # keep them in memory instead of flooding the console.
+        quiet_mail = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
+        with override_settings(MAILERS=quiet_mail), transaction.atomic():
             world = stages.build(through)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded through stage '{through}'."))
         self.stdout.write(f"Accounts (password for all: {DEMO_PASSWORD}):")
