@@ -4,6 +4,8 @@ import ipaddress
 from contextvars import ContextVar
 
 from django.conf import settings
+from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
+from django.utils import translation
 
 _request_context: ContextVar[dict | None] = ContextVar("thidua_request", default=None)
 
@@ -47,3 +49,15 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _request_context.reset(token)
+
+
+class LocaleMiddleware(DjangoLocaleMiddleware):
+    """Vietnamese first: the language is the user's explicit choice (the switch's cookie) or
+    LANGUAGE_CODE — never guessed from the browser's Accept-Language header."""
+
+    def process_request(self, request):
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME)
+        supported = {code for code, _name in settings.LANGUAGES}
+        language = chosen if chosen in supported else settings.LANGUAGE_CODE
+        translation.activate(language)
+        request.LANGUAGE_CODE = translation.get_language()
