@@ -5,7 +5,7 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement, Comment
-from clusters import access
+from clusters import access, timeline
 from clusters.models import Membership
 from core.dashboard import Task, register
 
@@ -68,3 +68,29 @@ def agreement_tasks(user):
             )
         )
     return tasks
+
+
+@timeline.register
+def signing_progress(cluster_year):
+    """The signing conference step: the agreement in force (or the draft) and how far it is."""
+    agreement = (
+        Agreement.objects.filter(cluster_year_id=cluster_year.pk, kind=Agreement.Kind.AGREEMENT)
+        .exclude(status=Agreement.Status.SUPERSEDED)
+        .order_by("-created_at")
+        .first()
+    )
+    if agreement is None:
+        return {
+            "signing": timeline.Progress(
+                detail=_("No agreement drafted yet."),
+                url=reverse("agreements:cluster_year_agreements", args=[cluster_year.pk]),
+            )
+        }
+    done = agreement.status in (Agreement.Status.SIGNED, Agreement.Status.SEALED)
+    return {
+        "signing": timeline.Progress(
+            state=timeline.DONE if done else timeline.CURRENT,
+            detail=f"{agreement.title} — {agreement.get_status_display()}",
+            url=reverse("agreements:detail", args=[agreement.pk]),
+        )
+    }
