@@ -44,7 +44,7 @@ def test_opening_a_review_creates_a_sheet_per_member_and_announces_it(
 
 def test_a_review_needs_an_agreement_whose_signing_is_over(world):
     build_agreement(world.cluster_year, status=Agreement.Status.SIGNING)
-    with pytest.raises(DomainError, match="agreement"):
+    with pytest.raises(DomainError, match="agreement|giao ước"):
         services.period_open(
             actor=world.user("dongda"),
             cluster_year=world.cluster_year,
