@@ -5,6 +5,7 @@ import threading
 import pytest
 from django.db import connection, connections
 from django.tasks.signals import task_started
+from django.utils import translation
 
 from agreements.models import Agreement
 from agreements.signing_models import Seal, Signature
@@ -20,7 +21,8 @@ def _run_at_once(world, agreement, usernames):
     def work(username):
         try:
             barrier.wait(timeout=30)
-            results.append(sign(world, username, agreement))
+            with translation.override("en"):  # messages asserted as their msgids
+                results.append(sign(world, username, agreement))
         except Exception as error:  # collected and asserted on below
             errors.append(error)
         finally:
@@ -78,4 +80,4 @@ def test_the_same_unit_signing_twice_at_once_is_stored_once(world):
     assert Signature.objects.filter(agreement=agreement, unit=world.unit("dongda")).count() == 1
     assert len(results) == 1
     assert len(errors) == 2
-    assert all("already signed" in " ".join(e.messages) for e in errors)
+    assert all("already signed" in " ".join(e.messages) for e in errors), errors
