@@ -18,6 +18,7 @@ from awards import access
 from awards.proposal_models import AwardType, Decision, Proposal, ProposalDocument, ProposalItem
 from awards.vote_models import Candidate, Meeting, VoteSession
 from clusters import access as cluster_access
+from clusters.models import Unit
 
 
 def _get(model, pk, **related):
@@ -161,6 +162,18 @@ def get_decision(user, proposal):
 
 
 # --- the parent body -----------------------------------------------------------------------
+
+
+def get_parent_catalogue(user, pk):
+    """A parent body's catalogue and vote rules: read by its staff and viewers, and by the
+    people of its clusters' member units (they vote and propose by these rules); else 404."""
+    try:
+        parent = Unit.objects.get(pk=pk)
+    except (Unit.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if access.can_compare(user, parent) or parent.pk in access.related_parent_ids(user):
+        return parent
+    raise Http404
 
 
 def get_award_type_to_edit(user, pk):

@@ -890,7 +890,7 @@ def _rating_labels(parent, year):
 @require_GET
 @login_required
 def catalogue(request, pk, year):
-    parent = access.get_parent_to_compare(request.user, pk)
+    parent = award_access.get_parent_catalogue(request.user, pk)
     return _catalogue_page(request, parent, year)
 
 

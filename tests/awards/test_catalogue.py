@@ -10,7 +10,10 @@ from awards.proposal_models import AwardType, Proposal, ProposalItem
 from awards.vote_models import VoteRules
 from core.errors import DomainError
 from core.models import AuditEntry
-from tests.awards.vote_support import build_catalogue
+from tests.awards.vote_support import (
+    build_catalogue,
+    english,  # noqa: F401  (autouse: messages in English)
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -168,4 +171,8 @@ def test_viewers_read_the_catalogue_members_and_outsiders_do_not(world, client_f
         client_for(world.user("ngoai")).get(url("catalogue", world.parent.pk, 2020)).status_code
         == 404
     )
+    member = client_for(world.user("canbo.badinh"))
+    assert member.get(url("catalogue", world.parent.pk, 2020)).status_code == 200
+    assert member.post(url("award_type_add", world.parent.pk, 2020), AWARD_POST).status_code == 404
+    assert client_for(world.user("ngoai")).get(url("catalogue", 987654, 2020)).status_code == 404
     assert AwardType.objects.count() == 3 and not VoteRules.objects.exists()

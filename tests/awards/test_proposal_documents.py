@@ -7,7 +7,12 @@ import pytest
 
 from agreements.models import Agreement
 from awards import award_documents, proposals, voting
-from tests.awards.vote_support import build_catalogue, full_meeting, lock_ranking
+from tests.awards.vote_support import (
+    build_catalogue,
+    english,  # noqa: F401  (autouse: messages in English)
+    full_meeting,
+    lock_ranking,
+)
 
 pytestmark = pytest.mark.django_db
 

@@ -23,6 +23,7 @@ from core.errors import DomainError
 from tests.awards.vote_support import (
     PDF_BYTES,
     build_catalogue,
+    english,  # noqa: F401  (autouse: messages in English)
     full_meeting,
     lock_ranking,
 )

@@ -14,7 +14,13 @@ from awards.proposal_models import Decision, Proposal, ProposalItem
 from clusters import services as cluster_services
 from clusters.models import Cluster
 from core.models import AuditEntry
-from tests.awards.vote_support import PDF_BYTES, build_catalogue, full_meeting, lock_ranking
+from tests.awards.vote_support import (
+    PDF_BYTES,
+    build_catalogue,
+    english,  # noqa: F401  (autouse: messages in English)
+    full_meeting,
+    lock_ranking,
+)
 
 pytestmark = pytest.mark.django_db
 S = Proposal.Status

@@ -21,7 +21,14 @@ from django.urls import reverse
 from awards import voting
 from awards.vote_models import Candidate, Participation, VoteCount, VoteSession
 from clusters.models import Unit
-from tests.awards.vote_support import build_catalogue, cast, lock_ranking, meeting, session
+from tests.awards.vote_support import (
+    build_catalogue,
+    cast,
+    english,  # noqa: F401  (autouse: messages in English)
+    lock_ranking,
+    meeting,
+    session,
+)
 
 VOTERS = ["badinh", "hoankiem", "longbien", "hoangmai"]
 # Hoàn Kiếm 2, Long Biên 1, Hai Bà Trưng 1 in both runs; each voter's choice differs.

@@ -11,6 +11,7 @@ from clusters import timeline
 from core.dashboard import tasks_for
 from tests.awards.vote_support import (
     build_catalogue,
+    english,  # noqa: F401  (autouse: messages in English)
     everyone,
     full_meeting,
     lock_ranking,

@@ -28,6 +28,7 @@ from tests.awards.vote_support import (
     build_catalogue,
     candidate_ids,
     cast,
+    english,  # noqa: F401  (autouse: messages in English)
     everyone,
     full_meeting,
     lock_ranking,

@@ -19,6 +19,7 @@ from core.models import AuditEntry
 from tests.awards.vote_support import (
     build_catalogue,
     cast,
+    english,  # noqa: F401  (autouse: messages in English)
     everyone,
     lock_ranking,
     meeting,

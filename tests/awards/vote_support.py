@@ -10,11 +10,23 @@ import datetime
 import zoneinfo
 from decimal import Decimal
 
+import pytest
+
 from awards import proposals, services, voting
 from awards.proposal_models import AwardType
 from awards.vote_models import VoteSession
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
+
+
+@pytest.fixture(autouse=True)
+def english(settings):
+    """Messages in English, the message ids the tests match, whatever the default language.
+
+    Import it into a test module to use it there."""
+    settings.LANGUAGE_CODE = "en"
+
+
 EXCELLENT = "Hoàn thành xuất sắc nhiệm vụ"
 GOOD = "Hoàn thành tốt nhiệm vụ"
 VALUES = {
