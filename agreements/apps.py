@@ -7,4 +7,7 @@ class AgreementsConfig(AppConfig):
     verbose_name = _("Emulation agreements")
 
     def ready(self):
-        from agreements import dashboard  # noqa: F401  (registers its dashboard provider)
+        from agreements import (  # noqa: F401  (they register their dashboard providers)
+            dashboard,
+            signing_access,
+        )

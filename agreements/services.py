@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements import content, notifications
+from agreements import content, notifications, signing
 from agreements.models import (
     EDITABLE,
     IN_FORCE,
@@ -754,6 +754,8 @@ def agreement_adopt(*, actor, agreement):
             before={"status": before_old},
             after={"status": old.status, "superseded_by": agreement.pk},
         )
+        # Its signatures stay for the record, marked void: the amendment is signed afresh.
+        signing.signatures_void(actor=actor, agreement=old, reason=agreement.amendment_reason)
     canonical = content.serialize(agreement)
     agreement.canonical_content = canonical
     agreement.content_hash = content_sha256(canonical)
