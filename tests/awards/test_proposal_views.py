@@ -338,3 +338,46 @@ def test_a_units_awards_page(voted, client_for):
     unit = voted.unit("dongda")
     assert client_for(voted.user("dongda")).get(url("unit_awards", unit.pk)).status_code == 200
     assert client_for(voted.user("ngoai")).get(url("unit_awards", unit.pk)).status_code == 404
+
+
+def test_a_units_awards_page_query_count_is_flat(
+    results, client_for, django_assert_max_num_queries
+):
+    """One award or one a year for five years: the same queries."""
+    from clusters.models import ClusterYear
+
+    world = results.world
+    flag = build_catalogue(world)[0]
+    unit = world.unit("dongda")
+
+    def award(cluster_year):
+        proposal = Proposal.objects.create(
+            cluster_year=cluster_year, head=unit, head_name=unit.name, status=S.DECIDED
+        )
+        ProposalItem.objects.create(
+            proposal=proposal,
+            award_type=flag,
+            unit=unit,
+            unit_name=unit.name,
+            reason="Dẫn đầu",
+            status=ProposalItem.Status.GRANTED,
+        )
+        Decision.objects.create(
+            proposal=proposal,
+            number=f"{cluster_year.year}/QĐ",
+            date=datetime.date(cluster_year.year + 1, 1, 15),
+            signer_name="Nguyễn Lan Hương",
+            scan="decisions/demo.pdf",
+        )
+
+    award(world.cluster_year)
+    client = client_for(world.user("dongda"))
+    page = url("unit_awards", unit.pk)
+    client.get(page)
+    with django_assert_max_num_queries(30) as one:
+        client.get(page)
+    for year in range(2021, 2025):
+        award(ClusterYear.objects.create(cluster=world.cluster, year=year))
+    with django_assert_max_num_queries(len(one.captured_queries)):
+        response = client.get(page)
+    assert response.text.count("/QĐ") == 5
