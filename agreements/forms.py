@@ -181,16 +181,21 @@ class AmendForm(_HelperMixin, forms.Form):
 
 
 class ConferenceForm(_HelperMixin, forms.ModelForm):
+    # 0: the form was read before any conference was recorded.
+    version = VersionField(required=False, min_value=0)
+
     class Meta:
         model = Conference
-        fields = ["starts_at", "venue", "hosts", "minutes"]
+        fields = ["starts_at", "venue", "hosts", "minutes", "minutes_file"]
         widgets = {
             "starts_at": forms.DateTimeInput(
                 attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M"
             ),
             "hosts": forms.CheckboxSelectMultiple,
             "minutes": forms.Textarea(attrs={"rows": 6}),
+            "minutes_file": forms.FileInput(attrs={"accept": "application/pdf,.pdf"}),
         }
+        help_texts = {"minutes_file": _("Optional. A PDF; it replaces the scan saved before.")}
 
     def __init__(self, *args, members, **kwargs):
         super().__init__(*args, **kwargs)

@@ -33,6 +33,7 @@ from core.errors import DomainError
 from core.versioning import save_versioned
 
 HEADER_FIELDS = ["title", "place", "date", "legal_basis", "closing"]
+CONFERENCE_FIELDS = ["starts_at", "venue", "minutes"]
 CRITERION_FIELDS = [
     "code",
     "text",
@@ -850,8 +851,23 @@ def _clean_guests(guests):
 
 
 @transaction.atomic
-def conference_save(*, actor, agreement, starts_at, venue, hosts, minutes="", guests=()):
-    """Record the signing conference; return (conference, warnings)."""
+def conference_save(
+    *,
+    actor,
+    agreement,
+    starts_at,
+    venue,
+    hosts,
+    minutes="",
+    guests=(),
+    expected_version=None,
+    minutes_file=None,
+):
+    """Record the signing conference; return (conference, warnings).
+
+    `expected_version` is the conference's version the form was read at (0: none recorded
+    yet); `minutes_file` an optional uploaded PDF scan of the minutes, replacing any earlier one.
+    """
     agreement = _lock(agreement)
     _require_agreement(agreement)
     if agreement.status == Agreement.Status.SUPERSEDED:
@@ -873,33 +889,48 @@ def conference_save(*, actor, agreement, starts_at, venue, hosts, minutes="", gu
         errors["guests"] = guest_errors
     if errors:
         raise DomainError(errors)
-    conference = Conference.objects.filter(agreement=agreement).first()
-    before = snapshot(conference, ["starts_at", "venue", "minutes"]) if conference else None
+    conference = Conference.objects.select_for_update().filter(agreement=agreement).first()
+    before = snapshot(conference, [*CONFERENCE_FIELDS, "minutes_file"]) if conference else None
     if conference is None:
         conference = Conference(agreement=agreement)
-    else:
-        conference.version += 1
     conference.starts_at = starts_at
     conference.venue = venue
     conference.minutes = content.nfc(minutes)
-    _full_clean(conference, exclude=["minutes_file"])
-    conference.save()
-    conference.hosts.set(hosts)
-    conference.guests.all().delete()
-    Guest.objects.bulk_create(
-        Guest(conference=conference, order=order, **row) for order, row in enumerate(rows, 1)
-    )
-    audit_record(
-        actor=actor,
-        obj=agreement,
-        action="conference.save",
-        before=before,
-        after={
-            **snapshot(conference, ["starts_at", "venue", "minutes"]),
-            "hosts": [h.pk for h in hosts],
-            "guests": rows,
-        },
-    )
+    if minutes_file is not None:
+        conference.minutes_file = minutes_file
+    _full_clean(conference, exclude=[] if minutes_file is not None else ["minutes_file"])
+    stored = None
+    try:
+        if conference.pk is None:
+            conference.save()  # stores the scan, if any, under its generated name
+        else:
+            if expected_version is None:
+                expected_version = conference.version
+            save_versioned(conference, expected_version=expected_version, fields=CONFERENCE_FIELDS)
+            if minutes_file is not None:
+                conference.save(update_fields=["minutes_file"])  # stores the scan
+        if minutes_file is not None:
+            stored = conference.minutes_file.name
+        conference.hosts.set(hosts)
+        conference.guests.all().delete()
+        Guest.objects.bulk_create(
+            Guest(conference=conference, order=order, **row) for order, row in enumerate(rows, 1)
+        )
+        audit_record(
+            actor=actor,
+            obj=agreement,
+            action="conference.save",
+            before=before,
+            after={
+                **snapshot(conference, [*CONFERENCE_FIELDS, "minutes_file"]),
+                "hosts": [h.pk for h in hosts],
+                "guests": rows,
+            },
+        )
+    except Exception:
+        if stored:
+            conference.minutes_file.storage.delete(stored)  # the rolled-back save keeps no scan
+        raise
     return conference, conference_warnings(conference)
 
 

@@ -766,7 +766,8 @@ def conference_edit(request, pk):
     conference = Conference.objects.filter(agreement=agreement).first()
     members = Unit.objects.filter(pk__in=cluster_access.member_unit_ids(agreement.cluster_year))
     if request.method == "GET":
-        form = ConferenceForm(instance=conference, members=members)
+        version = conference.version if conference else 0
+        form = ConferenceForm(instance=conference, members=members, initial={"version": version})
         guests = GuestFormSet(
             prefix="guests",
             initial=[
@@ -775,35 +776,50 @@ def conference_edit(request, pk):
             ],
         )
         return _conference_page(request, agreement, form, guests)
-    form = ConferenceForm(request.POST, instance=conference, members=members)
+    form = ConferenceForm(request.POST, request.FILES, instance=conference, members=members)
     guests = GuestFormSet(request.POST, prefix="guests")
+    conflict = None
     if form.is_valid() and guests.is_valid():
-        result = call_service(
-            form,
-            services.conference_save,
-            actor=request.user,
-            agreement=agreement,
-            starts_at=form.cleaned_data["starts_at"],
-            venue=form.cleaned_data["venue"],
-            hosts=list(form.cleaned_data["hosts"]),
-            minutes=form.cleaned_data["minutes"],
-            guests=[
-                {name: g.cleaned_data[name] for name in ("name", "title", "organisation")}
-                for g in guests
-                if g.has_changed() and not g.cleaned_data.get("DELETE")
-            ],
-        )
-        if result:
-            for warning in result[1]:
+        try:
+            _conference, warnings = services.conference_save(
+                actor=request.user,
+                agreement=agreement,
+                expected_version=form.cleaned_data["version"],
+                starts_at=form.cleaned_data["starts_at"],
+                venue=form.cleaned_data["venue"],
+                hosts=list(form.cleaned_data["hosts"]),
+                minutes=form.cleaned_data["minutes"],
+                minutes_file=form.cleaned_data["minutes_file"] or None,
+                guests=[
+                    {name: g.cleaned_data[name] for name in ("name", "title", "organisation")}
+                    for g in guests
+                    if g.has_changed() and not g.cleaned_data.get("DELETE")
+                ],
+            )
+        except ConflictError as error:
+            # Keep the user's input; saving again means "I have seen their change".
+            conflict, data = error, form.data.copy()
+            data["version"] = (
+                Conference.objects.filter(agreement=agreement)
+                .values_list("version", flat=True)
+                .first()
+            )
+            form.data = data
+        except ValidationError as error:
+            apply_errors(form, error)
+        else:
+            for warning in warnings:
                 messages.warning(request, warning)
             messages.success(request, _("The signing conference was recorded."))
             return redirect(_anchor(agreement, "conference"))
-    return _conference_page(request, agreement, form, guests)
+    return _conference_page(request, agreement, form, guests, conflict)
 
 
-def _conference_page(request, agreement, form, guests):
-    context = {"agreement": agreement, "form": form, "guests": guests}
-    return render(request, "agreements/conference_form.html", context)
+def _conference_page(request, agreement, form, guests, conflict=None):
+    context = {"agreement": agreement, "form": form, "guests": guests, "conflict": conflict}
+    return render(
+        request, "agreements/conference_form.html", context, status=409 if conflict else 200
+    )
 
 
 @require_GET
