@@ -49,14 +49,16 @@ def results_tasks(user):
     deputy_years = Membership.objects.filter(
         unit_id__in=units, role=Membership.Role.DEPUTY, ended_on__isnull=True
     ).values("cluster_year_id")
+    # Subqueries, not a join with DISTINCT: a join with every sheet of the country in the OR
+    # made PostgreSQL scan them all.
+    peer_periods = Assessment.objects.filter(peer_reviewer_id__in=units).values("period_id")
     periods = (
         Period.objects.filter(status=Period.Status.OPEN)
         .filter(
             Q(cluster_year_id__in=head_years)
             | Q(cluster_year_id__in=deputy_years)
-            | Q(cross_checking=True, assessments__peer_reviewer_id__in=units)
+            | Q(cross_checking=True, pk__in=peer_periods)
         )
-        .distinct()
         .select_related("cluster_year__cluster")
         .annotate(
             submitted=Count(
