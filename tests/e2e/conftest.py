@@ -52,18 +52,18 @@ def live_world(transactional_db, live_server, settings):
     return world
 
 
-@pytest.fixture
-def live_stage(transactional_db, live_server, settings):
-    """Build the demo story through a stage (`live_stage("signed")`), committed."""
+def build_stage(through):
+    """Build the demo story through a stage, in a thread of its own, and commit it.
+
+    Sealing (pyHanko) calls asyncio.run(), which refuses to run in the main thread once
+    Playwright's event loop lives there. Needs a transactional database (the thread commits).
+    """
     from django.contrib.auth import get_user_model
+    from django.db import connection
 
     from demo import stages
 
-    _plain_static(settings)
-
-    def build_and_close():
-        from django.db import connection
-
+    def build():
         try:
             world = stages.build(through=through)
             reset_passwords(get_user_model().objects.all())
@@ -71,16 +71,15 @@ def live_stage(transactional_db, live_server, settings):
         finally:
             connection.close()
 
-    def build(through_stage):
-        nonlocal through
-        through = through_stage
-        # In a thread of its own: sealing (pyHanko) runs asyncio.run(), which refuses to run
-        # in this thread once Playwright's event loop is there.
-        with ThreadPoolExecutor(max_workers=1) as pool:
-            return pool.submit(build_and_close).result()
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        return pool.submit(build).result()
 
-    through = None
-    return build
+
+@pytest.fixture
+def live_stage(transactional_db, live_server, settings):
+    """Build the demo story through a stage (`live_stage("signed")`), committed."""
+    _plain_static(settings)
+    return build_stage
 
 
 @pytest.fixture

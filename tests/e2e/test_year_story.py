@@ -22,6 +22,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from demo import agreements as demo_agreements
+from demo import results as demo_results
 from demo.foundation import DEMO_PASSWORD, DISTRICTS
 from tests.e2e.conftest import PHONE, log_in, reset_passwords
 
@@ -137,7 +138,7 @@ def step_draft_five_sections(page, base, shots, criteria_per_section=1):
     expect(page).to_have_url(re.compile(re.escape(agreement.get_absolute_url()) + "$"))
 
     # The conference's date in the header.
-    page.click("#agreement-header a[hx-get]")
+    page.click("#agreement-header a[data-hx-get]")
     page.fill("input[name='header-date']", "2020-02-05")
     page.click("#agreement-header button[type=submit]")
     expect(page.locator("#agreement-header")).to_contain_text("05/02/2020")
@@ -455,7 +456,14 @@ FILLERS = {
     "longbien": "longbien",
     "hoangmai": "hoangmai",
 }
-SHORTFALLS = {"badinh": {"2.2": "18"}, "longbien": {"3.3": "45"}, "hoangmai": {"3.2": "80"}}
+# Đống Đa reaches every target: it leads, alone, whatever the agreement's criteria.
+SHORTFALLS = {
+    "haibatrung": {"3.1": "8"},
+    "badinh": {"1.1": "1"},
+    "hoankiem": {"3.1": "9"},
+    "longbien": {"3.1": "7"},
+    "hoangmai": {"1.1": "1", "3.1": "6"},
+}
 
 
 def fill_sheet(page, sheet, username):
@@ -561,3 +569,140 @@ def test_assessed_units_self_assess_and_the_head_locks(page, live_server, live_s
     live_stage("signed")
     step_units_self_assess(page, live_server.url, shots)
     step_head_reviews_and_locks(page, live_server.url, shots)
+
+
+# --- decided: the catalogue, the vote, the proposal file, the decision -----------------------
+
+
+def step_parent_sets_the_catalogue(page, base, shots):
+    from awards.proposal_models import AwardType
+    from clusters.models import Unit
+
+    parent = Unit.objects.get(name=PARENT)
+    log_in(page, base, "bantt")
+    page.goto(base + reverse("awards:catalogue", args=[parent.pk, 2020]))
+    add = reverse("awards:award_type_add", args=[parent.pk, 2020])
+    page.click(f"details:has(form[action$='{add}']) > summary")
+    form = f"form[action$='{add}']"
+    page.select_option(f"{form} select[name=form]", AwardType.Form.FLAG)
+    page.fill(f"{form} input[name=name]", f"Cờ thi đua của {PARENT}")
+    page.fill(f"{form} input[name=issuer]", PARENT)
+    page.select_option(f"{form} select[name=recipient]", AwardType.Recipient.COLLECTIVE)
+    page.check(f"{form} input[name=rank_one_only]")
+    page.select_option(f"{form} select[name=vote_purpose]", AwardType.VotePurpose.LEADING)
+    page.select_option(f"{form} select[name=quota_kind]", AwardType.Quota.NUMBER)
+    page.fill(f"{form} input[name=quota_value]", "1")
+    submit(page, add)
+    expect(page.locator("main table").first).to_contain_text("Cờ thi đua")
+    shots(page, "award-catalogue")
+    assert AwardType.objects.filter(parent=parent, year=2020, form=AwardType.Form.FLAG).exists()
+
+
+def step_the_vote(page, base, shots):
+    from awards.vote_models import Candidate, Meeting, Participation, VoteSession
+
+    year = cluster_year()
+    overview = base + reverse("awards:award_overview", args=[year.pk])
+    # The head's officer records the year-end meeting and opens the vote on the leading unit.
+    log_in(page, base, "canbo.dongda")
+    page.goto(overview)
+    page.fill("input[name=held_at]", "2020-12-24T08:30")
+    page.fill("input[name=venue]", "Trụ sở Ủy ban MTTQ Việt Nam quận Đống Đa")
+    page.fill("input[name=secretary_name]", "Nguyễn Văn M")
+    submit(page, reverse("awards:meeting_create", args=[year.pk]))
+    expect(page.locator(".alert-success")).to_be_visible()
+    meeting = Meeting.objects.get(cluster_year=year)
+    page.select_option("select[name=purpose]", VoteSession.Purpose.LEADING)
+    submit(page, reverse("awards:vote_create", args=[meeting.pk]))
+    session = VoteSession.objects.get(meeting=meeting)
+    expect(page).to_have_url(base + reverse("awards:vote", args=[session.pk]))
+    submit(page, reverse("awards:vote_open", args=[session.pk]))
+    expect(page.locator(".counts-hidden")).to_be_visible()
+    shots(page, "vote-open")
+
+    # The six chairs find the ballot on their dashboard and vote in secret.
+    ballot = reverse("awards:ballot", args=[session.pk])
+    for username in SHORT:
+        log_in(page, base, username)
+        page.click(f"a[href='{ballot}']")
+        page.check("input[name=choices]")
+        if username == "badinh":
+            shots(page, "ballot")
+        submit(page, ballot)
+        expect(page.locator(".alert-success")).to_be_visible()
+        expect(page.locator(".vote-count")).to_have_count(0)
+    assert Participation.objects.filter(round__session=session).count() == 6
+
+    # The head's officer closes the round: the counts appear.
+    log_in(page, base, "canbo.dongda")
+    page.goto(base + reverse("awards:vote", args=[session.pk]))
+    submit(page, reverse("awards:vote_close", args=[session.pk]))
+    expect(page.locator(".vote-count").first).to_have_text("6")
+    shots(page, "vote-counted")
+    elected = Candidate.objects.filter(session=session, outcome=Candidate.Outcome.ELECTED)
+    assert [c.unit.short_name for c in elected] == ["Đống Đa"]
+    return meeting
+
+
+def step_the_proposal(page, base, shots):
+    from awards.proposal_models import Proposal
+    from awards.vote_models import Meeting
+
+    year = cluster_year()
+    meeting = Meeting.objects.get(cluster_year=year)
+    log_in(page, base, "canbo.dongda")
+    page.goto(base + reverse("awards:award_overview", args=[year.pk]))
+    page.fill("input[name=date]", "2020-12-24")
+    submit(page, reverse("awards:minutes_issue", args=[meeting.pk]))
+    expect(page.get_by_text(re.compile(r"\d+/BB-MTTQ")).first).to_be_visible()
+    submit(page, reverse("awards:proposal_create", args=[year.pk]))
+    proposal = Proposal.objects.get(cluster_year=year)
+    for item in proposal.items.all():
+        page.goto(base + reverse("awards:proposal_item", args=[item.pk]))
+        page.fill("textarea[name=text]", f"Báo cáo thành tích năm 2020 của {item.unit_name}.")
+        submit(page, reverse("awards:proposal_item_report", args=[item.pk]))
+        expect(page.locator(".alert-success")).to_be_visible()
+    # The head's chair sends the file.
+    log_in(page, base, "dongda")
+    page.goto(base + reverse("awards:proposal", args=[proposal.pk]))
+    page.fill("input[name=date]", "2020-12-28")
+    submit(page, reverse("awards:proposal_submit", args=[proposal.pk]))
+    expect(page.get_by_text(re.compile(r"\d+/TTr-MTTQ")).first).to_be_visible()
+    shots(page, "proposal-sent")
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.AWAITING_REVIEW
+    return proposal
+
+
+def step_the_parent_decides(page, base, shots, tmp_path):
+    from awards.proposal_models import Decision, Proposal, ProposalItem
+
+    proposal = Proposal.objects.get(cluster_year=cluster_year())
+    log_in(page, base, "bantt")
+    page.click(f"a[href='{reverse('awards:proposal', args=[proposal.pk])}']")
+    submit(page, reverse("awards:proposal_accept", args=[proposal.pk]))
+    start = reverse("awards:proposal_start_decision", args=[proposal.pk])
+    if page.locator(f"form[action$='{start}']").count():
+        submit(page, start)
+    scan = tmp_path / "quyet-dinh.pdf"
+    scan.write_bytes(demo_results.placeholder_pdf("Quyet dinh khen thuong nam 2020"))
+    page.fill("input[name=number]", "125/QĐ-MTTQ-BTT")
+    page.fill("input[name=date]", "2021-01-15")
+    page.fill("input[name=signer_name]", "Nguyễn Lan Hương")
+    page.set_input_files("input[name=scan]", str(scan))
+    submit(page, reverse("awards:proposal_decide", args=[proposal.pk]))
+    expect(page.locator(".alert-success")).to_be_visible()
+    expect(page.get_by_text("125/QĐ-MTTQ-BTT").first).to_be_visible()
+    shots(page, "decision-recorded")
+    proposal.refresh_from_db()
+    assert proposal.status == Proposal.Status.DECIDED
+    assert Decision.objects.get(proposal=proposal).number == "125/QĐ-MTTQ-BTT"
+    assert set(proposal.items.values_list("status", flat=True)) == {ProposalItem.Status.GRANTED}
+
+
+def test_decided_vote_proposal_decision(page, live_server, live_stage, shots, tmp_path):
+    live_stage("assessed")
+    step_parent_sets_the_catalogue(page, live_server.url, shots)
+    step_the_vote(page, live_server.url, shots)
+    step_the_proposal(page, live_server.url, shots)
+    step_the_parent_decides(page, live_server.url, shots, tmp_path)
