@@ -7,6 +7,7 @@ by demo/scale.py into the test database, each under its own login prefix.
 
 import re
 from dataclasses import dataclass
+from urllib.parse import quote
 
 from django.contrib.auth import get_user_model
 from django.db import connection
@@ -87,3 +88,14 @@ def table_rows(html):
     return sum(len(ROW.findall(body)) for body in TBODY.findall(html)) + len(
         LIST_ITEM.findall(html)
     )
+
+
+def database_url():
+    """DATABASE_URL of the database the tests use (for servers and workers in other processes)."""
+    db = connection.settings_dict
+    auth = quote(db["USER"] or "")
+    if db["PASSWORD"]:
+        auth += ":" + quote(db["PASSWORD"])
+    host = db["HOST"] or ""
+    port = f":{db['PORT']}" if db["PORT"] and host else ""
+    return f"postgres://{auth}@{host}{port}/{db['NAME']}"
