@@ -79,6 +79,10 @@ class UploadValidator:
         self.max_bytes = max_bytes
 
     def __call__(self, upload):
+        if getattr(upload, "_committed", False):
+            # Already stored (a model re-validated after another change): it was checked when
+            # it was uploaded, and reading it again would open the stored file and leave it open.
+            return
         limit = self.max_bytes or settings.UPLOAD_MAX_BYTES
         if upload.size is not None and upload.size > limit:
             raise ValidationError(
