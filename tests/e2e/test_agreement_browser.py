@@ -40,7 +40,7 @@ def test_draft_comment_answer_adopt(page, browser, browser_context_args, live_se
     expect(page).to_have_url(re.compile(re.escape(agreement.get_absolute_url()) + "$"))
 
     # Unsaved work in the header form must survive the in-place edits below.
-    page.click("#agreement-header a[hx-get]")
+    page.click("#agreement-header a[data-hx-get]")
     title = page.locator("input[name='header-title']")
     expect(title).to_be_visible()
     title.fill("GIAO ƯỚC THI ĐUA NĂM 2020 (chưa lưu)")
