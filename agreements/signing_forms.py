@@ -85,6 +85,8 @@ class DeclineForm(forms.Form):
     )
 
     def __init__(self, *args, units, **kwargs):
+        # Shown on the signing page next to SignForm, which has a "unit" field too: own ids.
+        kwargs.setdefault("auto_id", "id_decline_%s")
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
         if len(units) == 1:
