@@ -19,7 +19,7 @@ help:
 	@echo "make test   set up, run the whole suite (browser tests included) on PostgreSQL"
 	@echo "make lint   ruff check and format check"
 
-setup: system-packages $(VENV)/.synced static/vendor/.copied locale/.compiled var/dev-keys/.made
+setup: system-packages $(VENV)/.synced static/vendor/.copied static/vendor/.maps locale/.compiled var/dev-keys/.made
 
 system-packages:
 	@scripts/install_system_packages.sh $(SYSTEM_PACKAGES)
@@ -74,3 +74,18 @@ messages: $(VENV)/.synced
 
 clean:
 	rm -rf $(VENV) .tools node_modules static/vendor staticfiles var db.sqlite3
+
+# collectstatic with the manifest storage (production) follows each vendored file's
+# sourceMappingURL: their source maps must be there too, or it fails.
+static/vendor/.maps: static/vendor/.copied
+	cp node_modules/bootstrap/dist/css/bootstrap.min.css.map static/vendor/
+	cp node_modules/bootstrap/dist/js/bootstrap.bundle.min.js.map static/vendor/
+	cp node_modules/signature_pad/dist/signature_pad.umd.min.js.map static/vendor/
+	@touch $@
+
+# Benchmarks (docs/benchmarks.md): seed demo and national dataset on PostgreSQL, gunicorn with
+# 2 workers on loopback, wrk. BENCH_REUSE=1 keeps the databases of an earlier run.
+.PHONY: bench
+bench: setup
+	@scripts/install_system_packages.sh wrk
+	@source scripts/ensure_postgres.sh && $(PY) bench/run.py

@@ -1,0 +1,138 @@
+"""docs/benchmarks.md from a run's results (bench/run.py); bench/notes.md is the analysis."""
+
+from pathlib import Path
+
+NOTES = Path(__file__).resolve().parent / "notes.md"
+GOAL_PAGE, GOAL_DOCUMENT = 0.25, 1.5
+LABELS = {
+    "dashboard": "Dashboard (Việc cần làm)",
+    "cluster_year": "Cluster year",
+    "agreement": "Agreement",
+    "signing": "Signing status",
+    "results": "Results of the year-end review",
+    "parent_comparison": "Parent's comparison",
+    "award_summary": "Parent's award summary",
+    "seed_agreement": "Seed agreement (render)",
+    "sealed_agreement": "Sealed agreement (render and seal)",
+    "minutes": "Minutes of the year-end meeting",
+    "submission": "Covering submission (tờ trình)",
+    "sealing": "Sealing a national agreement",
+    "comparison_excel": "National comparison to Excel",
+}
+
+
+def _mark(met):
+    return "met" if met else "**not met**"
+
+
+def markdown(data, results):
+    seed, national = results["seed"], results["national"]
+    build = results.get("national_build") or {}
+    settings = results["settings"]
+    lines = [
+        "# Benchmarks",
+        "",
+        "Written by `make bench` (bench/run.py); do not edit by hand — the analysis comes from",
+        "bench/notes.md. Machine-readable: docs/benchmarks.json.",
+        "",
+        f"- Run: {results['started']}, {results['minutes']} minutes in all.",
+        f"- Machine: {results['machine_before']['cpus']} CPUs, Python "
+        f"{results['machine_before']['python']}; load average (1 min, 5 min) "
+        f"{results['machine_before']['load_average_1_5']} before the run and "
+        f"{results['machine_after']['load_average_1_5']} after it. The machine is shared: "
+        "absolute numbers move with its load, ratios much less.",
+        f"- Server: gunicorn, {settings['workers']} sync workers, loopback, production settings "
+        "(DEBUG off, manifest static files, persistent database connections); wrk "
+        f"{settings['threads']} threads, {settings['connections']} connections, "
+        f"{settings['warmup']} s warm-up then {settings['seconds']} s per page, logged in as "
+        "parent staff (seed: `bantt`, Hà Nội; national: `scale.t01.staff`, a province of "
+        "about 117 communes in 12 clusters).",
+    ]
+    if build:
+        lines.append(
+            f"- National dataset (`seed_scale --units 4000 --clusters 400 --years 10`): "
+            f"{build.get('rows') or 0:,} rows built in {build['seconds']} s "
+            f"(goal: under 180 s — {_mark(build['seconds'] < 180)})."
+        )
+    else:
+        lines.append("- National dataset: reused from an earlier run (BENCH_REUSE=1).")
+    lines += [
+        "",
+        "## Pages",
+        "",
+        f"Ratio: the page's requests per second over the bare hello page's, same server, same "
+        f"run (hello: {seed['hello']['rps']:.0f} req/s in the seed run, "
+        f"{national['hello']['rps']:.0f} req/s in the national run). Goal: ≥ {GOAL_PAGE} at "
+        "national scale. Queries: counted in process for the same page kind at both sizes "
+        "(they must be equal).",
+        "",
+        "| Page | Queries seed | Queries national | Seed ratio | National req/s | "
+        "National ratio | p50 ms | p95 ms | Goal |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---|",
+    ]
+    for name, page in data["pages"].items():
+        n, s = national["pages"][name], seed["pages"][name]
+        equal = page["queries_seed"] == page["queries_national"]
+        lines.append(
+            f"| {LABELS[name]} | {page['queries_seed']} | {page['queries_national']}"
+            f"{'' if equal else ' ≠'} | {s['ratio']:.2f} | {n['rps']:.1f} | {n['ratio']:.2f} | "
+            f"{n['p50_ms']:.0f} | {n['p95_ms']:.0f} | {_mark(n['ratio'] >= GOAL_PAGE)} |"
+        )
+    lines += [
+        "",
+        "Response sizes (bytes), seed → national: "
+        + ", ".join(
+            f"{name} {seed['bytes'][name]:,} → {national['bytes'][name]:,}"
+            for name in data["pages"]
+        )
+        + ".",
+        "",
+        "## Documents",
+        "",
+        "Time per page relative to a one-page WeasyPrint document rendered in the same process "
+        f"(median of the rounds; the one-page document took "
+        f"{results['documents']['one_page']['seconds']:.2f} s). Goal: ≤ {GOAL_DOCUMENT}.",
+        "",
+        "| Document | Pages | Seconds | Seconds per page | Ratio per page | Goal |",
+        "|---|---:|---:|---:|---:|---|",
+    ]
+    for name, doc in data["documents"].items():
+        raw = results["documents"][name]
+        lines.append(
+            f"| {LABELS[name]} | {raw['pages']} | {raw['seconds']:.2f} | "
+            f"{raw['seconds_per_page']:.3f} | {doc['ratio_per_page']:.2f} | "
+            f"{_mark(doc['ratio_per_page'] <= GOAL_DOCUMENT)} |"
+        )
+    lines += [
+        "",
+        "## Memory",
+        "",
+        "Peak resident size of one worker process (Django loaded, then the job), on the national "
+        "dataset; the Python allocations of the job alone were traced with tracemalloc (which "
+        "also slows the job, so its time here is not a benchmark).",
+        "",
+        "| Job | Peak RSS MB | RSS before the job MB | Python peak of the job MB | Detail |",
+        "|---|---:|---:|---:|---|",
+    ]
+    for name, memory in results["memory"].items():
+        detail = ", ".join(
+            f"{k} {v:,}" for k, v in memory.items() if k in ("rows", "bytes") and v is not None
+        )
+        lines.append(
+            f"| {LABELS[name]} | {memory['peak_rss_mb']} | {memory['rss_before_mb']} | "
+            f"{memory['python_peak_mb']} | {detail} |"
+        )
+    lines += [
+        "",
+        "## List pages at national scale",
+        "",
+        "Rows shown on the first page to the province's staff (tables and lists; the comparison "
+        "counts its cluster summary lines too). Lists show at most 50 rows a page.",
+        "",
+        "| List | Rows shown | Paginated |",
+        "|---|---:|---|",
+    ]
+    for name, item in national["lists"].items():
+        lines.append(f"| {name} (`{item['url']}`) | {item['rows']} | {item['paginated']} |")
+    lines += ["", NOTES.read_text().strip(), ""]
+    return "\n".join(lines)
