@@ -19,7 +19,10 @@ from core.admin import ReadOnlyAdmin, ServiceAdmin
 
 
 @admin.register(Level)
-class LevelAdmin(admin.ModelAdmin):
+class LevelAdmin(ServiceAdmin):
+    create_service = services.level_create
+    update_service = services.level_update
+    update_kwarg = "level"
     list_display = ["name", "rank"]
     search_fields = ["name"]
 

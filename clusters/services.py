@@ -18,6 +18,7 @@ from clusters.models import (
     Cluster,
     ClusterYear,
     IssuedNumber,
+    Level,
     Membership,
     NumberRegister,
     Person,
@@ -110,6 +111,17 @@ def unit_update(*, actor, unit, expected_version, **data):
     return _update(
         unit, actor=actor, action="unit.update", expected_version=expected_version, **data
     )
+
+
+@transaction.atomic
+def level_create(*, actor, **data):
+    return _create(Level, actor=actor, action="level.create", **data)
+
+
+@transaction.atomic
+def level_update(*, actor, level, **data):
+    level = Level.objects.select_for_update().get(pk=level.pk)
+    return _update(level, actor=actor, action="level.update", **data)
 
 
 @transaction.atomic

@@ -1,10 +1,21 @@
-"""Admin policy: the audit trail is read-only; other changes go through services."""
+"""Admin policy: the audit trail is read-only; other changes go through services.
+
+Django's own User and Group have no services: their admins are replaced by audited ones.
+"""
 
 from django.contrib import admin, messages
-from django.core.exceptions import ValidationError
+from django.contrib.admin.utils import unquote
+from django.contrib.auth import get_user_model
+from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.models import Group
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
 from django.http import HttpResponseRedirect
 
+from core.audit import audit_record, snapshot
 from core.models import AuditEntry
+
+User = get_user_model()
 
 
 class _ServiceRefused(Exception):
@@ -83,3 +94,174 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     list_filter = ["action", "content_type"]
     search_fields = ["actor_name", "object_repr", "action", "reason"]
     date_hierarchy = "at"
+
+
+# --- Django's accounts and groups: audited in the admin -------------------------------------
+
+USER_FIELDS = [
+    "username",
+    "first_name",
+    "last_name",
+    "email",
+    "is_active",
+    "is_staff",
+    "is_superuser",
+]
+# Recorded instead of the password hash, which never enters the trail.
+PASSWORD_CHANGED = "changed"
+PASSWORD_SET = "set"
+
+
+def _permission_names(permissions):
+    rows = permissions.values_list("content_type__app_label", "codename")
+    return sorted(f"{app_label}.{codename}" for app_label, codename in rows)
+
+
+def _user_state(user):
+    """What the trail records of an account: its fields, groups and permissions, no hash."""
+    return {
+        **snapshot(user, USER_FIELDS),
+        "groups": sorted(user.groups.values_list("name", flat=True)),
+        "user_permissions": _permission_names(user.user_permissions),
+    }
+
+
+def _group_state(group):
+    return {"name": group.name, "permissions": _permission_names(group.permissions)}
+
+
+def _difference(before, after):
+    """The (before, after) pair restricted to the keys whose values changed."""
+    changed = [key for key in after if before.get(key) != after[key]]
+    return {key: before.get(key) for key in changed}, {key: after[key] for key in changed}
+
+
+class _AuditedSaves:
+    """Save as Django's admin does, then append one entry with what changed.
+
+    The state before is read in save_model and the state after in save_related, once the
+    many-to-many fields are saved; both run inside the admin's transaction.
+    """
+
+    audit_name = None
+
+    def audit_state(self, obj):
+        raise NotImplementedError
+
+    def audit_after(self, obj, form, change):
+        return self.audit_state(obj)
+
+    def save_model(self, request, obj, form, change):
+        form.audit_before = self.audit_state(type(obj).objects.get(pk=obj.pk)) if change else {}
+        super().save_model(request, obj, form, change)
+
+    def save_related(self, request, form, formsets, change):
+        super().save_related(request, form, formsets, change)
+        obj = form.instance
+        before, after = _difference(form.audit_before, self.audit_after(obj, form, change))
+        if change and not after:
+            return
+        audit_record(
+            actor=request.user,
+            obj=obj,
+            action=f"{self.audit_name}.{'admin_update' if change else 'admin_create'}",
+            before=before if change else None,
+            after=after,
+        )
+
+
+class AuditedUserAdmin(_AuditedSaves, UserAdmin):
+    """Accounts: every save audited, the password recorded only as changed; no deletion.
+
+    An account that must go is deactivated (untick "active"): its audit entries, signatures
+    and decisions keep pointing at it. Only an administrator may change an administrator.
+    """
+
+    audit_name = "account"
+
+    def audit_state(self, user):
+        return _user_state(user)
+
+    def save_model(self, request, obj, form, change):
+        form.audit_password = User.objects.get(pk=obj.pk).password if change else ""
+        super().save_model(request, obj, form, change)
+
+    def audit_after(self, user, form, change):
+        state = _user_state(user)
+        if change and user.password != form.audit_password:
+            state["password"] = PASSWORD_CHANGED
+        elif not change and user.has_usable_password():
+            state["password"] = PASSWORD_SET
+        return state
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    def delete_model(self, request, obj):
+        raise PermissionDenied
+
+    def delete_queryset(self, request, queryset):
+        raise PermissionDenied
+
+    def has_change_permission(self, request, obj=None):
+        if obj is not None and obj.is_superuser and not request.user.is_superuser:
+            return False
+        return super().has_change_permission(request, obj)
+
+    def get_readonly_fields(self, request, obj=None):
+        readonly = list(super().get_readonly_fields(request, obj))
+        if not request.user.is_superuser:
+            readonly += ["is_superuser", "user_permissions"]
+        return readonly
+
+    def user_change_password(self, request, id, form_url=""):
+        with transaction.atomic():
+            user = self.get_object(request, unquote(id))
+            old_hash = user.password if user is not None else None
+            response = super().user_change_password(request, id, form_url)
+            if user is not None and request.method == "POST":
+                user = User.objects.get(pk=user.pk)
+                if user.password != old_hash:
+                    audit_record(
+                        actor=request.user,
+                        obj=user,
+                        action="account.admin_password",
+                        after={"password": PASSWORD_CHANGED},
+                    )
+        return response
+
+
+class AuditedGroupAdmin(_AuditedSaves, GroupAdmin):
+    """Groups: every save and deletion audited (name and permissions; members on deletion)."""
+
+    audit_name = "group"
+
+    def audit_state(self, group):
+        return _group_state(group)
+
+    def delete_model(self, request, obj):
+        self._audit_delete(request, obj)
+        super().delete_model(request, obj)
+
+    @transaction.atomic
+    def delete_queryset(self, request, queryset):
+        for group in queryset:
+            self._audit_delete(request, group)
+        super().delete_queryset(request, queryset)
+
+    def _audit_delete(self, request, group):
+        audit_record(
+            actor=request.user,
+            obj=group,
+            action="group.admin_delete",
+            before={
+                **_group_state(group),
+                "users": sorted(group.user_set.values_list("username", flat=True)),
+            },
+        )
+
+
+admin.site.unregister(User)
+admin.site.unregister(Group)
+admin.site.register(User, AuditedUserAdmin)
+admin.site.register(Group, AuditedGroupAdmin)

@@ -201,6 +201,8 @@ CASES = {
         "expected_version": w.unit("badinh").version,
         "short_name": "Q. Ba Đình",
     },
+    "level_create": lambda w: {"name": "Cấp thôn", "rank": 9},
+    "level_update": lambda w: {"level": w.unit("badinh").level, "rank": 7},
     "succession_record": lambda w: {
         "predecessor": w.unit("longbien"),
         "successor": _new_unit(w, "Phường Long Biên mới"),
