@@ -9,7 +9,7 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.tasks import task
 from django.template.loader import render_to_string
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
@@ -302,16 +302,46 @@ def account_set_active(*, actor, user, active, reason=""):
 
 @transaction.atomic
 def account_update(*, actor, user, email):
+    """Change the login e-mail; the old address is told, once the change is committed.
+
+    "Forgot your password?" mails the new address, so a change slipped in by somebody
+    else would hand them the account: the notice lets the owner notice and object.
+    """
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_account_manager(actor, user)
-    before = {"email": user.email}
+    old_email = user.email
+    before = {"email": old_email}
     user.email = email
     user.full_clean(exclude=["password"])
     user.save(update_fields=["email"])
     audit_record(
         actor=actor, obj=user, action="account.update", before=before, after={"email": email}
     )
+    if old_email and old_email.strip().lower() != email.strip().lower():
+        changed_by = (actor.get_full_name() or actor.get_username()) if actor else "—"
+        changed_at = f"{timezone.localtime():%d/%m/%Y %H:%M}"
+        language = translation.get_language() or settings.LANGUAGE_CODE
+        transaction.on_commit(
+            lambda: account_email_changed_send.enqueue(
+                user.pk, old_email, changed_by, changed_at, language
+            )
+        )
     return user
+
+
+@task()
+def account_email_changed_send(user_id, old_email, changed_by, changed_at, language):
+    """Tell the old address that the account's e-mail was changed (follow-up of account_update)."""
+    context = {
+        "user": User.objects.get(pk=user_id),
+        "changed_by": changed_by,
+        "changed_at": changed_at,
+        "site_url": settings.SITE_URL,
+    }
+    with translation.override(language):
+        subject = render_to_string("accounts/email/email_changed_subject.txt", context)
+        body = render_to_string("accounts/email/email_changed_body.txt", context)
+    send_mail(" ".join(subject.split()), body, None, [old_email])
 
 
 @transaction.atomic
