@@ -155,6 +155,21 @@ STORAGES = {
         )
     },
 }
+# The cache holds short-lived counters (the verification page's rate limit). In memory it is
+# per process; with several app servers put it in the database (CACHE_BACKEND=database, after
+# `manage.py createcachetable`) so that every server counts the same attempts.
+CACHE_BACKEND = env_str("CACHE_BACKEND", "locmem")
+if CACHE_BACKEND == "locmem":
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+elif CACHE_BACKEND == "database":
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+            "LOCATION": env_str("CACHE_TABLE", "thidua_cache"),
+        }
+    }
+else:
+    raise ImproperlyConfigured(f"CACHE_BACKEND={CACHE_BACKEND!r}: use locmem or database.")
 # Uploads: the largest file accepted anywhere, in bytes (per-field limits may be lower).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
