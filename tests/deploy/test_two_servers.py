@@ -20,6 +20,9 @@ from pathlib import Path
 import pytest
 import requests
 from django.contrib.auth.hashers import PBKDF2PasswordHasher
+from django.core.management import call_command
+from django.db import connection
+from django.test import override_settings
 from django.urls import reverse
 
 from agreements.signing_models import Seal, Signature
@@ -32,6 +35,12 @@ BIN = Path(sys.executable).parent
 BUCKET = "thidua-media"
 CREDENTIALS = {"AWS_ACCESS_KEY_ID": "testing", "AWS_SECRET_ACCESS_KEY": "testing"}
 SECRET_KEY = "two-servers-share-this-secret"
+DATABASE_CACHE = {
+    "default": {
+        "BACKEND": "django.core.cache.backends.db.DatabaseCache",
+        "LOCATION": "thidua_cache",
+    }
+}
 TOKEN = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 
 
@@ -94,9 +103,11 @@ def s3(tmp_path):
 
 
 @pytest.fixture
-def servers(s3, tmp_path):
+def servers(s3, tmp_path, transactional_db):
     """Two gunicorn app servers, each in its own working folder, sharing database and bucket."""
     endpoint, _client = s3
+    with override_settings(CACHES=DATABASE_CACHE):
+        call_command("createcachetable", verbosity=0)
     env = {
         key: value
         for key, value in os.environ.items()
@@ -111,6 +122,7 @@ def servers(s3, tmp_path):
         SECURE_COOKIES="0",
         STATIC_MANIFEST="0",
         STORAGE_BACKEND="s3",
+        CACHE_BACKEND="database",
         AWS_STORAGE_BUCKET_NAME=BUCKET,
         AWS_S3_ENDPOINT_URL=endpoint,
         AWS_S3_REGION_NAME="us-east-1",
@@ -218,6 +230,19 @@ def test_a_signing_through_two_app_servers_sealed_by_one_served_by_the_other(wor
     assert response.status_code == 200
     assert response.headers["Content-Disposition"].startswith("attachment")
     assert hashlib.sha256(response.content).hexdigest() == seal.sha256
+
+    # The public check of the sealed file on the first server counts in the shared cache.
+    verify = requests.Session()
+    form = verify.get(f"{last_server}/verify/")
+    checked = verify.post(
+        f"{last_server}/verify/",
+        data={"csrfmiddlewaretoken": TOKEN.search(form.text).group(1)},
+        files={"file": ("sealed.pdf", response.content, "application/pdf")},
+    )
+    assert checked.status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT cache_key FROM thidua_cache")
+        assert any("verify-upload" in key for (key,) in cursor.fetchall())
 
 
 def test_an_unknown_storage_backend_is_refused():
