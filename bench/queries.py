@@ -45,7 +45,68 @@ def main(username):
             "rows": rows,
             "paginated": bool(re.search(r"[?&]page=\d", html)),
         }
+    result["breakdown"] = {
+        name: breakdown(client, url, REPEAT) for name, url in found.urls().items()
+    }
     json.dump(result, sys.stdout)
+
+
+REPEAT = int(os.environ.get("BENCH_BREAKDOWN_REPEAT", 20))
+
+
+def breakdown(client, url, repeat):
+    """Where one request's time goes, in process (ms): SQL round trips, templates, the rest.
+
+    SQL is timed around every query (connection.execute_wrapper); templates around the
+    outermost Template.render, less the SQL run from inside it (lazy querysets); the rest is
+    the view's Python, the ORM building queries, middleware and the test client.
+    """
+    import time
+
+    from django.db import connection
+    from django.template.base import Template
+
+    clock = {"sql": 0.0, "sql_in_template": 0.0, "template": 0.0, "depth": 0}
+
+    def timed_sql(execute, sql, params, many, context):
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            spent = time.perf_counter() - started
+            clock["sql"] += spent
+            if clock["depth"]:
+                clock["sql_in_template"] += spent
+
+    original = Template.render
+
+    def timed_render(self, context):
+        clock["depth"] += 1
+        started = time.perf_counter()
+        try:
+            return original(self, context)
+        finally:
+            clock["depth"] -= 1
+            if not clock["depth"]:
+                clock["template"] += time.perf_counter() - started
+
+    Template.render = timed_render
+    try:
+        with connection.execute_wrapper(timed_sql):
+            started = time.perf_counter()
+            for _ in range(repeat):
+                client.get(url)
+            total = time.perf_counter() - started
+    finally:
+        Template.render = original
+    per = 1000 / repeat
+    templates = clock["template"] - clock["sql_in_template"]
+    return {
+        "total_ms": round(total * per, 1),
+        "sql_ms": round(clock["sql"] * per, 1),
+        "template_ms": round(templates * per, 1),
+        "python_ms": round((total - clock["sql"] - templates) * per, 1),
+    }
 
 
 if __name__ == "__main__":

@@ -80,6 +80,24 @@ def markdown(data, results):
         )
     lines += [
         "",
+        "Where a request's time goes, in process (Django's test client, one request at a time, "
+        "milliseconds; SQL timed around each query, templates around the outermost render less "
+        "the SQL run from inside it, Python is the rest: views, the ORM building queries, "
+        "middleware):",
+        "",
+        "| Page | Seed total | SQL | Templates | Python | National total | SQL | Templates | "
+        "Python |",
+        "|---|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for name in data["pages"]:
+        a, b = seed["breakdown"][name], national["breakdown"][name]
+        lines.append(
+            f"| {LABELS[name]} | {a['total_ms']} | {a['sql_ms']} | {a['template_ms']} | "
+            f"{a['python_ms']} | {b['total_ms']} | {b['sql_ms']} | {b['template_ms']} | "
+            f"{b['python_ms']} |"
+        )
+    lines += [
+        "",
         "Response sizes (bytes), seed → national: "
         + ", ".join(
             f"{name} {seed['bytes'][name]:,} → {national['bytes'][name]:,}"
@@ -103,6 +121,14 @@ def markdown(data, results):
             f"{raw['seconds_per_page']:.3f} | {doc['ratio_per_page']:.2f} | "
             f"{_mark(doc['ratio_per_page'] <= GOAL_DOCUMENT)} |"
         )
+    sealed = results["documents"]["sealed_agreement"]
+    if "render_seconds" in sealed:
+        lines += [
+            "",
+            f"The sealed agreement's {sealed['seconds']:.2f} s: rendering the final document "
+            f"(signature images, signing record, QR code) {sealed['render_seconds']:.2f} s, then "
+            f"the PAdES seal {sealed['seal_seconds']:.2f} s.",
+        ]
     lines += [
         "",
         "## Memory",

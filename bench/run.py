@@ -317,6 +317,7 @@ def measure_dataset(db, username, static_root):
         "queries": queries["queries"],
         "bytes": queries["bytes"],
         "lists": queries["lists"],
+        "breakdown": queries["breakdown"],
         "urls": queries["urls"],
     }
 
