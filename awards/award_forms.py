@@ -285,6 +285,7 @@ class AwardTypeForm(_Helper, forms.Form):
     )
     quota_kind = forms.ChoiceField(label=_("Quota per cluster"), choices=AwardType.Quota.choices)
     quota_value = forms.DecimalField(
+        # xgettext:no-python-format
         label=_("Quota (number, or % of the members)"),
         max_digits=6,
         decimal_places=2,
@@ -303,6 +304,7 @@ class AwardTypeEditForm(AwardTypeForm):
 class VoteRulesForm(_Helper, forms.Form):
     version = VersionField(required=False)
     threshold_percent = forms.DecimalField(
+        # xgettext:no-python-format
         label=_("Threshold (% of the base)"),
         max_digits=5,
         decimal_places=2,

@@ -257,6 +257,7 @@ class RulesForm(_HelperMixin, forms.Form):
                 label=_("Rating %(n)s") % {"n": index + 1}, max_length=100, required=False
             )
             self.fields[f"min_{index}"] = forms.DecimalField(
+                # xgettext:no-python-format
                 label=_("from (% of the maximum)"),
                 min_value=0,
                 max_value=100,

@@ -79,6 +79,7 @@ def result_rules_save(*, actor, parent, year, tie_break, thresholds, evidence_ma
             minimum = None
         if not label or minimum is None or not minimum.is_finite() or not 0 <= minimum <= 100:
             errors["thresholds"] = [
+                # xgettext:no-python-format
                 _("Each rating needs a name and a threshold from 0 to 100 (% of the maximum).")
             ]
             break

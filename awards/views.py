@@ -125,6 +125,7 @@ def _results_context(request, period, results):
     labels = {row.assessment.unit_id: row.assessment.unit.short_name for row in results.rows}
     titles = {
         "totals": _("Total points by unit"),
+        # xgettext:no-python-format
         "profile": _("Points per section against the cluster average (% of the maximum)"),
         "average": _("Cluster average"),
         "section": _("S{order}"),

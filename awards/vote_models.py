@@ -39,6 +39,7 @@ class VoteRules(Versioned):
     )
     year = models.PositiveSmallIntegerField(_("year"))
     threshold_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("threshold (% of the base)"),
         max_digits=5,
         decimal_places=2,
@@ -188,6 +189,7 @@ class VoteSession(models.Model):
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.PREPARING)
     # The rules as they were when the session opened.
     threshold_percent = models.DecimalField(
+        # xgettext:no-python-format
         _("threshold (% of the base)"), max_digits=5, decimal_places=2, null=True, blank=True
     )
     strictly_more = models.BooleanField(_("strictly more than the threshold"), default=True)
