@@ -32,7 +32,7 @@ def otp_setup(request):
             {"device": device, "remove_form": otp.TokenForm(), "next": _next_url(request, "")},
         )
     pending = otp.pending_device(request.user)
-    form = otp.TokenForm(request.POST or None)
+    form = otp.TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         confirmed = call_service(
             form,
@@ -60,7 +60,7 @@ def otp_verify(request):
     device = otp.confirmed_device(request.user)
     if device is None:
         return redirect("otp_setup")
-    form = otp.TokenForm(request.POST or None)
+    form = otp.TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
         if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)

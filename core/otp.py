@@ -89,7 +89,7 @@ def totp_device_confirm(*, actor, device, token):
         TOTPDevice.objects.filter(user=actor).exclude(pk=device.pk).delete()
         device.confirmed = True
         device.save(update_fields=["confirmed"])
-        audit_record(actor=actor, obj=actor, action="otp.enrol", after={"device": device.pk})
+        audit_record(actor=actor, obj=device.user, action="otp.enrol", after={"device": device.pk})
         return device
 
 
@@ -102,7 +102,9 @@ def totp_device_remove(*, actor, token):
         if not device.verify_token(token):
             raise DomainError(_("The code is wrong or has expired. Enter the code shown now."))
         TOTPDevice.objects.filter(user=actor).delete()
-        audit_record(actor=actor, obj=actor, action="otp.remove", before={"device": device.pk})
+        audit_record(
+            actor=actor, obj=device.user, action="otp.remove", before={"device": device.pk}
+        )
 
 
 # --- the guard -----------------------------------------------------------------------------

@@ -1,0 +1,318 @@
+"""Backup and restore of one cluster year as one archive (zip): data, files and a manifest.
+
+What the archive holds:
+
+- data.json: the rows of the cluster year and of everything that belongs to it (memberships,
+  agreements with their sections, criteria, comments, revisions, conference, signatures and
+  seal; reviews, sheets, scores, evidence, rankings, good practices; the meeting, its votes and
+  minutes; the proposal file and the decision), the next year's cluster year and memberships
+  that its election produced, the parent body's catalogue and rules of that year, the audit
+  entries of all those rows, and every row they refer to (units and their levels and parents,
+  the cluster, the plan, current positions and people of those units, document numbers, user
+  accounts). Primary keys are kept, so addresses stay the same; content types are written by
+  name (app label and model), as they differ between databases.
+- files/<name>: every stored file those rows point at (plan PDF, evidence, scans, sealed PDF,
+  documents), under its storage name.
+- manifest.json: the format, the cluster year, the row count per model and the SHA-256 of
+  data.json and of every file. A restore refuses an archive whose sums do not match.
+
+User accounts are restored without their password hashes (a backup is not a copy of everybody's
+credentials): a restored account has an unusable password and is reset through "Forgot your
+password?". Sessions, log-in attempts and second-factor devices are not part of a backup.
+
+A restore goes into a database that does not hold any of those rows yet (an empty database, or
+another installation without this cluster year); it never overwrites.
+"""
+
+import datetime
+import hashlib
+import io
+import json
+import zipfile
+from collections import defaultdict
+
+from django.apps import apps
+from django.contrib.admin.utils import NestedObjects
+from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
+from django.core import serializers
+from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
+from django.core.management.color import no_style
+from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
+from django.utils import timezone
+
+FORMAT = "thidua-cluster-year-backup"
+VERSION = 1
+DATA = "data.json"
+MANIFEST = "manifest.json"
+FILES = "files/"
+# Rows that are never part of a backup, even when something refers to them.
+SKIPPED = {"sessions.session", "auth.permission", "auth.group", "contenttypes.contenttype"}
+
+
+class BackupError(Exception):
+    """An archive that cannot be restored (damaged, of another format, or already present)."""
+
+
+def _key(obj):
+    return (obj._meta.label_lower, obj.pk)
+
+
+def _owned(roots, using=DEFAULT_DB_ALIAS):
+    """The roots and every row that belongs to them (what deleting them would remove)."""
+    found = {}
+    queue = [obj for obj in roots if obj is not None]
+    while queue:
+        collector = NestedObjects(using=using)
+        by_model = defaultdict(list)
+        for obj in queue:
+            by_model[type(obj)].append(obj)
+        for objs in by_model.values():
+            collector.collect(objs)
+        queue = []
+        for _model, instances in collector.data.items():
+            for obj in instances:
+                if not obj._meta.auto_created:  # many-to-many rows go with their owner
+                    found.setdefault(_key(obj), obj)
+        # Rows protected from a cascade still belong to the cluster year (e.g. signatures).
+        for obj in collector.protected:
+            if _key(obj) not in found:
+                found[_key(obj)] = obj
+                queue.append(obj)
+    return found
+
+
+def _referenced(found):
+    """Add every row the found rows point at (foreign keys, one-to-ones, many-to-manys)."""
+    queue = list(found.values())
+    while queue:
+        obj = queue.pop()
+        related = []
+        for field in obj._meta.concrete_fields:
+            if field.is_relation and (field.many_to_one or field.one_to_one):
+                value = getattr(obj, field.attname)
+                if value is not None:
+                    related.append((field.related_model, value))
+        for field in obj._meta.many_to_many:
+            for target in getattr(obj, field.name).all():
+                related.append((type(target), target.pk))
+        for model, pk in related:
+            label = model._meta.label_lower
+            if label in SKIPPED or (label, pk) in found:
+                continue
+            target = model._base_manager.filter(pk=pk).first()
+            if target is not None:
+                found[(label, pk)] = target
+                queue.append(target)
+    return found
+
+
+def collect(cluster_year):
+    """Every row of the backup of `cluster_year`: {(model label, pk): instance}."""
+    from clusters.models import Position
+
+    parent = cluster_year.cluster.parent
+    roots = [cluster_year]
+    # The parent body's configuration of that year (catalogue, vote and result rules).
+    for model in apps.get_models():
+        names = {f.name for f in model._meta.concrete_fields}
+        if {"parent", "year"} <= names and model._meta.app_label == "awards":
+            roots += list(model._base_manager.filter(parent=parent, year=cluster_year.year))
+    found = _owned(roots)
+    # The next year's roles come out of this year's election: its row and memberships (but
+    # nothing of its own work) are part of this year's story.
+    following = (
+        type(cluster_year)
+        .objects.filter(cluster=cluster_year.cluster, year=cluster_year.year + 1)
+        .first()
+    )
+    if following is not None:
+        for obj in [following, *following.memberships.all()]:
+            found.setdefault(_key(obj), obj)
+    unit_ids = {pk for label, pk in found if label == "clusters.unit"}
+    unit_ids |= set(cluster_year.memberships.values_list("unit_id", flat=True))
+    unit_ids.add(parent.pk)
+    positions = Position.objects.current().filter(unit_id__in=unit_ids)
+    for position in positions:
+        found.setdefault(_key(position), position)
+    _referenced(found)
+    # The audit trail of every row in the backup.
+    from core.models import AuditEntry
+
+    by_type = defaultdict(list)
+    for (_label, pk), obj in found.items():
+        by_type[ContentType.objects.get_for_model(type(obj), for_concrete_model=False)].append(
+            str(pk)
+        )
+    for content_type, ids in by_type.items():
+        for entry in AuditEntry.objects.filter(content_type=content_type, object_id__in=ids):
+            found.setdefault(_key(entry), entry)
+    _referenced(found)
+    return found
+
+
+def _files(rows):
+    """{storage name: field file} of every stored file of the rows."""
+    files = {}
+    for obj in rows:
+        for field in obj._meta.concrete_fields:
+            if isinstance(field, models.FileField):
+                value = getattr(obj, field.attname)
+                if value:
+                    files[str(value)] = field.storage
+    return files
+
+
+def _ordered(found):
+    """The rows in an order a loader can insert them (models by dependency, then pk)."""
+    from django.core.serializers import sort_dependencies
+
+    by_model = defaultdict(list)
+    for obj in found.values():
+        by_model[type(obj)].append(obj)
+    app_list = defaultdict(list)
+    for model in by_model:
+        app_list[apps.get_app_config(model._meta.app_label)].append(model)
+    ordered = []
+    for model in sort_dependencies(app_list.items(), allow_cycles=True):
+        ordered += sorted(by_model[model], key=lambda o: o.pk)
+    return ordered
+
+
+def _without_secrets(payload):
+    user_label = get_user_model()._meta.label_lower
+    for row in payload:
+        if row["model"] == user_label:
+            row["fields"]["password"] = "!"  # unusable: the account's owner resets it
+            row["fields"]["groups"] = []
+            row["fields"]["user_permissions"] = []
+            row["fields"]["last_login"] = None
+    return payload
+
+
+def _content_types_by_name(payload):
+    """Content types differ between databases: refer to them by (app label, model)."""
+    for row in payload:
+        model = apps.get_model(row["model"])
+        for field in model._meta.concrete_fields:
+            if field.is_relation and field.related_model is ContentType:
+                value = row["fields"].get(field.name)
+                if value is not None:
+                    row["fields"][field.name] = list(
+                        ContentType.objects.get_for_id(value).natural_key()
+                    )
+    return payload
+
+
+def _sha256(data):
+    return hashlib.sha256(data).hexdigest()
+
+
+def backup(cluster_year):
+    """Return the archive (zip bytes) of `cluster_year`."""
+    found = collect(cluster_year)
+    rows = _ordered(found)
+    payload = json.loads(serializers.serialize("json", rows))
+    payload = _content_types_by_name(_without_secrets(payload))
+    data = json.dumps(payload, ensure_ascii=False, indent=1).encode()
+    counts = defaultdict(int)
+    for obj in rows:
+        counts[obj._meta.label_lower] += 1
+    manifest = {
+        "format": FORMAT,
+        "version": VERSION,
+        "created_at": timezone.now().isoformat(),
+        "cluster_year": {
+            "pk": cluster_year.pk,
+            "cluster": str(cluster_year.cluster),
+            "year": cluster_year.year,
+        },
+        "counts": dict(sorted(counts.items())),
+        "sha256": {DATA: _sha256(data)},
+    }
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr(DATA, data)
+        for name, storage in sorted(_files(rows).items()):
+            with storage.open(name, "rb") as handle:
+                content = handle.read()
+            manifest["sha256"][FILES + name] = _sha256(content)
+            archive.writestr(FILES + name, content)
+        archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+    return out.getvalue()
+
+
+def read_archive(data):
+    """Open an archive and check it against its manifest; return (manifest, members)."""
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+        manifest = json.loads(archive.read(MANIFEST))
+    except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise BackupError(f"Not a backup archive: {error}") from None
+    if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
+        raise BackupError("Not a backup archive of this format or version.")
+    members = {}
+    names = set(archive.namelist()) - {MANIFEST}
+    if names != set(manifest["sha256"]):
+        raise BackupError("The archive's files do not match its manifest.")
+    for name in sorted(names):
+        content = archive.read(name)
+        if _sha256(content) != manifest["sha256"][name]:
+            raise BackupError(f"{name} is damaged: its SHA-256 does not match the manifest.")
+        members[name] = content
+    return manifest, members
+
+
+def restore(data, using=DEFAULT_DB_ALIAS):
+    """Restore an archive into a database that holds none of its rows; return the manifest."""
+    manifest, members = read_archive(data)
+    ContentType.objects.clear_cache()
+    objects = list(serializers.deserialize("json", members[DATA], handle_forward_references=True))
+    with transaction.atomic(using=using):
+        for item in objects:
+            model = type(item.object)
+            if model._base_manager.using(using).filter(pk=item.object.pk).exists():
+                raise BackupError(
+                    f"{model._meta.label} {item.object.pk} already exists: restore into a "
+                    "database without this cluster year."
+                )
+        connection = connections[using]
+        with connection.constraint_checks_disabled():
+            for item in objects:
+                item.save(using=using)
+            for item in objects:
+                if item.deferred_fields:
+                    item.save_deferred_fields(using=using)
+        connection.check_constraints()
+        models_restored = {type(item.object) for item in objects}
+        sql = connection.ops.sequence_reset_sql(no_style(), models_restored)
+        with connection.cursor() as cursor:
+            for statement in sql:
+                cursor.execute(statement)
+        _restore_files(members)
+    return manifest
+
+
+def _restore_files(members):
+    """Write the archive's files under their names; on any failure remove what was written."""
+    files = {name[len(FILES) :]: content for name, content in members.items() if name != DATA}
+    present = [name for name in files if default_storage.exists(name)]
+    if present:
+        raise BackupError(f"These files already exist in the storage: {present[:5]}")
+    written = []
+    try:
+        for name, content in sorted(files.items()):
+            saved = default_storage.save(name, ContentFile(content))
+            written.append(saved)
+            if saved != name:
+                raise BackupError(f"The storage renamed {name} to {saved}.")
+    except Exception:
+        for name in written:
+            default_storage.delete(name)
+        raise
+
+
+def archive_name(cluster_year):
+    stamp = datetime.datetime.now(datetime.UTC).strftime("%Y%m%dT%H%M%SZ")
+    return f"thidua-cum-{cluster_year.cluster_id}-{cluster_year.year}-{stamp}.zip"
