@@ -62,10 +62,13 @@ def otp_verify(request):
         return redirect("otp_setup")
     form = otp.TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        if device.verify_is_allowed()[0] and device.verify_token(form.cleaned_data["token"]):
+        allowed, _why = device.verify_is_allowed()
+        if allowed and device.verify_token(form.cleaned_data["token"]):
             otp_login(request, device)
             return redirect(_next_url(request, "dashboard"))
-        form.add_error("token", _("The code is wrong or has expired. Enter the code shown now."))
+        wrong = _("The code is wrong or has expired. Enter the code shown now.")
+        wait = _("Too many wrong codes: wait a few seconds, then try again.")
+        form.add_error("token", wrong if allowed else wait)
     return render(
         request,
         "accounts/otp_verify.html",
