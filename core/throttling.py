@@ -28,3 +28,18 @@ def lockout_response(request, original_response=None, credentials=None):
         "cooloff_minutes": max(1, round(cool_off.total_seconds() / 60)) if cool_off else None,
     }
     return render(request, "registration/locked_out.html", context, status=429)
+
+
+def client_username(request, credentials):
+    """The username a log-in attempt is counted under, as the login form would clean it.
+
+    django-axes stores it in a column of 255 characters; a posted name longer than any
+    account's (or holding a NUL byte) must be counted, not crash the log-in page.
+    """
+    from django.contrib.auth import get_user_model
+
+    value = (credentials or {}).get("username")
+    if value is None:
+        value = request.POST.get("username", "")
+    limit = get_user_model()._meta.get_field("username").max_length
+    return str(value).replace("\x00", "")[:limit]

@@ -97,3 +97,10 @@ def test_a_successful_log_in_forgets_the_earlier_failures(client, dongda):
         response = log_in(client, f"lai-sai-{attempt}", ATTACKER)
         assert response.status_code == 200
     assert log_in(client, PASSWORD, ATTACKER).status_code == 302
+
+
+@pytest.mark.parametrize("username", ["9" * 400, "dong\x00da", ""])
+def test_a_hostile_username_is_a_failed_log_in_not_a_server_error(client, dongda, username):
+    response = log_in(client, "sai", ATTACKER, username=username)
+    assert response.status_code == 200
+    assert "_auth_user_id" not in client.session
