@@ -10,6 +10,8 @@ export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
 SYSTEM_PACKAGES := fonts-liberation2 gettext chromium poppler-utils libnss3-tools default-jre-headless
 PYTHON_BIN := $(shell scripts/find_python.sh)
+# Two workers (one per core); a module's tests stay together so module-scoped worlds build once.
+PYTEST_ARGS ?= -n 2 --dist loadfile
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-not-a-secret STATIC_MANIFEST=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 
 .PHONY: help setup system-packages run test lint format messages demo clean
