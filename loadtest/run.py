@@ -85,13 +85,22 @@ def django(env, code):
     return result.stdout
 
 
-def start(command, env):
+def free_port():
+    """A port nobody listens on at 127.0.0.1 now (other servers may run on this machine)."""
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind((HOST, 0))
+        return probe.getsockname()[1]
+
+
+def start(command, env, log):
     return subprocess.Popen(
         command,
         cwd=ROOT,
         env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
+        stdout=log,
+        stderr=subprocess.STDOUT,
         start_new_session=True,
     )
 
@@ -309,16 +318,20 @@ def main():
     parser.add_argument("--rounds", type=int, default=5, help="pages per browsing user / 3")
     parser.add_argument("--ramp", type=float, default=20, help="seconds over which users arrive")
     parser.add_argument("--deadline", type=int, default=600, help="seconds for the users")
-    parser.add_argument("--port", type=int, default=8765)
+    parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=4)
     parser.add_argument("--database", default="thidua_load")
     parser.add_argument("--write-doc", action="store_true")
     args = parser.parse_args()
+    # Stopped from outside: still stop the server and the worker (the `finally` below).
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit("stopped"))
     if args.users < args.clusters * 6:
         parser.error("every chair signs: --users must be at least 6 x --clusters")
 
+    args.port = args.port or free_port()
     media = Path(tempfile.mkdtemp(prefix="thidua-load-media-"))
+    logs = media / "server.log"
     env = server_env(args, media)
     print(f"Database {args.database}: recreate, migrate, seed {args.clusters} cluster years…")
     recreate_database(args.database)
@@ -329,6 +342,7 @@ def main():
         django(env, f"from loadtest.seed import seed; print(seed({args.clusters}))").strip()
     )
     base = f"http://{HOST}:{args.port}"
+    log = logs.open("w")
     gunicorn = start(
         [
             str(Path(PYTHON).parent / "gunicorn"),
@@ -345,17 +359,20 @@ def main():
             "180",
         ],
         env,
+        log,
     )
-    worker = start([PYTHON, "manage.py", "db_worker", "--interval", "0.5"], env)
+    worker = start([PYTHON, "manage.py", "db_worker", "--interval", "0.5"], env, log)
     try:
         for _attempt in range(120):
+            if gunicorn.poll() is not None or worker.poll() is not None:
+                raise SystemExit(f"The server or the worker stopped; see {logs}")
             try:
                 if requests.get(base + "/health/", timeout=5).status_code == 200:
                     break
             except requests.RequestException:
                 time.sleep(0.5)
         else:
-            raise SystemExit("The server did not start.")
+            raise SystemExit(f"The server did not start; see {logs}")
         print(f"Running {args.users} users (deadline {args.deadline} s)…")
         recorder = Recorder()
         started = time.monotonic()
@@ -366,6 +383,7 @@ def main():
     finally:
         stop(gunicorn)
         stop(worker)
+        log.close()
     text, ok = report(recorder, seals, args, elapsed, counts)
     print(text)
     if args.write_doc:
