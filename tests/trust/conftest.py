@@ -1,7 +1,8 @@
-"""The trust tests' world: the whole demo story, built once, each test in a savepoint.
+"""The trust tests' world: the whole demo story, built once per module, each test in a savepoint.
 
 `full_world` builds every demo stage (through demo.stages.build) inside one transaction that is
-rolled back when the test session ends (the trust tests run last, after every other folder),
+rolled back when the module ends (module scope: with `--dist loadfile` another module's
+transactional tests may run next on the same worker, and must find no transaction open),
 plus the few records the story lacks so that every URL has a real object: a 2022 cluster year
 of Cluster No. 1 (head Đống Đa again) with a draft agreement, a paper signing awaiting
 confirmation on the 2021 agreement, the 2020 plan's PDF, the conference minutes and a file on
@@ -24,9 +25,9 @@ from tests.trust.support import (
 )
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def full_world(django_db_setup, django_db_blocker, tmp_path_factory):
-    """The whole demo story for the trust tests (rolled back at the end of the session)."""
+    """The whole demo story for one module (rolled back at the module's end)."""
     media = tmp_path_factory.mktemp("trust-media")
     with (
         override_settings(MEDIA_ROOT=media, PASSWORD_HASHERS=FAST_HASHERS, TASKS=IMMEDIATE),
