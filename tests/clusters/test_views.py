@@ -39,7 +39,7 @@ def initial_data(form):
 def vi(message):
     """The message as a Vietnamese user reads it."""
     with translation.override("vi"):
-        return str(message)
+        return translation.gettext(str(message))
 
 
 def login(user):
