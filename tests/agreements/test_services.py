@@ -23,6 +23,13 @@ def draft(world):
     return make_draft(world)
 
 
+@pytest.fixture(autouse=True)
+def _english_messages():
+    """These tests read the services' messages and revision summaries in English."""
+    with translation.override("en"):
+        yield
+
+
 def messages(excinfo):
     return " ".join(excinfo.value.messages)
 
