@@ -316,7 +316,7 @@ def main():
     parser.add_argument("--clusters", type=int, default=30)
     parser.add_argument("--users", type=int, default=200)
     parser.add_argument("--rounds", type=int, default=5, help="pages per browsing user / 3")
-    parser.add_argument("--ramp", type=float, default=20, help="seconds over which users arrive")
+    parser.add_argument("--ramp", type=float, default=180, help="seconds over which users arrive")
     parser.add_argument("--deadline", type=int, default=600, help="seconds for the users")
     parser.add_argument("--port", type=int, default=0, help="default: a free port")
     parser.add_argument("--workers", type=int, default=2)
