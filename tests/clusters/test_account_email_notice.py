@@ -96,4 +96,3 @@ def test_an_account_without_an_address_sends_nothing(world, django_capture_on_co
         services.account_update(actor=world.user("bantt"), user=user, email=NEW)
     assert User.objects.get(pk=user.pk).email == NEW
     assert mail.outbox == []
-
