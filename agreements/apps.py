@@ -11,3 +11,7 @@ class AgreementsConfig(AppConfig):
             dashboard,
             signing_access,
         )
+        from agreements.audit_labels import ACTION_LABELS
+        from core.audit import register_action_labels
+
+        register_action_labels(ACTION_LABELS)

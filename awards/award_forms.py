@@ -227,6 +227,28 @@ class AcceptForm(forms.Form):
         ]
         if not self.is_bound:
             self.initial["accepted"] = [i.pk for i in items]
+        # One note of the parent body per item (why an item is not accepted, what to complete).
+        for item in items:
+            self.fields[self.note_name(item.pk)] = forms.CharField(
+                label=_("Note on %(nominee)s") % {"nominee": item.nominee},
+                max_length=5000,
+                required=False,
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=item.parent_note,
+            )
+        self.items = items
+
+    @staticmethod
+    def note_name(pk):
+        return f"note_{pk}"
+
+    def rows(self):
+        """(checkbox, note field) per item, in the order of the items, for the template."""
+        boxes = list(self["accepted"])
+        return [(box, self[self.note_name(i.pk)]) for box, i in zip(boxes, self.items, strict=True)]
+
+    def notes(self):
+        return {i.pk: self.cleaned_data.get(self.note_name(i.pk), "") for i in self.items}
 
 
 class DecisionForm(_Helper, forms.Form):

@@ -738,6 +738,7 @@ def proposal_accept(request, pk):
             _("The file is accepted."),
             proposal=proposal,
             accepted=form.cleaned_data["accepted"],
+            notes=form.notes(),
         )
     else:
         _form_errors(request, form)

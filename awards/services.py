@@ -13,6 +13,7 @@ from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
 from django.core.exceptions import ValidationError
 from django.core.validators import URLValidator
 from django.db import transaction
+from django.db.models import F
 from django.utils import timezone
 from django.utils.formats import date_format
 from django.utils.translation import gettext as _
@@ -172,13 +173,9 @@ def period_open(*, actor, cluster_year, kind, deadline, cross_checking=False, no
         note=(note or "").strip()[:MAX_TEXT],
         opened_by=actor,
     )
-    criteria = list(Criterion.objects.filter(section__agreement=agreement).only("pk"))
     members = [m for m in cluster_year.memberships.select_related("unit") if m.is_active]
     for membership in members:
-        assessment = Assessment.objects.create(
-            period=period, unit=membership.unit, unit_name=membership.unit.name
-        )
-        Score.objects.bulk_create(Score(assessment=assessment, criterion=c) for c in criteria)
+        _new_sheet(period, membership.unit)
     audit_record(
         actor=actor,
         obj=period,
@@ -218,6 +215,53 @@ def period_update(*, actor, period, expected_version, deadline, cross_checking, 
         after=snapshot(period, fields),
     )
     return period
+
+
+def _new_sheet(period, unit):
+    """An empty self-assessment sheet of `unit`: one score line per criterion of the agreement."""
+    assessment = Assessment.objects.create(period=period, unit=unit, unit_name=unit.name)
+    criteria = Criterion.objects.filter(section__agreement_id=period.agreement_id).only("pk")
+    Score.objects.bulk_create(Score(assessment=assessment, criterion=c) for c in criteria)
+    return assessment
+
+
+def sheets_for_joined_member(actor, membership, predecessor=None):
+    """A unit joined the cluster year while a review is open: it gets its sheet in that review.
+
+    A successor carries on its predecessor's sheet (the entries, evidence and history stay with
+    the work already done) unless it already has one of its own; otherwise the sheet is new.
+    Registered with `clusters.events.on_member_joined`; runs in the joining transaction.
+    """
+    unit = membership.unit
+    periods = Period.objects.select_for_update().filter(
+        cluster_year_id=membership.cluster_year_id, status=Period.Status.OPEN
+    )
+    for period in periods:
+        if Assessment.objects.filter(period=period, unit=unit).exists():
+            continue
+        inherited = None
+        if predecessor is not None:
+            inherited = (
+                Assessment.objects.select_for_update()
+                .filter(period=period, unit=predecessor)
+                .first()
+            )
+        if inherited is not None:
+            Assessment.objects.filter(pk=inherited.pk).update(
+                unit=unit, unit_name=unit.name, version=F("version") + 1
+            )
+            audit_record(
+                actor=actor,
+                obj=inherited,
+                action="assessment.transfer",
+                before={"unit": predecessor.pk, "unit_name": inherited.unit_name},
+                after={"unit": unit.pk, "unit_name": unit.name},
+            )
+        else:
+            sheet = _new_sheet(period, unit)
+            audit_record(
+                actor=actor, obj=sheet, action="assessment.create", after={"unit": unit.pk}
+            )
 
 
 @transaction.atomic

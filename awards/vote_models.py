@@ -190,7 +190,11 @@ class VoteSession(models.Model):
     # The rules as they were when the session opened.
     threshold_percent = models.DecimalField(
         # xgettext:no-python-format
-        _("threshold (% of the base)"), max_digits=5, decimal_places=2, null=True, blank=True
+        _("threshold (% of the base)"),
+        max_digits=5,
+        decimal_places=2,
+        null=True,
+        blank=True,
     )
     strictly_more = models.BooleanField(_("strictly more than the threshold"), default=True)
     base = models.CharField(_("base"), max_length=10, choices=VoteBase, blank=True)

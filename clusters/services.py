@@ -14,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from clusters.events import member_joined
 from clusters.models import (
     Cluster,
     ClusterYear,
@@ -190,6 +191,7 @@ def _transfer_memberships(*, actor, predecessor, successor, on):
             before={"unit": predecessor.pk},
             after={"unit": successor.pk, "role": taken.role},
         )
+        member_joined(actor=actor, membership=taken, predecessor=predecessor)
 
 
 # --- people and positions ------------------------------------------------------------------
@@ -508,6 +510,7 @@ def membership_add(*, actor, cluster_year, unit, role=Membership.Role.MEMBER, or
         action="membership.add",
         after={"unit": unit.pk, "role": role, "order": order},
     )
+    member_joined(actor=actor, membership=membership)
     return membership
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record, snapshot
 from core.models import AuditEntry
@@ -90,10 +91,14 @@ class ServiceAdmin(admin.ModelAdmin):
 
 @admin.register(AuditEntry)
 class AuditEntryAdmin(ReadOnlyAdmin):
-    list_display = ["at", "actor_name", "action", "object_repr", "ip"]
+    list_display = ["at", "actor_name", "action_name", "action", "object_repr", "ip"]
     list_filter = ["action", "content_type"]
     search_fields = ["actor_name", "object_repr", "action", "reason"]
     date_hierarchy = "at"
+
+    @admin.display(description=_("what was done"), ordering="action")
+    def action_name(self, entry):
+        return entry.action_label
 
 
 # --- Django's accounts and groups: audited in the admin -------------------------------------

@@ -60,3 +60,9 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise TypeError("The audit trail is append-only.")
+
+    @property
+    def action_label(self):
+        from core.audit import action_label
+
+        return action_label(self.action)

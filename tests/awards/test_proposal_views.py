@@ -228,6 +228,39 @@ def test_accept_send_to_the_council_decide_and_revoke(
     assert response.status_code == 302 and Proposal.objects.get().status == S.REVOKED
 
 
+def test_the_parent_notes_each_item_when_it_accepts(voted, sent, client_for):
+    staff = client_for(voted.user("bantt"))
+    first, *others = list(sent.items.order_by("pk"))
+    page = staff.get(url("proposal", sent.pk))
+    assert f'name="note_{first.pk}"' in page.text
+    response = staff.post(
+        url("proposal_accept", sent.pk),
+        {
+            "accepted": [i.pk for i in others],
+            f"note_{first.pk}": "Chưa đủ điều kiện: thiếu báo cáo thành tích.",
+        },
+    )
+    assert response.status_code == 302 and Proposal.objects.get().status == S.ACCEPTED
+    first.refresh_from_db()
+    assert first.status == ProposalItem.Status.NOT_ACCEPTED
+    assert first.parent_note == "Chưa đủ điều kiện: thiếu báo cáo thành tích."
+    shown = client_for(voted.user("dongda")).get(url("proposal", sent.pk))
+    assert "Chưa đủ điều kiện: thiếu báo cáo thành tích." in shown.text
+
+
+def test_a_note_too_long_is_refused_and_nothing_is_accepted(voted, sent, client_for):
+    staff = client_for(voted.user("bantt"))
+    first = sent.items.order_by("pk").first()
+    response = staff.post(
+        url("proposal_accept", sent.pk),
+        {"accepted": [first.pk], f"note_{first.pk}": "x" * 5001},
+    )
+    assert response.status_code == 302 and messages_of(response)
+    assert Proposal.objects.get().status == S.AWAITING_REVIEW
+    first.refresh_from_db()
+    assert first.parent_note == ""
+
+
 def test_a_decision_on_a_returned_file_is_refused_with_a_message(voted, sent, client_for):
     staff = client_for(voted.user("bantt"))
     staff.post(url("proposal_return", sent.pk), {"reason": "Thiếu."})

@@ -66,6 +66,72 @@ def test_a_closed_signing_is_enough(world):
     assert selectors.results_agreement(world.cluster_year) == agreement
 
 
+def _new_unit(world, short_name):
+    from clusters import services as cluster_services
+
+    return cluster_services.unit_create(
+        actor=world.admin,
+        name=f"Ủy ban MTTQ Việt Nam phường {short_name}",
+        short_name=short_name,
+        level=world.unit("badinh").level,
+        parent=world.unit("badinh").parent,
+        place_name="Hà Nội",
+        header_lines=f"ỦY BAN MTTQ VIỆT NAM\nPHƯỜNG {short_name.upper()}",
+    )
+
+
+def test_a_unit_that_joins_during_an_open_review_gets_its_sheet(results, world):
+    from clusters import services as cluster_services
+
+    period = results.open()
+    newcomer = _new_unit(world, "Thành Công")
+    cluster_services.membership_add(
+        actor=world.user("bantt"), cluster_year=world.cluster_year, unit=newcomer
+    )
+    sheet = period.assessments.get(unit=newcomer)
+    assert sheet.status == Assessment.Status.DRAFT and sheet.unit_name == newcomer.name
+    assert sheet.scores.count() == 7
+    assert AuditEntry.objects.for_object(sheet).filter(action="assessment.create").exists()
+
+
+def test_a_successor_carries_on_its_predecessor_sheet(results, world):
+    from clusters import services as cluster_services
+    from clusters.models import Succession
+
+    period = results.open()
+    longbien = world.unit("longbien")
+    filled = results.fill(sheet(period, "longbien", world))
+    successor = _new_unit(world, "Bồ Đề")
+    cluster_services.succession_record(
+        actor=world.admin,
+        predecessor=longbien,
+        successor=successor,
+        kind=Succession.Kind.RENAME,
+        effective_date=datetime.date(world.cluster_year.year, 7, 1),
+    )
+    carried = period.assessments.get(pk=filled.pk)
+    assert carried.unit == successor and carried.unit_name == successor.name
+    assert carried.version == filled.version + 1
+    assert not period.assessments.filter(unit=longbien).exists()
+    assert period.assessments.count() == 6
+    # The entries made before the succession stay on the sheet the successor carries on.
+    blank = {"achieved__isnull": True, "achieved_text": "", "occurrences__isnull": True}
+    assert carried.scores.exclude(**blank).count() == 7
+    assert AuditEntry.objects.for_object(carried).filter(action="assessment.transfer").exists()
+
+
+def test_a_locked_review_gives_no_sheet_to_a_newcomer(results, world):
+    from clusters import services as cluster_services
+
+    period = results.open()
+    Period.objects.filter(pk=period.pk).update(status=Period.Status.LOCKED)
+    newcomer = _new_unit(world, "Thành Công")
+    cluster_services.membership_add(
+        actor=world.user("bantt"), cluster_year=world.cluster_year, unit=newcomer
+    )
+    assert not period.assessments.filter(unit=newcomer).exists()
+
+
 def test_the_same_review_cannot_open_twice_and_the_deadline_must_be_ahead(results):
     results.open()
     with pytest.raises(DomainError) as excinfo:

@@ -12,7 +12,7 @@ from django.urls import reverse
 
 from clusters import services
 from clusters.models import ClusterYear, Membership, Person, Position, Unit
-from core.audit import audit_record, entries_for, snapshot
+from core.audit import action_label, audit_record, entries_for, snapshot
 from core.middleware import RequestContextMiddleware, client_address
 from core.models import AuditEntry
 
@@ -334,6 +334,7 @@ def test_each_service_call_writes_entries_with_actor_and_address(world, settings
         assert entry.actor_name == "Quản trị Hệ thống"
         assert entry.ip == "192.0.2.44"
         assert entry.action
+        assert action_label(entry.action) != entry.action, f"{entry.action} has no label"
         assert entry.object_repr
 
 
@@ -359,3 +360,23 @@ def test_a_refused_service_call_leaves_no_entry(world):
             actor=world.admin, cluster_year=world.cluster_year, unit=world.unit("badinh")
         )
     assert AuditEntry.objects.count() == before
+
+
+def test_the_history_panel_names_the_action_in_the_reader_language(world, client):
+    from django.utils import translation
+
+    unit = world.unit("dongda")
+    services.unit_update(
+        actor=world.admin, unit=unit, expected_version=unit.version, short_name="Đống Đa"
+    )
+    client.force_login(world.user("bantt"))
+    page = client.get(reverse("clusters:unit", args=[unit.pk]))
+    assert page.status_code == 200
+    with translation.override("vi"):
+        label = str(action_label("unit.update"))
+    assert label == "Sửa thông tin đơn vị" and label in page.text
+    assert "unit.update" not in page.text
+
+
+def test_an_action_without_a_label_is_shown_as_its_code():
+    assert action_label("nothing.known") == "nothing.known"

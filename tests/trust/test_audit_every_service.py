@@ -19,6 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
+from core.audit import action_label
 from core.models import AuditEntry
 from demo.foundation import DEMO_PASSWORD, DISTRICTS
 from demo.signing import drawn_signature_png
@@ -589,3 +590,5 @@ def test_each_service_call_writes_an_audit_entry_with_its_actor(trust_world, rec
         if actor is not None and actor.is_authenticated:
             assert any(e.actor_id == actor.pk for e in entries), f"{name}: not by {actor}"
         assert all(e.action and e.object_repr for e in entries), name
+        unnamed = sorted({e.action for e in entries if action_label(e.action) == e.action})
+        assert not unnamed, f"{name}: give these actions a label (audit_labels.py): {unnamed}"

@@ -1,0 +1,36 @@
+"""The names people read for the audit actions of units, clusters and accounts."""
+
+from django.utils.translation import gettext_lazy as _
+
+ACTION_LABELS = {
+    "account.create": _("Account created"),
+    "account.update": _("Account changed"),
+    "account.invite": _("Invitation sent"),
+    "account.activate": _("Account enabled"),
+    "account.deactivate": _("Account disabled"),
+    "level.create": _("Level added"),
+    "level.update": _("Level changed"),
+    "unit.create": _("Unit added"),
+    "unit.update": _("Unit changed"),
+    "unit.succeeded": _("Unit succeeded by another"),
+    "succession.record": _("Succession recorded"),
+    "person.create": _("Person added"),
+    "person.update": _("Person changed"),
+    "position.create": _("Position given"),
+    "position.update": _("Position changed"),
+    "viewer.grant": _("Read access granted"),
+    "plan.create": _("Plan added"),
+    "plan.update": _("Plan changed"),
+    "cluster.create": _("Cluster created"),
+    "cluster.update": _("Cluster changed"),
+    "cluster_year.create": _("Cluster year created"),
+    "cluster_year.update": _("Cluster year changed"),
+    "cluster_year.start": _("Cluster year started"),
+    "cluster_year.rollover": _("Next year prepared"),
+    "cluster_year.delegate_drafting": _("Drafting delegated"),
+    "membership.add": _("Member added"),
+    "membership.update": _("Membership changed"),
+    "membership.remove": _("Member removed"),
+    "membership.succeeded": _("Membership passed to the successor"),
+    "number.allocate": _("Document number issued"),
+}
