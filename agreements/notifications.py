@@ -1,36 +1,14 @@
 """E-mails about agreements; called after the transaction commits, never inside it."""
 
-import logging
-
 from django.conf import settings
-from django.core.mail import EmailMessage, mailers
-from django.template.loader import render_to_string
 
 from agreements.models import Agreement, Comment
 from clusters.models import Position
-
-logger = logging.getLogger(__name__)
+from core.mail import send_each
 
 
 def _link(obj):
     return f"{settings.SITE_URL}{obj.get_absolute_url()}"
-
-
-def _send(recipients, template, context):
-    """Send one message per recipient (nobody sees the others' addresses)."""
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}_body.txt", context)
-    messages = [
-        EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        for address in sorted(set(recipients))
-        if address
-    ]
-    if messages:
-        try:
-            mailers.default.send_messages(messages)
-        except OSError:  # the change is committed; a mail server outage must not undo it
-            logger.exception("Could not send %s to %d recipients", template, len(messages))
-    return len(messages)
 
 
 def member_addresses(cluster_year):
@@ -51,10 +29,12 @@ def member_addresses(cluster_year):
 def draft_circulated(agreement_pk):
     agreement = Agreement.objects.select_related("cluster_year__cluster").get(pk=agreement_pk)
     context = {"agreement": agreement, "link": _link(agreement)}
-    return _send(member_addresses(agreement.cluster_year), "agreements/email/circulated", context)
+    return send_each(
+        member_addresses(agreement.cluster_year), "agreements/email/circulated", context
+    )
 
 
 def comment_answered(comment_pk):
     comment = Comment.objects.select_related("agreement", "author", "unit").get(pk=comment_pk)
     context = {"comment": comment, "agreement": comment.agreement, "link": _link(comment.agreement)}
-    return _send([comment.author.email], "agreements/email/comment_answered", context)
+    return send_each([comment.author.email], "agreements/email/comment_answered", context)

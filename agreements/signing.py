@@ -36,6 +36,7 @@ from clusters import access as cluster_access
 from clusters.models import Membership, Position, signature_block
 from core.audit import audit_record
 from core.errors import DomainError
+from core.mail import send_each
 from core.uploads import PDF, UploadValidator
 
 logger = logging.getLogger(__name__)
@@ -773,12 +774,6 @@ def seal_retry(*, actor, agreement):
 # --- e-mails (after the commit, never inside the transaction) ------------------------------
 
 
-def _send(recipients, template, context):
-    from agreements.notifications import _send as send
-
-    return send(recipients, template, context)
-
-
 def _link(path):
     return f"{settings.SITE_URL}{path}"
 
@@ -791,7 +786,7 @@ def _send_reminders(agreement_pk, recipients):
         "agreement": agreement,
         "link": _link(reverse("agreements:sign", args=[agreement.pk])),
     }
-    return _send(recipients, "agreements/signing/email/reminder", context)
+    return send_each(recipients, "agreements/signing/email/reminder", context)
 
 
 def _head_addresses(agreement):
@@ -818,7 +813,7 @@ def _notify_decline(decline_pk):
         "decline": decline,
         "link": _link(reverse("agreements:signing", args=[agreement.pk])),
     }
-    return _send(_head_addresses(agreement), "agreements/signing/email/declined", context)
+    return send_each(_head_addresses(agreement), "agreements/signing/email/declined", context)
 
 
 def _notify_paper_recorded(paper_pks):
@@ -841,5 +836,5 @@ def _notify_paper_recorded(paper_pks):
             "paper": paper,
             "link": _link(reverse("agreements:signing", args=[paper.agreement_id])),
         }
-        sent += _send([address], "agreements/signing/email/paper_recorded", context)
+        sent += send_each([address], "agreements/signing/email/paper_recorded", context)
     return sent

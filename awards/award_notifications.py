@@ -3,9 +3,9 @@
 from django.conf import settings
 from django.urls import reverse
 
-from agreements.notifications import _send
 from awards.notifications import _unit_addresses
 from awards.proposal_models import Proposal, ProposalItem
+from core.mail import send_each
 
 
 def _proposal(pk):
@@ -20,7 +20,7 @@ def proposal_returned(proposal_pk):
     """Tell the cluster head's people the file came back, and why."""
     proposal = _proposal(proposal_pk)
     context = {"proposal": proposal, "link": _link(proposal)}
-    return _send(_unit_addresses(proposal.head), "awards/proposal/email/returned", context)
+    return send_each(_unit_addresses(proposal.head), "awards/proposal/email/returned", context)
 
 
 def proposal_decided(proposal_pk):
@@ -36,7 +36,7 @@ def proposal_decided(proposal_pk):
         "granted": [i for i in items if i.status == ProposalItem.Status.GRANTED],
         "link": _link(proposal),
     }
-    return _send(recipients, "awards/proposal/email/decided", context)
+    return send_each(recipients, "awards/proposal/email/decided", context)
 
 
 def awards_revoked(proposal_pk, item_ids):
@@ -47,4 +47,4 @@ def awards_revoked(proposal_pk, item_ids):
     for unit in {item.unit for item in items}:
         recipients += _unit_addresses(unit)
     context = {"proposal": proposal, "items": items, "link": _link(proposal)}
-    return _send(recipients, "awards/proposal/email/revoked", context)
+    return send_each(recipients, "awards/proposal/email/revoked", context)

@@ -3,9 +3,10 @@
 from django.conf import settings
 from django.urls import reverse
 
-from agreements.notifications import _send, member_addresses
+from agreements.notifications import member_addresses
 from awards.models import Assessment, Period
 from clusters.models import Position
+from core.mail import send_each
 
 
 def _unit_addresses(unit):
@@ -29,7 +30,7 @@ def period_opened(period_pk):
         "link": f"{settings.SITE_URL}{reverse('awards:period', args=[period.pk])}",
         "is_demo": period.agreement.is_demo,
     }
-    return _send(recipients, "awards/email/period_opened", context)
+    return send_each(recipients, "awards/email/period_opened", context)
 
 
 def assessment_returned(assessment_pk):
@@ -43,4 +44,4 @@ def assessment_returned(assessment_pk):
         "link": f"{settings.SITE_URL}{reverse('awards:assessment', args=[assessment.pk])}",
         "is_demo": assessment.period.agreement.is_demo,
     }
-    return _send(_unit_addresses(assessment.unit), "awards/email/assessment_returned", context)
+    return send_each(_unit_addresses(assessment.unit), "awards/email/assessment_returned", context)
