@@ -8,6 +8,7 @@ import: `log_in`, `run_axe`, `URL`.
 
 import json
 import re
+import shutil
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -134,7 +135,11 @@ class Shots:
 
 @pytest.fixture
 def shots(request):
+    # test-results/ is ours (pytest-playwright's own output goes to var/playwright, which it
+    # empties at every start): each test replaces only its own folder, so the screenshots of a
+    # whole run stay together after it.
     name = re.sub(r"[^\w.-]+", "-", request.node.name).strip("-")
+    shutil.rmtree(SCREENSHOTS / name, ignore_errors=True)
     return Shots(SCREENSHOTS / name)
 
 

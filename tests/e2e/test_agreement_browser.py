@@ -1,19 +1,16 @@
 """In Chromium: the head's officer drafts in place, a member comments, the head answers, adopts."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
 from agreements.models import Agreement, Comment
 from demo.foundation import DEMO_PASSWORD
+from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
 
 
 def log_in(page, base_url, username):

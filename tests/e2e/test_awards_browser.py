@@ -7,10 +7,8 @@ record the decision with its scan. Screenshots go to test-results/.
 """
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -18,11 +16,10 @@ from awards.proposal_models import Decision, Proposal, ProposalItem
 from awards.vote_models import Candidate, Meeting, Participation, VoteSession
 from tests.awards.conftest import Results, build_agreement
 from tests.awards.vote_support import PDF_BYTES, build_catalogue, lock_ranking
+from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_results_browser import log_in
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
 
 
 @pytest.fixture

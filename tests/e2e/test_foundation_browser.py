@@ -1,20 +1,17 @@
 """In Chromium: Đống Đa's chair logs in and reads the cluster-year page in Vietnamese."""
 
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import translation
 from playwright.sync_api import expect
 
 from clusters.models import Membership
 from demo.foundation import DEMO_PASSWORD
+from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
-
-SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
 
 
 def log_in(page, base_url, username, password=DEMO_PASSWORD):

@@ -2,10 +2,8 @@
 
 import datetime
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
@@ -14,10 +12,10 @@ from awards import services
 from awards.models import Assessment, Period, RankingSnapshot
 from demo.foundation import DEMO_PASSWORD
 from tests.awards.conftest import Results, build_agreement
+from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
 
 # What Ba Đình types, by criterion code: (input kind, value, own score or "" for the rule's).
 TYPED = {

@@ -3,10 +3,8 @@ and the agreement is sealed."""
 
 import io
 import re
-from pathlib import Path
 
 import pytest
-from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
@@ -14,10 +12,10 @@ from agreements.models import Agreement
 from agreements.signing_models import Seal, Signature
 from demo.foundation import DEMO_PASSWORD
 from tests.agreements.signing_support import MEMBERS, adopt_agreement, sign
+from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser
 
-SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
 PHONE = {"width": 375, "height": 812}
 
 
