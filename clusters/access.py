@@ -6,7 +6,7 @@ not learn that an object exists); members with read access only get 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from clusters.models import (
@@ -26,20 +26,23 @@ def _cache(user):
     if cache is None:
         cache = {}
         if user.is_authenticated:
+            # One query for the positions, with whether each unit is a parent body: it runs
+            # clusters, or has units under it that it will group into its first cluster (its
+            # staff must be able to set that cluster up).
             positions = list(
-                Position.objects.current().filter(person__user=user).select_related("unit")
+                Position.objects.current()
+                .filter(person__user=user)
+                .annotate(
+                    of_parent=Exists(Cluster.objects.filter(parent_id=OuterRef("unit_id")))
+                    | Exists(Unit.objects.filter(parent_id=OuterRef("unit_id")))
+                )
+                .values_list("unit_id", "can_sign", "of_parent")
             )
-            cache["unit_ids"] = {p.unit_id for p in positions}
-            cache["signer_unit_ids"] = {p.unit_id for p in positions if p.can_sign}
+            cache["unit_ids"] = {unit_id for unit_id, _sign, _parent in positions}
+            cache["signer_unit_ids"] = {unit_id for unit_id, sign, _parent in positions if sign}
+            cache["staff_parent_ids"] = {unit_id for unit_id, _sign, parent in positions if parent}
             cache["viewer_unit_ids"] = set(
                 ViewerGrant.objects.filter(user=user).values_list("unit_id", flat=True)
-            )
-            # A parent body runs clusters, or has units under it that it will group into
-            # its first cluster: its staff must be able to set that cluster up.
-            cache["staff_parent_ids"] = set(
-                Unit.objects.filter(pk__in=cache["unit_ids"])
-                .filter(Q(clusters__isnull=False) | Q(children__isnull=False))
-                .values_list("pk", flat=True)
             )
         else:
             cache = {k: set() for k in ("unit_ids", "signer_unit_ids", "viewer_unit_ids")}

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import models, router
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.text import fold
@@ -208,7 +209,7 @@ class Person(Versioned):
 
 class PositionQuerySet(models.QuerySet):
     def current(self, on=None):
-        on = on or datetime.date.today()
+        on = on or timezone.localdate()
         return self.filter(Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
 
 
@@ -264,7 +265,7 @@ class Position(ConstraintErrorsOnFields, models.Model):
         return f"{self.person} — {self.get_title_display()}, {self.unit.short_name}"
 
     def is_current(self, on=None):
-        on = on or datetime.date.today()
+        on = on or timezone.localdate()
         return self.start <= on and (self.end is None or self.end >= on)
 
     @property

@@ -143,3 +143,32 @@ def test_anonymous_users_are_sent_to_log_in(world, client):
     response = client.get(reverse("clusters:cluster_year_list"))
     assert response.status_code == 302
     assert reverse("login") in response["Location"]
+
+
+def test_a_position_counts_from_its_first_day_in_vietnam_time(world, monkeypatch):
+    """Roles follow the calendar of Hà Nội, not the server's (UTC): 18:30 UTC on 31 December
+    is already 1 January there."""
+    import datetime
+
+    from django.utils import timezone
+
+    from clusters import access
+    from clusters.models import Person, Position
+
+    user = world.user("xem")
+    unit = world.unit("hoangmai")
+    person = Person.objects.create(full_name="Trịnh Văn Q", user=user)
+    position = Position.objects.create(
+        person=person, unit=unit, title="vice_chair", start=datetime.date(2026, 1, 1)
+    )
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(2025, 12, 31, 18, 30, tzinfo=datetime.UTC)
+    )
+    assert position.is_current()
+    assert unit.pk in access.unit_ids(user)
+    monkeypatch.setattr(
+        timezone, "now", lambda: datetime.datetime(2025, 12, 31, 16, 30, tzinfo=datetime.UTC)
+    )
+    access.forget(user)
+    assert not position.is_current()
+    assert unit.pk not in access.unit_ids(user)
