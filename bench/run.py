@@ -288,7 +288,7 @@ def measure_dataset(db, username, static_root):
         subprocess.run(
             [sys.executable, "-m", "bench.queries", username],
             cwd=ROOT,
-            env=environment(db),
+            env=environment(db, STATIC_ROOT=static_root),
             capture_output=True,
             text=True,
             check=True,
