@@ -13,6 +13,7 @@ document first, then seal once.
 import asyncio
 import concurrent.futures
 import datetime
+import functools
 import hashlib
 import io
 import json
@@ -131,14 +132,25 @@ def _outside_event_loop(function, *args):
 
 
 def _load_signer(pkcs12_path, password):
-    from pyhanko.sign import signers
-
     path = Path(pkcs12_path)
     if not path.is_file():
         raise SealingError(f"The sealing certificate {path} does not exist.")
+    stat = path.stat()
+    return _signer_from_file(str(path), stat.st_mtime_ns, stat.st_size, password)
+
+
+@functools.lru_cache(maxsize=4)
+def _signer_from_file(path, _mtime_ns, _size, password):
+    """The signer of a PKCS#12 file, loaded once per process and file version.
+
+    Decoding the key costs about 0.2 s, most of a seal's time; a replaced certificate file (a new
+    modification time or size) is loaded afresh. Failures are not cached.
+    """
+    from pyhanko.sign import signers
+
     try:
         signer = signers.SimpleSigner.load_pkcs12(
-            str(path), passphrase=password.encode() if password else None
+            path, passphrase=password.encode() if password else None
         )
     except Exception as error:  # pyHanko raises many kinds here
         raise SealingError(f"The sealing certificate {path} cannot be loaded: {error}") from error

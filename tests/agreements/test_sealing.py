@@ -301,6 +301,25 @@ def test_sealing_with_a_wrong_password_fails_clearly(plain_pdf, dev_keys, settin
         sealing.seal_pdf(plain_pdf, reason="x")
 
 
+def test_the_certificate_is_loaded_once_and_again_when_its_file_changes(
+    dev_keys, settings, tmp_path
+):
+    import os
+    import shutil
+
+    copy = tmp_path / "seal.p12"
+    shutil.copyfile(settings.SEAL_PKCS12_PATH, copy)
+    password = settings.SEAL_PKCS12_PASSWORD
+    first = sealing._load_signer(copy, password)
+    assert sealing._load_signer(copy, password) is first
+    stat = copy.stat()
+    os.utime(copy, ns=(stat.st_atime_ns, stat.st_mtime_ns + 1_000_000_000))
+    assert sealing._load_signer(copy, password) is not first
+    copy.write_bytes(b"a replaced, broken certificate")
+    with pytest.raises(sealing.SealingError, match="cannot be loaded"):
+        sealing._load_signer(copy, password)
+
+
 def test_sealing_garbage_fails_clearly(dev_keys):
     with pytest.raises(sealing.SealingError):
         sealing.seal_pdf(b"not a pdf at all", reason="x")
