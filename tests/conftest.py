@@ -64,3 +64,20 @@ def browser_type_launch_args(browser_type_launch_args):
         "executable_path": "/usr/bin/chromium",
         "args": CHROMIUM_ARGS,
     }
+
+
+# The modules that take longest go first: pytest-xdist hands whole modules to its workers in
+# collection order (`--dist loadfile`), and a long module handed out last keeps one worker busy
+# while the other has finished.
+SLOW_FIRST = ["tests/e2e/", "tests/trust/", "tests/deploy/", "tests/perf/"]
+
+
+def pytest_collection_modifyitems(config, items):
+    def rank(item):
+        path = item.nodeid.replace("\\", "/")
+        for position, prefix in enumerate(SLOW_FIRST):
+            if path.startswith(prefix):
+                return position
+        return len(SLOW_FIRST)
+
+    items.sort(key=rank)  # stable: a module's tests keep their order
