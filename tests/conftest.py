@@ -1,4 +1,4 @@
-"""The shared test world: the seed story's foundation, built once per test through the demo.
+"""The shared test world: the seed story's foundation, built through the demo once per worker.
 
 Read tests as sentences: `world.user("dongda")` is the chair of Đống Đa (cluster head),
 `world.user("canbo.badinh")` an officer of a member, `world.user("ngoai")` an outsider.
@@ -38,12 +38,93 @@ def _fast_and_quiet(settings, tmp_path):
     cache.clear()
 
 
-@pytest.fixture
-def world(db):
-    """The foundation of the seed story (units, people, Cluster No. 1 for 2020, outsiders)."""
+@pytest.fixture(scope="session")
+def _world_snapshot(django_db_setup, django_db_blocker):
+    """The foundation world built once per worker through the demo, then rolled back.
+
+    Returns the World and the rows the build wrote (model, instances), which `world` replays
+    into each test's transaction: building it through the services for every test cost about
+    half a second each, most of the suite's time.
+    """
+    from django.apps import apps
+    from django.db import transaction
+    from django.test.utils import override_settings
+
     from demo import foundation
 
-    return foundation.build()
+    models = [
+        model
+        for model in apps.get_models(include_auto_created=True)
+        if model._meta.managed and not model._meta.proxy
+    ]
+    hashers = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    with (
+        django_db_blocker.unblock(),
+        override_settings(PASSWORD_HASHERS=hashers),
+        transaction.atomic(),
+    ):
+        before = {m: set(m._base_manager.values_list("pk", flat=True)) for m in models}
+        built = foundation.build()
+        rows = []
+        for model in models:
+            related = [f.name for f in _content_type_fields(model)]
+            objects = model._base_manager.all()
+            if related:
+                objects = objects.select_related(*related)
+            new = [obj for obj in objects if obj.pk not in before[model]]
+            if new:
+                rows.append((model, new))
+        transaction.set_rollback(True)
+    return built, rows
+
+
+def _content_type_fields(model):
+    from django.contrib.contenttypes.models import ContentType
+
+    return [
+        f for f in model._meta.concrete_fields if f.is_relation and f.related_model is ContentType
+    ]
+
+
+def _replayable(rows):
+    """Copies of the snapshot's rows, their content types found again by app and model.
+
+    A transactional test empties the database and the content types come back with new ids,
+    so the ids the snapshot recorded are translated by natural key.
+    """
+    import copy
+
+    from django.contrib.contenttypes.models import ContentType
+
+    copies = [(model, copy.deepcopy(objects)) for model, objects in rows]
+    if any(_content_type_fields(model) for model, _ in copies):
+        now = {(ct.app_label, ct.model): ct.pk for ct in ContentType.objects.all()}
+        for model, objects in copies:
+            for field in _content_type_fields(model):
+                for obj in objects:
+                    content_type = getattr(obj, field.name)  # cached on the snapshot's copy
+                    # Setting the id drops the cached content type (Django's FK descriptor).
+                    setattr(obj, field.attname, now[(content_type.app_label, content_type.model)])
+    return copies
+
+
+@pytest.fixture
+def world(db, _world_snapshot):
+    """The foundation of the seed story (units, people, Cluster No. 1 for 2020, outsiders)."""
+    import copy
+
+    from django.core.management.color import no_style
+    from django.db import connection, transaction
+
+    built, rows = _world_snapshot
+    with transaction.atomic():  # foreign keys are checked at its end, whatever the order
+        for model, objects in _replayable(rows):
+            model._base_manager.bulk_create(objects)
+    # The replayed rows keep their ids: move each table's id sequence past them.
+    with connection.cursor() as cursor:
+        for sql in connection.ops.sequence_reset_sql(no_style(), [m for m, _ in rows]):
+            cursor.execute(sql)
+    return copy.deepcopy(built)
 
 
 @pytest.fixture
