@@ -173,9 +173,10 @@ def period_open(*, actor, cluster_year, kind, deadline, cross_checking=False, no
         note=(note or "").strip()[:MAX_TEXT],
         opened_by=actor,
     )
+    criterion_ids = _criterion_ids(period)
     members = [m for m in cluster_year.memberships.select_related("unit") if m.is_active]
     for membership in members:
-        _new_sheet(period, membership.unit)
+        _new_sheet(period, membership.unit, criterion_ids)
     audit_record(
         actor=actor,
         obj=period,
@@ -217,11 +218,18 @@ def period_update(*, actor, period, expected_version, deadline, cross_checking, 
     return period
 
 
-def _new_sheet(period, unit):
+def _criterion_ids(period):
+    return list(
+        Criterion.objects.filter(section__agreement_id=period.agreement_id).values_list(
+            "pk", flat=True
+        )
+    )
+
+
+def _new_sheet(period, unit, criterion_ids):
     """An empty self-assessment sheet of `unit`: one score line per criterion of the agreement."""
     assessment = Assessment.objects.create(period=period, unit=unit, unit_name=unit.name)
-    criteria = Criterion.objects.filter(section__agreement_id=period.agreement_id).only("pk")
-    Score.objects.bulk_create(Score(assessment=assessment, criterion=c) for c in criteria)
+    Score.objects.bulk_create(Score(assessment=assessment, criterion_id=pk) for pk in criterion_ids)
     return assessment
 
 
@@ -258,7 +266,7 @@ def sheets_for_joined_member(actor, membership, predecessor=None):
                 after={"unit": unit.pk, "unit_name": unit.name},
             )
         else:
-            sheet = _new_sheet(period, unit)
+            sheet = _new_sheet(period, unit, _criterion_ids(period))
             audit_record(
                 actor=actor, obj=sheet, action="assessment.create", after={"unit": unit.pk}
             )

@@ -84,27 +84,38 @@ def _owned(roots, using=DEFAULT_DB_ALIAS):
 
 
 def _referenced(found):
-    """Add every row the found rows point at (foreign keys, one-to-ones, many-to-manys)."""
-    queue = list(found.values())
-    while queue:
-        obj = queue.pop()
-        related = []
-        for field in obj._meta.concrete_fields:
-            if field.is_relation and (field.many_to_one or field.one_to_one):
-                value = getattr(obj, field.attname)
-                if value is not None:
-                    related.append((field.related_model, value))
-        for field in obj._meta.many_to_many:
-            for target in getattr(obj, field.name).all():
-                related.append((type(target), target.pk))
-        for model, pk in related:
+    """Add every row the found rows point at (foreign keys, one-to-ones, many-to-manys).
+
+    Wave by wave: the rows pointed at by the last wave are read with one query per model.
+    """
+    wave = list(found.values())
+    while wave:
+        wanted = defaultdict(set)  # model -> pks not found yet
+        for obj in wave:
+            for field in obj._meta.concrete_fields:
+                if field.is_relation and (field.many_to_one or field.one_to_one):
+                    value = getattr(obj, field.attname)
+                    if value is not None:
+                        wanted[field.related_model].add(value)
+        by_model = defaultdict(list)
+        for obj in wave:
+            by_model[type(obj)].append(obj.pk)
+        for model, owner_pks in by_model.items():
+            for field in model._meta.many_to_many:
+                source, target = field.m2m_field_name(), field.m2m_reverse_field_name()
+                pks = field.remote_field.through._base_manager.filter(
+                    **{f"{source}__in": owner_pks}
+                ).values_list(f"{target}_id", flat=True)
+                wanted[field.related_model].update(pks)
+        wave = []
+        for model, pks in wanted.items():
             label = model._meta.label_lower
-            if label in SKIPPED or (label, pk) in found:
+            missing = {pk for pk in pks if (label, pk) not in found}
+            if label in SKIPPED or not missing:
                 continue
-            target = model._base_manager.filter(pk=pk).first()
-            if target is not None:
-                found[(label, pk)] = target
-                queue.append(target)
+            for target in model._base_manager.filter(pk__in=missing):
+                found[(label, target.pk)] = target
+                wave.append(target)
     return found
 
 
@@ -270,11 +281,14 @@ def restore(data, using=DEFAULT_DB_ALIAS):
     ContentType.objects.clear_cache()
     objects = list(serializers.deserialize("json", members[DATA], handle_forward_references=True))
     with transaction.atomic(using=using):
+        pks = defaultdict(set)
         for item in objects:
-            model = type(item.object)
-            if model._base_manager.using(using).filter(pk=item.object.pk).exists():
+            pks[type(item.object)].add(item.object.pk)
+        for model, model_pks in pks.items():
+            present = model._base_manager.using(using).filter(pk__in=model_pks).first()
+            if present is not None:
                 raise BackupError(
-                    f"{model._meta.label} {item.object.pk} already exists: restore into a "
+                    f"{model._meta.label} {present.pk} already exists: restore into a "
                     "database without this cluster year."
                 )
         connection = connections[using]
