@@ -31,6 +31,7 @@ from clusters.models import (
 )
 from core.audit import audit_record, snapshot
 from core.errors import ConflictError, DomainError
+from core.mail import send_each
 from core.versioning import save_versioned
 
 User = get_user_model()
@@ -341,9 +342,7 @@ def account_email_changed_send(user_id, old_email, changed_by, changed_at, langu
         "site_url": settings.SITE_URL,
     }
     with translation.override(language):
-        subject = render_to_string("accounts/email/email_changed_subject.txt", context)
-        body = render_to_string("accounts/email/email_changed_body.txt", context)
-    send_mail(" ".join(subject.split()), body, None, [old_email])
+        send_each([old_email], "accounts/email/email_changed", context)
 
 
 @transaction.atomic

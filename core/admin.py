@@ -151,7 +151,8 @@ class _AuditedSaves:
     audit_name = None
 
     def audit_state(self, obj):
-        raise NotImplementedError
+        """The recorded state of `obj`: each admin that mixes this in says what it records."""
+        raise NotImplementedError(f"{type(self).__name__} must define audit_state()")
 
     def audit_after(self, obj, form, change):
         return self.audit_state(obj)
