@@ -9,6 +9,7 @@ class AgreementsConfig(AppConfig):
     def ready(self):
         from agreements import (  # noqa: F401  (they register their dashboard providers)
             dashboard,
+            prepared_files,  # the document, prepared in the background
             signing_access,
         )
         from agreements.audit_labels import ACTION_LABELS

@@ -1,9 +1,8 @@
-"""The agreement's document: PDF download and the HTML print view (same template)."""
+"""The agreement's document: its download name and the HTML print view (same template as the PDF,
+which is prepared in the background: agreements/prepared_files.py)."""
 
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponse
 from django.shortcuts import render
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET
 
 from agreements import access, document
@@ -14,17 +13,6 @@ def download_name(agreement):
         return f"mau-giao-uoc-{agreement.year}-{agreement.pk}.pdf"
     suffix = "" if agreement.is_frozen else "-du-thao"
     return f"giao-uoc-{agreement.year}-{agreement.pk}{suffix}.pdf"
-
-
-@require_GET
-@login_required
-def agreement_pdf(request, pk):
-    agreement = access.get_agreement(request.user, pk)
-    response = HttpResponse(document.current_pdf(agreement), content_type="application/pdf")
-    response["Content-Disposition"] = content_disposition_header(True, download_name(agreement))
-    response["X-Content-Type-Options"] = "nosniff"
-    response["Cache-Control"] = "private, no-store"
-    return response
 
 
 @require_GET

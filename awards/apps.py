@@ -10,6 +10,7 @@ class AwardsConfig(AppConfig):
         from awards import (
             award_dashboard,  # noqa: F401  (the vote and proposal providers)
             dashboard,  # noqa: F401  (registers its dashboard and timeline providers)
+            prepared_files,  # noqa: F401  (documents and exports made in the background)
         )
         from awards.audit_labels import ACTION_LABELS
         from awards.services import sheets_for_joined_member

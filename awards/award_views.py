@@ -7,7 +7,6 @@ service and redirects; a refusal is shown as a message and changes nothing.
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -16,7 +15,7 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements.selectors import signatory_of
-from awards import access, award_access, award_documents, award_excel, award_selectors, voting
+from awards import access, award_access, award_selectors, voting
 from awards import proposals as proposal_services
 from awards.award_forms import (
     AcceptForm,
@@ -74,12 +73,6 @@ def _call(request, service, success, **kwargs):
     if success:
         messages.success(request, success)
     return result if result is not None else True
-
-
-def _pdf(data, name):
-    response = HttpResponse(data, content_type="application/pdf")
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 def _overview_url(cluster_year):
@@ -245,14 +238,6 @@ def minutes_issue(request, pk):
     else:
         _form_errors(request, form)
     return redirect(_overview_url(meeting.cluster_year))
-
-
-@require_GET
-@login_required
-def minutes_pdf(request, pk):
-    meeting = award_access.get_meeting(request.user, pk)
-    name = f"bien-ban-{meeting.cluster_year.year}-{meeting.pk}.pdf"
-    return _pdf(award_documents.minutes_pdf(meeting), name)
 
 
 @require_POST
@@ -688,26 +673,6 @@ def proposal_submit(request, pk):
     return redirect(_proposal_url(proposal))
 
 
-@require_GET
-@login_required
-def submission_pdf(request, pk):
-    """The latest covering submission as issued, or a preview marked DỰ THẢO."""
-    proposal = award_access.get_proposal(request.user, pk)
-    document = proposal.documents.select_related("number").first()
-    name = f"to-trinh-{proposal.cluster_year.year}-{proposal.pk}.pdf"
-    if document is None:
-        return _pdf(award_documents.submission_preview_pdf(proposal), name)
-    return _pdf(award_documents.submission_pdf(document), name)
-
-
-@require_GET
-@login_required
-def document_pdf(request, pk):
-    document = award_access.get_document(request.user, pk)
-    name = f"to-trinh-{document.number.number:02d}-{document.date.year}.pdf"
-    return _pdf(award_documents.submission_pdf(document), name)
-
-
 @require_POST
 @login_required
 def proposal_return(request, pk):
@@ -844,18 +809,6 @@ def parent_awards(request, pk, year):
             "is_staff": cluster_access.is_parent_staff(request.user, parent),
         },
     )
-
-
-@require_GET
-@login_required
-def parent_awards_xlsx(request, pk, year):
-    parent = access.get_parent_to_compare(request.user, pk)
-    award_types, lines = award_selectors.parent_year_summary(parent, year)
-    items = award_selectors.parent_year_items(parent, year)
-    data = award_excel.year_summary_workbook(parent, year, award_types, lines, items)
-    response = HttpResponse(data, content_type=XLSX)
-    response["Content-Disposition"] = f'attachment; filename="khen-thuong-{year}-{parent.pk}.xlsx"'
-    return response
 
 
 def _catalogue_page(request, parent, year, *, type_form=None, rules_form=None, status=200):

@@ -1,6 +1,7 @@
 from django.urls import path
 
 from awards import views
+from core.prepared_views import prepare_view
 
 app_name = "awards"
 
@@ -16,8 +17,16 @@ urlpatterns = [
     path("results/<int:pk>/peers/", views.period_peers, name="period_peers"),
     path("results/<int:pk>/lock/", views.period_lock, name="period_lock"),
     path("results/<int:pk>/my-sheet/", views.my_sheet, name="my_sheet"),
-    path("results/<int:pk>/score-table.xlsx", views.score_table_xlsx, name="score_table_xlsx"),
-    path("results/<int:pk>/score-table.pdf", views.score_table_pdf_view, name="score_table_pdf"),
+    path(
+        "results/<int:pk>/score-table-xlsx/",
+        prepare_view("awards.score_table_xlsx"),
+        name="score_table_xlsx",
+    ),
+    path(
+        "results/<int:pk>/score-table-pdf/",
+        prepare_view("awards.score_table_pdf"),
+        name="score_table_pdf",
+    ),
     # A self-assessment sheet
     path("sheets/<int:pk>/", views.assessment_detail, name="assessment"),
     path("sheets/<int:pk>/save/", views.assessment_save, name="assessment_save"),

@@ -3,6 +3,7 @@
 from django.urls import path
 
 from awards import award_views as v
+from core.prepared_views import prepare_view
 
 urlpatterns = [
     # A cluster year's year-end meeting, its votes and minutes
@@ -12,7 +13,7 @@ urlpatterns = [
     path("meetings/<int:pk>/attendance/", v.meeting_attendance, name="meeting_attendance"),
     path("meetings/<int:pk>/votes/new/", v.session_create, name="vote_create"),
     path("meetings/<int:pk>/minutes/", v.minutes_issue, name="minutes_issue"),
-    path("meetings/<int:pk>/minutes.pdf", v.minutes_pdf, name="minutes_pdf"),
+    path("meetings/<int:pk>/minutes-pdf/", prepare_view("awards.minutes"), name="minutes_pdf"),
     path("meetings/<int:pk>/rollover/", v.election_rollover, name="election_rollover"),
     # One vote
     path("votes/<int:pk>/", v.session_detail, name="vote"),
@@ -30,7 +31,11 @@ urlpatterns = [
     path("proposals/<int:pk>/", v.proposal_detail, name="proposal"),
     path("proposals/<int:pk>/items/", v.item_add, name="proposal_item_add"),
     path("proposals/<int:pk>/submit/", v.proposal_submit, name="proposal_submit"),
-    path("proposals/<int:pk>/submission.pdf", v.submission_pdf, name="submission_pdf"),
+    path(
+        "proposals/<int:pk>/submission-pdf/",
+        prepare_view("awards.submission"),
+        name="submission_pdf",
+    ),
     path("proposals/<int:pk>/return/", v.proposal_return, name="proposal_return"),
     path("proposals/<int:pk>/accept/", v.proposal_accept, name="proposal_accept"),
     path(
@@ -41,7 +46,11 @@ urlpatterns = [
     path("proposals/<int:pk>/decide/", v.proposal_decide, name="proposal_decide"),
     path("proposals/<int:pk>/decision.pdf", v.decision_scan, name="decision_scan"),
     path("proposals/<int:pk>/revoke/", v.proposal_revoke, name="proposal_revoke"),
-    path("proposal-documents/<int:pk>.pdf", v.document_pdf, name="proposal_document"),
+    path(
+        "proposal-documents/<int:pk>/pdf/",
+        prepare_view("awards.proposal_document"),
+        name="proposal_document",
+    ),
     path("proposal-items/<int:pk>/", v.item_detail, name="proposal_item"),
     path("proposal-items/<int:pk>/edit/", v.item_update, name="proposal_item_update"),
     path("proposal-items/<int:pk>/report/", v.item_report, name="proposal_item_report"),
@@ -55,8 +64,8 @@ urlpatterns = [
     # The parent body: the year's awards by cluster, the catalogue and the vote rules
     path("parents/<int:pk>/awards/<int:year>/", v.parent_awards, name="parent_awards"),
     path(
-        "parents/<int:pk>/awards/<int:year>/awards.xlsx",
-        v.parent_awards_xlsx,
+        "parents/<int:pk>/awards/<int:year>/xlsx/",
+        prepare_view("awards.parent_awards_xlsx"),
         name="parent_awards_xlsx",
     ),
     path("parents/<int:pk>/award-catalogue/<int:year>/", v.catalogue, name="catalogue"),

@@ -16,7 +16,6 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agreements.models import Criterion
 from awards import access, charts, excel, selectors, services
-from awards.documents import score_table_pdf
 from awards.forms import (
     SHEET_FORM_ID,
     AdjustForm,
@@ -249,30 +248,6 @@ def period_lock(request, pk):
     except ValidationError as error:
         _error_message(request, error)
     return redirect(_period_url(period))
-
-
-@require_GET
-@login_required
-def score_table_xlsx(request, pk):
-    period = access.get_period(request.user, pk)
-    results = selectors.score_table(period)
-    data = excel.score_table_workbook(results, demo=period.agreement.is_demo)
-    response = HttpResponse(data, content_type=XLSX)
-    name = f"bang-diem-{period.cluster_year.year}-{period.kind}-{period.pk}.xlsx"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
-
-
-@require_GET
-@login_required
-def score_table_pdf_view(request, pk):
-    period = access.get_period(request.user, pk)
-    results = selectors.score_table(period)
-    pdf = score_table_pdf(results)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    name = f"bang-diem-{period.cluster_year.year}-{period.kind}-{period.pk}.pdf"
-    response["Content-Disposition"] = f'attachment; filename="{name}"'
-    return response
 
 
 @require_GET

@@ -172,6 +172,8 @@ else:
     raise ImproperlyConfigured(f"CACHE_BACKEND={CACHE_BACKEND!r}: use locmem or database.")
 # Uploads: the largest file accepted anywhere, in bytes (per-field limits may be lower).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
+# Prepared files (documents and exports made in the background) are kept this many hours.
+PREPARED_FILE_HOURS = env_int("PREPARED_FILE_HOURS", 24)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -14,7 +14,7 @@ from django.http import HttpResponseRedirect
 from django.utils.translation import gettext_lazy as _
 
 from core.audit import audit_record, snapshot
-from core.models import AuditEntry
+from core.models import AuditEntry, PreparedFile
 
 User = get_user_model()
 
@@ -99,6 +99,20 @@ class AuditEntryAdmin(ReadOnlyAdmin):
     @admin.display(description=_("what was done"), ordering="action")
     def action_name(self, entry):
         return entry.action_label
+
+
+@admin.register(PreparedFile)
+class PreparedFileAdmin(ReadOnlyAdmin):
+    """Documents and exports prepared in the background: to see failures and what is kept.
+
+    The files themselves are downloaded only by their requester, from the site."""
+
+    list_display = ["created_at", "title", "requested_by", "status", "size", "finished_at"]
+    list_filter = ["status", "kind"]
+    list_select_related = ["requested_by"]
+    search_fields = ["title", "requested_by__username", "error"]
+    date_hierarchy = "created_at"
+    exclude = ["file"]
 
 
 # --- Django's accounts and groups: audited in the admin -------------------------------------

@@ -66,3 +66,58 @@ class AuditEntry(models.Model):
         from core.audit import action_label
 
         return action_label(self.action)
+
+
+class PreparedFile(models.Model):
+    """A document or export produced in the background for one user (core.prepared).
+
+    The kind names a producer that an app registered; `params` are the arguments of its URL.
+    Only the requester may see or download it, and only while the kind's access check still
+    lets them read the object. Files older than PREPARED_FILE_HOURS are pruned.
+    """
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("waiting")
+        RUNNING = "running", _("being prepared")
+        READY = "ready", _("ready")
+        FAILED = "failed", _("failed")
+
+    kind = models.CharField(_("kind"), max_length=60)
+    params = models.JSONField(_("parameters"), default=dict)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("requested by"),
+        on_delete=models.CASCADE,
+        related_name="+",
+    )
+    title = models.CharField(_("title"), max_length=300)
+    status = models.CharField(
+        _("status"), max_length=10, choices=Status.choices, default=Status.QUEUED
+    )
+    file = models.FileField(_("file"), upload_to="prepared/%Y/%m/", blank=True)
+    filename = models.CharField(_("file name"), max_length=200, blank=True)
+    size = models.PositiveBigIntegerField(_("size in bytes"), null=True, blank=True)
+    error = models.TextField(_("error"), blank=True)
+    created_at = models.DateTimeField(_("requested at"), auto_now_add=True, db_index=True)
+    started_at = models.DateTimeField(_("started at"), null=True, blank=True)
+    finished_at = models.DateTimeField(_("finished at"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("prepared file")
+        verbose_name_plural = _("prepared files")
+        ordering = ["-created_at", "-pk"]
+        indexes = [models.Index(fields=["requested_by", "kind", "-created_at"])]
+
+    def __str__(self):
+        return self.title
+
+    @property
+    def is_pending(self):
+        return self.status in (self.Status.QUEUED, self.Status.RUNNING)
+
+    @property
+    def prepare_url(self):
+        """The URL that prepares this kind of file again (for a retry or a fresh copy)."""
+        from core.prepared import kind_for
+
+        return kind_for(self.kind).prepare_url(self.params)

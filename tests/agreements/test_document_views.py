@@ -5,7 +5,9 @@ import re
 import pytest
 from django.urls import reverse
 
+from core.models import PreparedFile
 from tests.agreements.helpers import adopt, make_draft
+from tests.prepared_support import download
 
 pytestmark = pytest.mark.django_db
 
@@ -16,8 +18,8 @@ def draft(world):
 
 
 def test_a_member_downloads_the_pdf_as_an_attachment(world, draft, client_for):
-    response = client_for(world.user("canbo.badinh")).get(
-        reverse("agreements:document_pdf", args=[draft.pk])
+    response = download(
+        client_for(world.user("canbo.badinh")), reverse("agreements:document_pdf", args=[draft.pk])
     )
     assert response.status_code == 200
     assert response["Content-Type"] == "application/pdf"
@@ -28,8 +30,8 @@ def test_a_member_downloads_the_pdf_as_an_attachment(world, draft, client_for):
 
 def test_the_adopted_pdf_is_named_without_the_draft_suffix(world, draft, client_for):
     adopt(world, draft)
-    response = client_for(world.user("xem")).get(
-        reverse("agreements:document_pdf", args=[draft.pk])
+    response = download(
+        client_for(world.user("xem")), reverse("agreements:document_pdf", args=[draft.pk])
     )
     assert response.status_code == 200
     assert f"giao-uoc-2020-{draft.pk}.pdf" in response["Content-Disposition"]
@@ -41,6 +43,14 @@ def test_an_outsider_gets_404(world, draft, client_for, name):
     assert response.status_code == 404
 
 
+def test_an_outsider_cannot_have_the_pdf_prepared(world, draft, client_for):
+    response = client_for(world.user("ngoai")).post(
+        reverse("agreements:document_pdf", args=[draft.pk])
+    )
+    assert response.status_code == 404
+    assert not PreparedFile.objects.exists()
+
+
 @pytest.mark.parametrize("name", ["agreements:document_pdf", "agreements:document_print"])
 def test_an_anonymous_visitor_is_sent_to_log_in(client, draft, name):
     response = client.get(reverse(name, args=[draft.pk]))
@@ -48,9 +58,9 @@ def test_an_anonymous_visitor_is_sent_to_log_in(client, draft, name):
     assert reverse("login") in response["Location"]
 
 
-def test_the_document_is_read_only_get(world, draft, client_for):
+def test_the_print_view_is_read_only_get(world, draft, client_for):
     response = client_for(world.user("dongda")).post(
-        reverse("agreements:document_pdf", args=[draft.pk])
+        reverse("agreements:document_print", args=[draft.pk])
     )
     assert response.status_code == 405
 

@@ -21,6 +21,7 @@ from tests.awards.vote_support import (
     full_meeting,
     lock_ranking,
 )
+from tests.prepared_support import download
 
 pytestmark = pytest.mark.django_db
 S = Proposal.Status
@@ -163,18 +164,18 @@ def test_sending_without_reports_is_refused_then_sent(voted, proposal, client_fo
     response = client.post(url("proposal_submit", proposal.pk), {"date": "2020-12-20"})
     assert any("achievement report" in m for m in messages_of(response))
     assert Proposal.objects.get().status == S.TO_SEND
-    preview = client.get(url("submission_pdf", proposal.pk))
+    preview = download(client, url("submission_pdf", proposal.pk))
     assert preview.status_code == 200 and preview.content.startswith(b"%PDF")
+    assert "to-trinh-2020" in preview["Content-Disposition"]
     with_reports(voted, proposal)
     response = client.post(url("proposal_submit", proposal.pk), {"date": "2020-12-20"})
     assert response.status_code == 302 and Proposal.objects.get().status == S.AWAITING_REVIEW
     document = proposal.documents.get()
-    pdf = client_for(voted.user("bantt")).get(url("proposal_document", document.pk))
+    pdf = download(client_for(voted.user("bantt")), url("proposal_document", document.pk))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    assert (
-        client_for(voted.user("ngoai")).get(url("proposal_document", document.pk)).status_code
-        == 404
-    )
+    outsider = client_for(voted.user("ngoai"))
+    assert outsider.get(url("proposal_document", document.pk)).status_code == 404
+    assert outsider.post(url("proposal_document", document.pk)).status_code == 404
 
 
 # --- the parent body -----------------------------------------------------------------------
@@ -323,7 +324,7 @@ def test_the_year_summary_and_its_spreadsheet_keep_user_text_as_text(voted, sent
     client = client_for(voted.user("xem"))
     page = client.get(url("parent_awards", voted.parent.pk, 2020))
     assert page.status_code == 200 and voted.cluster.name in page.text
-    response = client.get(url("parent_awards_xlsx", voted.parent.pk, 2020))
+    response = download(client, url("parent_awards_xlsx", voted.parent.pk, 2020))
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     summary = book["Tổng hợp"]

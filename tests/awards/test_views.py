@@ -23,6 +23,7 @@ from awards.models import (
 )
 from core.models import AuditEntry
 from tests.awards.test_services import PDF_BYTES, accept_all, sheet
+from tests.prepared_support import download
 
 pytestmark = pytest.mark.django_db
 
@@ -360,25 +361,25 @@ def test_viewers_cannot_download_a_template_or_import(results, period, client_fo
 def test_the_score_table_downloads_as_excel(results, period, client_for):
     accept_all(results, period)
     services.period_lock(actor=results.user("dongda"), period=period)
-    response = client_for(results.user("xem")).get(url("score_table_xlsx", period.pk))
+    response = download(client_for(results.user("xem")), url("score_table_xlsx", period.pk))
     assert response.status_code == 200
     wb = openpyxl.load_workbook(io.BytesIO(response.content))
     ws = wb["Bảng điểm"]
     assert ws["B6"].value == "Đơn vị"
     assert ws["B7"].value.startswith("Ủy ban MTTQ")
     assert (
-        status(client_for, results.user("ngoai"), url("score_table_xlsx", period.pk), "get") == 404
+        status(client_for, results.user("ngoai"), url("score_table_xlsx", period.pk), "post") == 404
     )
 
 
 def test_the_score_table_downloads_as_a_pdf(results, period, client_for):
     accept_all(results, period)
     services.period_lock(actor=results.user("dongda"), period=period)
-    response = client_for(results.user("dongda")).get(url("score_table_pdf", period.pk))
+    response = download(client_for(results.user("dongda")), url("score_table_pdf", period.pk))
     assert response.status_code == 200
     assert response.content.startswith(b"%PDF-")
     assert (
-        status(client_for, results.user("ngoai"), url("score_table_pdf", period.pk), "get") == 404
+        status(client_for, results.user("ngoai"), url("score_table_pdf", period.pk), "post") == 404
     )
 
 

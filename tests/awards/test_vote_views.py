@@ -26,6 +26,7 @@ from tests.awards.vote_support import (
     run_vote,
     session,
 )
+from tests.prepared_support import download
 
 pytestmark = pytest.mark.django_db
 P = VoteSession.Purpose
@@ -233,17 +234,17 @@ def test_finishing_a_counted_vote(ranked, the_meeting, client_for):
 def test_the_minutes_are_issued_and_downloaded(ranked, the_meeting, client_for):
     run_vote(ranked, the_meeting, P.LEADING, everyone("dongda"))
     client = client_for(ranked.user("canbo.dongda"))
-    preview = client.get(url("minutes_pdf", the_meeting.pk))
+    preview = download(client, url("minutes_pdf", the_meeting.pk))
     assert preview.status_code == 200 and preview["Content-Type"] == "application/pdf"
     response = client.post(url("minutes_issue", the_meeting.pk), {"date": "2020-12-18"})
     the_meeting.refresh_from_db()
     assert response.status_code == 302 and the_meeting.minutes_date == datetime.date(2020, 12, 18)
     assert the_meeting.minutes_number.reference == "01/BB-MTTQ"
-    reader = client_for(ranked.user("xem")).get(url("minutes_pdf", the_meeting.pk))
+    reader = download(client_for(ranked.user("xem")), url("minutes_pdf", the_meeting.pk))
     assert reader.status_code == 200 and reader.content.startswith(b"%PDF")
-    assert (
-        client_for(ranked.user("ngoai")).get(url("minutes_pdf", the_meeting.pk)).status_code == 404
-    )
+    outsider = client_for(ranked.user("ngoai"))
+    assert outsider.get(url("minutes_pdf", the_meeting.pk)).status_code == 404
+    assert outsider.post(url("minutes_pdf", the_meeting.pk)).status_code == 404
 
 
 def test_the_rollover_button(ranked, the_meeting, client_for):

@@ -75,6 +75,14 @@ def _award_type(w):
     return _first(AwardType.objects.filter(parent=w.parent, year=2020))
 
 
+def _bantts_file(w):
+    """A document prepared for bantt (the parent body's staff), ready to download."""
+    from agreements.prepared_files import DOCUMENT
+    from core import prepared
+
+    return prepared.prepare(actor=w.user("bantt"), kind=DOCUMENT, params={"pk": w.agreement.pk})
+
+
 def _membership(w):
     return w.cluster_year.memberships.get(unit=w.unit("badinh"))
 
@@ -158,6 +166,8 @@ URL_ARGS = {
     "agreements:conference": pk(lambda w: w.agreement),
     "agreements:conference_minutes_file": pk(lambda w: w.agreement),
     "agreements:document_pdf": pk(lambda w: w.agreement),
+    "prepared_file": pk(_bantts_file),
+    "prepared_file_download": pk(_bantts_file),
     "agreements:document_print": pk(lambda w: w.agreement),
     "agreements:sign": pk(lambda w: w.agreement_2021),
     "agreements:decline": pk(lambda w: w.agreement_2021),
@@ -256,6 +266,9 @@ EXPECTED = """
 # The dashboard, the health check, languages, logging in and one's own account and second factor
 dashboard                           302/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405
 health                              200/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405
+# A prepared file (bantt's): only the person who asked for it sees it
+prepared_file                       302/405 404/405 200/405 404/405 404/405 404/405 404/405 404/405
+prepared_file_download              302/405 404/405 200/405 404/405 404/405 404/405 404/405 404/405
 set_language                        302/302 302/302 302/302 302/302 302/302 302/302 302/302 302/302
 login                               200/200 302/302 302/302 302/302 302/302 302/302 302/302 302/302
 logout                              405/302 405/302 405/302 405/302 405/302 405/302 405/302 405/302
@@ -336,7 +349,7 @@ agreements:adopt                    302/302 404/404 403/403 403/403 200/200 403/
 agreements:amend                    302/302 404/404 403/403 403/403 403/403 403/403 403/403 403/403
 agreements:conference               302/302 404/404 403/403 403/403 200/200 403/403 403/403 403/403
 agreements:conference_minutes_file  302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
-agreements:document_pdf             302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+agreements:document_pdf             302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 agreements:document_print           302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 agreements:sign                     302/302 404/404 403/403 403/403 403/403 403/403 200/400 403/403
 agreements:decline                  302/302 405/404 405/403 405/403 405/403 405/403 405/302 405/403
@@ -361,8 +374,8 @@ awards:period_update                405/302 405/404 405/403 405/403 405/302 405/
 awards:period_peers                 405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:period_lock                  405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:my_sheet                     302/405 404/405 302/405 302/405 302/405 302/405 302/405 302/405
-awards:score_table_xlsx             302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
-awards:score_table_pdf              302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+awards:score_table_xlsx             302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+awards:score_table_pdf              302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:assessment                   302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:assessment_save              405/302 405/404 405/403 405/403 405/403 405/400 405/400 405/403
 awards:assessment_submit            405/302 405/404 405/403 405/403 405/403 405/302 405/302 405/403
@@ -392,7 +405,7 @@ awards:meeting_update               405/302 405/404 405/403 405/403 405/302 405/
 awards:meeting_attendance           405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:vote_create                  405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:minutes_issue                405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
-awards:minutes_pdf                  302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+awards:minutes_pdf                  302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:election_rollover            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:vote                         302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:vote_update                  405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
@@ -408,14 +421,14 @@ awards:proposal_create              405/302 405/404 405/403 405/403 405/302 405/
 awards:proposal                     302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:proposal_item_add            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:proposal_submit              405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
-awards:submission_pdf               302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+awards:submission_pdf               302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_return              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_accept              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_start_decision      405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_decide              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:decision_scan                302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:proposal_revoke              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
-awards:proposal_document            302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+awards:proposal_document            302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_item                302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:proposal_item_update         405/302 405/404 405/403 405/403 405/400 405/403 405/403 405/400
 awards:proposal_item_report         405/302 405/404 405/403 405/403 405/400 405/403 405/403 405/400
@@ -423,7 +436,7 @@ awards:proposal_item_file           405/302 405/404 405/403 405/403 405/302 405/
 awards:proposal_item_file_download  302/405 404/405 302/405 302/405 302/405 302/405 302/405 302/405
 awards:proposal_item_remove         405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:parent_awards                302/405 404/405 200/405 200/405 404/405 404/405 404/405 200/405
-awards:parent_awards_xlsx           302/405 404/405 200/405 200/405 404/405 404/405 404/405 200/405
+awards:parent_awards_xlsx           302/302 404/404 200/302 200/302 404/404 404/404 404/404 200/302
 awards:catalogue                    302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:award_type_add               405/302 405/404 405/400 405/403 405/404 405/404 405/404 405/400
 awards:vote_rules                   405/302 405/404 405/400 405/403 405/404 405/404 405/404 405/400
