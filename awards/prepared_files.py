@@ -4,6 +4,12 @@ Each is rendered by the task worker from the same selectors and writers the page
 access checks are the pages' own (awards.access, awards.award_access).
 """
 
+import hashlib
+import io
+import zipfile
+from pathlib import PurePath
+
+from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
 from awards import (
@@ -17,6 +23,7 @@ from awards import (
 )
 from awards.documents import score_table_pdf
 from core.prepared import Kind, Produced, register
+from core.text import fold
 
 
 def _minutes(meeting, pk):
@@ -57,6 +64,55 @@ def _parent_awards_xlsx(parent, pk, year):
     items = award_selectors.parent_year_items(parent, year)
     data = award_excel.year_summary_workbook(parent, year, award_types, lines, items)
     return Produced(data, f"khen-thuong-{year}-{parent.pk}.xlsx")
+
+
+# --- the whole proposal file, as one archive -------------------------------------------------
+
+
+def _bundle(proposal, pk):
+    """The proposal file as the parent body receives it: the covering submission, the minutes,
+    the score table, each nominee's achievement report and the decision, with a table of
+    contents that gives each file's SHA-256."""
+    cluster_year = proposal.cluster_year
+    parts = [("to-trinh.pdf", "Tờ trình đề nghị khen thưởng", _submission(proposal, pk).content)]
+    meeting = getattr(cluster_year, "award_meeting", None)
+    if meeting is not None:
+        parts.append(("bien-ban.pdf", "Biên bản hội nghị tổng kết", _minutes(meeting, pk).content))
+    period = award_selectors.year_end_period(cluster_year)
+    if period is not None:
+        parts.append(("bang-diem.pdf", "Bảng điểm", _score_table_pdf(period, pk).content))
+    items = proposal.items.select_related("award_type").order_by("award_type__order", "order", "pk")
+    for number, item in enumerate(items, start=1):
+        label = f"Báo cáo thành tích — {item.nominee} ({item.award_type.name})"
+        stem = f"bao-cao/{number:02d}-{slugify(fold(item.nominee))[:60] or 'de-nghi'}"
+        if item.report_file:
+            with item.report_file.open("rb") as handle:
+                parts.append(
+                    (f"{stem}{PurePath(item.report_file.name).suffix}", label, handle.read())
+                )
+        elif item.report_text.strip():
+            parts.append((f"{stem}.txt", label, item.report_text.encode()))
+    decision = getattr(proposal, "decision", None)
+    if decision is not None and decision.scan:
+        with decision.scan.open("rb") as handle:
+            parts.append(("quyet-dinh.pdf", f"Quyết định số {decision.number}", handle.read()))
+    return Produced(
+        _zip(proposal, parts), f"ho-so-khen-thuong-{cluster_year.year}-{proposal.pk}.zip"
+    )
+
+
+def _zip(proposal, parts):
+    cluster_year = proposal.cluster_year
+    contents = [f"Hồ sơ đề nghị khen thưởng năm {cluster_year.year} — {cluster_year.cluster}", ""]
+    for position, (name, label, data) in enumerate(parts, start=1):
+        digest = hashlib.sha256(data).hexdigest()
+        contents.append(f"{position}. {label}\n   {name} — {len(data)} byte — SHA-256 {digest}")
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("muc-luc.txt", "\n".join(contents) + "\n")
+        for name, _label, data in parts:
+            archive.writestr(name, data)
+    return buffer.getvalue()
 
 
 register(
@@ -120,6 +176,17 @@ register(
         title=lambda parent, pk, year: (
             _("The awards of %(year)s of %(parent)s (Excel)")
             % {"year": year, "parent": parent.short_name or parent.name}
+        ),
+    )
+)
+register(
+    Kind(
+        key="awards.proposal_bundle",
+        url_name="awards:proposal_bundle",
+        target=lambda user, pk: award_access.get_proposal(user, pk),
+        produce=_bundle,
+        title=lambda proposal, pk: (
+            _("The whole proposal file of %(year)s (ZIP)") % {"year": proposal.cluster_year.year}
         ),
     )
 )

@@ -32,6 +32,11 @@ urlpatterns = [
     path("proposals/<int:pk>/items/", v.item_add, name="proposal_item_add"),
     path("proposals/<int:pk>/submit/", v.proposal_submit, name="proposal_submit"),
     path(
+        "proposals/<int:pk>/whole-file/",
+        prepare_view("awards.proposal_bundle"),
+        name="proposal_bundle",
+    ),
+    path(
         "proposals/<int:pk>/submission-pdf/",
         prepare_view("awards.submission"),
         name="submission_pdf",

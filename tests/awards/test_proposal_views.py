@@ -2,7 +2,9 @@
 and revoke; readers read, outsiders get 404. Also a unit's awards and the parent's summary."""
 
 import datetime
+import hashlib
 import io
+import zipfile
 
 import openpyxl
 import pytest
@@ -415,3 +417,37 @@ def test_a_units_awards_page_query_count_is_flat(
     with django_assert_max_num_queries(len(one.captured_queries)):
         response = client.get(page)
     assert response.text.count("/QĐ") == 5
+
+
+def test_the_whole_file_is_prepared_as_one_archive_with_its_table_of_contents(
+    voted, proposal, client_for
+):
+    with_reports(voted, proposal)
+    proposals.item_report_upload(
+        actor=voted.user("dongda"),
+        item=proposal.items.order_by("pk").first(),
+        upload=SimpleUploadedFile("bao-cao.pdf", PDF_BYTES, "application/pdf"),
+    )
+    proposals.proposal_submit(
+        actor=voted.user("dongda"), proposal=proposal, date=datetime.date(2020, 12, 20)
+    )
+    sent = proposal
+    page = client_for(voted.user("bantt")).get(url("proposal", sent.pk))
+    assert url("proposal_bundle", sent.pk) in page.text
+    response = download(client_for(voted.user("bantt")), url("proposal_bundle", sent.pk))
+    assert f"ho-so-khen-thuong-2020-{sent.pk}.zip" in response["Content-Disposition"]
+    archive = zipfile.ZipFile(io.BytesIO(response.content))
+    names = archive.namelist()
+    assert names[0] == "muc-luc.txt"
+    for name in ("to-trinh.pdf", "bien-ban.pdf", "bang-diem.pdf"):
+        assert archive.read(name).startswith(b"%PDF-"), name
+    reports = [name for name in names if name.startswith("bao-cao/")]
+    assert len(reports) == sent.items.count()
+    assert sum(name.endswith(".pdf") for name in reports) == 1
+    assert archive.read(next(n for n in reports if n.endswith(".pdf"))) == PDF_BYTES
+    contents = archive.read("muc-luc.txt").decode()
+    assert "Hồ sơ đề nghị khen thưởng năm 2020" in contents and "Tờ trình" in contents
+    for name in names[1:]:
+        assert hashlib.sha256(archive.read(name)).hexdigest() in contents, name
+    outsider = client_for(voted.user("ngoai"))
+    assert outsider.post(url("proposal_bundle", sent.pk)).status_code == 404

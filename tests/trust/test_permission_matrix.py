@@ -235,6 +235,7 @@ URL_ARGS = {
     "awards:proposal_item_add": pk(lambda w: w.proposal),
     "awards:proposal_submit": pk(lambda w: w.proposal),
     "awards:submission_pdf": pk(lambda w: w.proposal),
+    "awards:proposal_bundle": pk(lambda w: w.proposal),
     "awards:proposal_return": pk(lambda w: w.proposal),
     "awards:proposal_accept": pk(lambda w: w.proposal),
     "awards:proposal_start_decision": pk(lambda w: w.proposal),
@@ -422,6 +423,7 @@ awards:proposal                     302/405 404/405 200/405 200/405 200/405 200/
 awards:proposal_item_add            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:proposal_submit              405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:submission_pdf               302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+awards:proposal_bundle              302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_return              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_accept              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_start_decision      405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
