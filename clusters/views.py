@@ -129,9 +129,9 @@ def cluster_year_list(request):
 @login_required
 def cluster_year_detail(request, pk):
     cluster_year = access.get_cluster_year(request.user, pk)
+    # The "add a member" form lists every active unit the user manages (over a hundred for a
+    # province): it is loaded by htmx when its panel opens (membership_add), not on every view.
     context = selectors.cluster_year_page(request.user, cluster_year)
-    if context["can_manage"]:
-        context["member_form"] = _membership_form(request.user, cluster_year)
     return render(request, "clusters/cluster_year_detail.html", context)
 
 
@@ -265,6 +265,12 @@ def _membership(cluster_year, membership_pk):
 def membership_add(request, pk):
     cluster_year = access.get_cluster_year_to_manage(request.user, pk)
     form = _membership_form(request.user, cluster_year, _data(request))
+    if request.method == "GET" and request.htmx:  # the panel of the cluster year's page
+        return render(
+            request,
+            "clusters/_member_add_form.html",
+            {"cluster_year": cluster_year, "member_form": form},
+        )
     return _create_page(
         request,
         form,

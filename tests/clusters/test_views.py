@@ -330,6 +330,24 @@ def test_add_a_member(world, staff, preparing_year):
     assert (membership.unit, membership.role, membership.order) == (world.unit("badinh"), "head", 1)
 
 
+def test_the_add_member_form_is_loaded_when_its_panel_opens(world, staff, preparing_year):
+    add = reverse("clusters:membership_add", args=[preparing_year.pk])
+    page = staff.get(reverse("clusters:cluster_year", args=[preparing_year.pk]))
+    assert f'data-hx-get="{add}"' in page.text and 'name="unit"' not in page.text
+    assert f'href="{add}"' in page.text  # without JavaScript: the form's own page
+    panel = staff.get(add, headers={"HX-Request": "true"})
+    assert panel.status_code == 200 and "<html" not in panel.text
+    assert f'action="{add}"' in panel.text and 'name="csrfmiddlewaretoken"' in panel.text
+    assert f'value="{world.unit("badinh").pk}"' in panel.text
+    reader = login(world.user("xem"))
+    assert (
+        'data-hx-get="' + add
+        not in reader.get(reverse("clusters:cluster_year", args=[preparing_year.pk])).text
+    )
+    assert reader.get(add, headers={"HX-Request": "true"}).status_code == 403
+    assert login(world.user("ngoai")).get(add, headers={"HX-Request": "true"}).status_code == 404
+
+
 def test_a_second_head_is_refused_on_the_role_field(world, staff):
     cy = world.cluster_year
     response = staff.post(

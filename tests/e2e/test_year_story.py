@@ -103,7 +103,7 @@ def step_set_up_the_cluster(page, base, shots):
     roles = {"dongda": Membership.Role.HEAD, "hoankiem": Membership.Role.DEPUTY}
     add = f"/cluster-years/{year.pk}/members/add/"
     for username, short, _chair in DISTRICTS:
-        page.click(f"details:has(form[action$='{add}']) > summary")
+        page.click("details.member-add > summary")  # the form is loaded as it opens (htmx)
         choose(page, f"form[action$='{add}'] select[name=unit]", f"quận {short}")
         page.select_option(
             f"form[action$='{add}'] select[name=role]", roles.get(username, "member")
