@@ -19,7 +19,7 @@ DOCUMENT = register(
     Kind(
         key="agreements.document",
         url_name="agreements:document_pdf",
-        target=lambda user, pk: access.get_agreement(user, pk),
+        target=access.get_agreement,
         produce=_produce,
         title=_title,
     )

@@ -119,7 +119,7 @@ register(
     Kind(
         key="awards.minutes",
         url_name="awards:minutes_pdf",
-        target=lambda user, pk: award_access.get_meeting(user, pk),
+        target=award_access.get_meeting,
         produce=_minutes,
         title=lambda meeting, pk: (
             _("The minutes of the %(year)s meeting (PDF)") % {"year": meeting.cluster_year.year}
@@ -130,7 +130,7 @@ register(
     Kind(
         key="awards.submission",
         url_name="awards:submission_pdf",
-        target=lambda user, pk: award_access.get_proposal(user, pk),
+        target=award_access.get_proposal,
         produce=_submission,
         title=lambda proposal, pk: (
             _("The covering submission of %(year)s (PDF)") % {"year": proposal.cluster_year.year}
@@ -141,7 +141,7 @@ register(
     Kind(
         key="awards.proposal_document",
         url_name="awards:proposal_document",
-        target=lambda user, pk: award_access.get_document(user, pk),
+        target=award_access.get_document,
         produce=_issued_submission,
         title=lambda document, pk: (
             _("The covering submission No. %(number)s (PDF)")
@@ -153,7 +153,7 @@ register(
     Kind(
         key="awards.score_table_xlsx",
         url_name="awards:score_table_xlsx",
-        target=lambda user, pk: access.get_period(user, pk),
+        target=access.get_period,
         produce=_score_table_xlsx,
         title=lambda period, pk: _("The score table of %(period)s (Excel)") % {"period": period},
     )
@@ -162,7 +162,7 @@ register(
     Kind(
         key="awards.score_table_pdf",
         url_name="awards:score_table_pdf",
-        target=lambda user, pk: access.get_period(user, pk),
+        target=access.get_period,
         produce=_score_table_pdf,
         title=lambda period, pk: _("The score table of %(period)s (PDF)") % {"period": period},
     )
@@ -183,7 +183,7 @@ register(
     Kind(
         key="awards.proposal_bundle",
         url_name="awards:proposal_bundle",
-        target=lambda user, pk: award_access.get_proposal(user, pk),
+        target=award_access.get_proposal,
         produce=_bundle,
         title=lambda proposal, pk: (
             _("The whole proposal file of %(year)s (ZIP)") % {"year": proposal.cluster_year.year}
