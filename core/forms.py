@@ -1,6 +1,13 @@
 """Form helpers shared by every app."""
 
 from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_noop
+
+# Django's own messages that its Vietnamese catalogue does not have yet: listed here so that
+# `make messages` puts them in ours, which Django reads first (LOCALE_PATHS).
+DJANGO_MESSAGES = [
+    gettext_noop("- Select an option -"),  # the blank choice of every select (Django 6.1)
+]
 
 
 def apply_errors(form, error):

@@ -339,6 +339,7 @@ def test_the_add_member_form_is_loaded_when_its_panel_opens(world, staff, prepar
     assert panel.status_code == 200 and "<html" not in panel.text
     assert f'action="{add}"' in panel.text and 'name="csrfmiddlewaretoken"' in panel.text
     assert f'value="{world.unit("badinh").pk}"' in panel.text
+    assert "— Chọn —" in panel.text and "Select an option" not in panel.text  # Django's blank
     reader = login(world.user("xem"))
     assert (
         'data-hx-get="' + add
