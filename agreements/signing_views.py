@@ -33,7 +33,6 @@ from clusters.models import signature_block
 from core.errors import DomainError
 from core.forms import call_service
 from core.middleware import client_address
-from core.pagecache import session_cached
 from core.uploads import attachment_response
 
 
@@ -219,7 +218,6 @@ def saved_signature_delete(request):
 # --- the signing status and the actions on it ----------------------------------------------
 
 
-@session_cached
 @login_required
 @require_GET
 def signing_status(request, pk):

@@ -34,7 +34,6 @@ from clusters.models import Unit
 from core.audit import entries_for
 from core.errors import ConflictError
 from core.forms import apply_errors, call_service
-from core.pagecache import session_cached
 from core.uploads import attachment_response
 
 DETAIL = "agreements/detail.html"
@@ -259,7 +258,6 @@ def detail_context(request, agreement):
     }
 
 
-@session_cached
 @require_GET
 @login_required
 def agreement_detail(request, pk):

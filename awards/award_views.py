@@ -46,7 +46,6 @@ from clusters import access as cluster_access
 from core.audit import entries_for
 from core.errors import ConflictError
 from core.forms import apply_errors
-from core.pagecache import session_cached
 from core.uploads import attachment_response
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -793,7 +792,6 @@ def _year(request, default):
         return default
 
 
-@session_cached
 @require_GET
 @login_required
 def parent_awards(request, pk, year):

@@ -38,7 +38,6 @@ from clusters.models import Cluster, ClusterYear, Unit
 from core.audit import entries_for
 from core.errors import ConflictError
 from core.forms import apply_errors, call_service
-from core.pagecache import session_cached
 from core.text import fold, folded_search
 from core.uploads import attachment_response
 
@@ -179,7 +178,6 @@ def _results_context(request, period, results):
     return context
 
 
-@session_cached
 @require_GET
 @login_required
 def period_detail(request, pk):
@@ -532,7 +530,6 @@ def assessment_reopen(request, pk):
 # --- the parent's comparison and rules -----------------------------------------------------
 
 
-@session_cached
 @require_GET
 @login_required
 def comparison(request, pk):

@@ -4,10 +4,6 @@ local cookie = os.getenv("BENCH_COOKIE") or ""
 
 wrk.headers["Cookie"] = cookie
 wrk.headers["Accept-Language"] = "vi"
--- BENCH_FRESH=1: ask like a hard refresh, so that every page is rendered (core/pagecache.py).
-if os.getenv("BENCH_FRESH") == "1" then
-  wrk.headers["Cache-Control"] = "no-cache"
-end
 
 done = function(summary, latency, requests)
   local seconds = summary.duration / 1e6

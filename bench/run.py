@@ -221,13 +221,6 @@ class Server:
         except urllib.error.HTTPError as error:
             return error.code, error.read(), error.headers.get_all("Set-Cookie")
 
-    def page_cache(self, path, cookie):
-        """How the server answers the page now: "hit" (a session copy), "stored" or "off"."""
-        request = urllib.request.Request(self.base + path, headers={"Cookie": cookie})
-        with urllib.request.build_opener(NoRedirect).open(request, timeout=60) as response:
-            response.read()
-            return response.headers.get("X-Page-Cache", "off")
-
     def login(self, username):
         """Log in through the real form; return the Cookie header of the session."""
         status, body, cookies = self.get("/accounts/login/")
@@ -257,8 +250,8 @@ class NoRedirect(urllib.request.HTTPRedirectHandler):
         return None
 
 
-def wrk(url, cookie, seconds, fresh=False):
-    """One wrk run; its JSON line (bench/report.lua). `fresh`: every request a hard refresh."""
+def wrk(url, cookie, seconds):
+    """One wrk run; its JSON line (bench/report.lua)."""
     command = [
         "wrk",
         f"-t{THREADS}",
@@ -272,7 +265,7 @@ def wrk(url, cookie, seconds, fresh=False):
     ]
     out = subprocess.run(
         command,
-        env={**os.environ, "BENCH_COOKIE": cookie, "BENCH_FRESH": "1" if fresh else "0"},
+        env={**os.environ, "BENCH_COOKIE": cookie},
         capture_output=True,
         text=True,
         check=True,
@@ -281,10 +274,10 @@ def wrk(url, cookie, seconds, fresh=False):
     return json.loads(out.split("BENCH_JSON", 1)[1])
 
 
-def load(server, cookie, path, fresh=False):
+def load(server, cookie, path):
     if WARMUP:
-        wrk(server.base + path, cookie, WARMUP, fresh)
-    result = wrk(server.base + path, cookie, SECONDS, fresh)
+        wrk(server.base + path, cookie, WARMUP)
+    result = wrk(server.base + path, cookie, SECONDS)
     if result["errors"] or result["non_2xx"]:
         raise RuntimeError(f"{path}: {result['errors']} errors, {result['non_2xx']} non-2xx")
     return result
@@ -295,8 +288,7 @@ def measure_dataset(db, username, static_root):
         subprocess.run(
             [sys.executable, "-m", "bench.queries", username],
             cwd=ROOT,
-            # What rendering costs: the session's page copies are off (core/pagecache.py).
-            env=environment(db, STATIC_ROOT=static_root, PAGE_CACHE_SECONDS="0"),
+            env=environment(db, STATIC_ROOT=static_root),
             capture_output=True,
             text=True,
             check=True,
@@ -310,25 +302,18 @@ def measure_dataset(db, username, static_root):
                 raise RuntimeError(f"{name} {path}: status {status} before the load")
         hello_before = load(server, cookie, "/_bench/hello/")
         log(f"{db}: hello {hello_before['rps']:.0f} req/s")
-        pages, fresh = {}, {}
+        pages = {}
         for name, path in queries["urls"].items():
             pages[name] = load(server, cookie, path)
-            pages[name]["served_as"] = server.page_cache(path, cookie)
-            fresh[name] = load(server, cookie, path, fresh=True)
-            log(
-                f"{db}: {name} {pages[name]['rps']:.1f} req/s ({pages[name]['served_as']}), "
-                f"p95 {pages[name]['p95_ms']} ms; rendered each time {fresh[name]['rps']:.1f} "
-                f"req/s, p95 {fresh[name]['p95_ms']} ms"
-            )
+            log(f"{db}: {name} {pages[name]['rps']:.1f} req/s, p95 {pages[name]['p95_ms']} ms")
         hello_after = load(server, cookie, "/_bench/hello/")
         log(f"{db}: hello again {hello_after['rps']:.0f} req/s")
     hello = statistics.mean([hello_before["rps"], hello_after["rps"]])
-    for result in [*pages.values(), *fresh.values()]:
+    for result in pages.values():
         result["ratio"] = round(result["rps"] / hello, 3)
     return {
         "hello": {"before": hello_before, "after": hello_after, "rps": round(hello, 1)},
         "pages": pages,
-        "fresh": fresh,
         "queries": queries["queries"],
         "bytes": queries["bytes"],
         "lists": queries["lists"],
@@ -388,8 +373,6 @@ def write_report(results):
             name: {
                 "ratio": national["pages"][name]["ratio"],
                 "p95_ms": national["pages"][name]["p95_ms"],
-                "ratio_rendered": national["fresh"][name]["ratio"],
-                "p95_ms_rendered": national["fresh"][name]["p95_ms"],
                 "queries_seed": seed["queries"][name],
                 "queries_national": national["queries"][name],
             }

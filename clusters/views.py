@@ -20,7 +20,6 @@ from clusters import access, forms, imports, selectors, services
 from clusters.models import Plan, Unit
 from core.errors import ConflictError
 from core.forms import apply_errors, call_service
-from core.pagecache import session_cached
 from core.uploads import attachment_response
 
 PER_PAGE = 25
@@ -102,7 +101,6 @@ def _edit_versioned(request, obj, form_class, service, *, kwarg, title, success_
 # --- cluster years ---------------------------------------------------------------------------
 
 
-@session_cached
 @require_GET
 @login_required
 def cluster_year_list(request):
@@ -124,7 +122,6 @@ def cluster_year_list(request):
     )
 
 
-@session_cached
 @require_GET
 @login_required
 def cluster_year_detail(request, pk):
@@ -404,7 +401,6 @@ def plan_edit(request, pk):
 # --- units, successions, people and positions ------------------------------------------------
 
 
-@session_cached
 @require_GET
 @login_required
 def unit_list(request):

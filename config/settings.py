@@ -58,7 +58,6 @@ MIDDLEWARE = [
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
-    "core.pagecache.SessionPageCacheMiddleware",
     "core.middleware.RequestContextMiddleware",
     # Last, as django-axes asks: it turns a refused log-in into the lockout page.
     "axes.middleware.AxesMiddleware",
@@ -171,15 +170,6 @@ elif CACHE_BACKEND == "database":
     }
 else:
     raise ImproperlyConfigured(f"CACHE_BACKEND={CACHE_BACKEND!r}: use locmem or database.")
-# Main pages served again to the same session while the database is unchanged (core/pagecache.py):
-# at most this many seconds old, in each process's memory, at most PAGE_CACHE_ENTRIES pages.
-PAGE_CACHE_SECONDS = env_int("PAGE_CACHE_SECONDS", 60)
-CACHES["pages"] = {
-    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
-    "LOCATION": "thidua-pages",
-    "TIMEOUT": PAGE_CACHE_SECONDS or None,
-    "OPTIONS": {"MAX_ENTRIES": env_int("PAGE_CACHE_ENTRIES", 300)},
-}
 # Uploads: the largest file accepted anywhere, in bytes (per-field limits may be lower).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Prepared files (documents and exports made in the background) are kept this many hours.

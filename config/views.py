@@ -15,7 +15,6 @@ from django.views.decorators.http import require_GET
 from clusters import access
 from clusters.account_forms import PasswordResetForm
 from core.dashboard import tasks_for
-from core.pagecache import session_cached
 
 # The dashboard's groups, most urgent first; a task of an unknown kind counts as information.
 TASK_GROUPS = [
@@ -34,7 +33,6 @@ def group_tasks(tasks):
     return [(kind, label, groups[kind]) for kind, label in TASK_GROUPS if groups[kind]]
 
 
-@session_cached
 @require_GET
 @login_required
 def dashboard(request):

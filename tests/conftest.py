@@ -32,11 +32,10 @@ def _fast_and_quiet(settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     settings.TASKS = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
     # Counters such as the verification page's rate limit live in the per-process cache; a test
-    # starts with none left by the tests that ran before it in the same worker; nor pages.
-    from django.core.cache import cache, caches
+    # starts with none left by the tests that ran before it in the same worker.
+    from django.core.cache import cache
 
     cache.clear()
-    caches["pages"].clear()
 
 
 @pytest.fixture(scope="session")
