@@ -5,7 +5,6 @@ from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from agreements import services
-from agreements import signing_models as signing
 from agreements.models import (
     Agreement,
     Comment,
@@ -15,6 +14,7 @@ from agreements.models import (
     Revision,
     Section,
 )
+from agreements.signing import models as signing
 from core.admin import ReadOnlyAdmin
 
 HEADER_FIELDS = ["title", "place", "date", "legal_basis", "closing"]

@@ -10,9 +10,9 @@ class AgreementsConfig(AppConfig):
         from agreements import (  # noqa: F401  (they register their dashboard providers)
             dashboard,
             prepared_files,  # the document, prepared in the background
-            signing_access,
         )
         from agreements.audit_labels import ACTION_LABELS
+        from agreements.signing import dashboard as signing_dashboard  # noqa: F401
         from core.audit import register_action_labels
 
         register_action_labels(ACTION_LABELS)

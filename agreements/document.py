@@ -233,3 +233,10 @@ def current_pdf(agreement):
         with stored.open("rb") as handle:
             return handle.read()
     return render_agreement_pdf(agreement)
+
+
+def download_name(agreement):
+    if agreement.is_template:
+        return f"mau-giao-uoc-{agreement.year}-{agreement.pk}.pdf"
+    suffix = "" if agreement.is_frozen else "-du-thao"
+    return f"giao-uoc-{agreement.year}-{agreement.pk}{suffix}.pdf"

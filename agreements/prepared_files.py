@@ -3,7 +3,7 @@
 from django.utils.translation import gettext as _
 
 from agreements import access, document
-from agreements.document_views import download_name
+from agreements.document import download_name
 from core.prepared import Kind, Produced, register
 
 

@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements import content, notifications, signing
+from agreements import content, notifications
 from agreements.models import (
     EDITABLE,
     IN_FORCE,
@@ -27,6 +27,7 @@ from agreements.models import (
     content_sha256,
 )
 from agreements.selectors import members_snapshot
+from agreements.signing import services as signing
 from clusters.models import ClusterYear, Unit
 from core.audit import audit_record, snapshot
 from core.errors import DomainError

@@ -37,7 +37,8 @@ from clusters import access as cluster_access
 from clusters.models import Cluster, ClusterYear, Unit
 from core.audit import entries_for
 from core.errors import ConflictError
-from core.forms import apply_errors, call_service
+from core.forms import apply_errors
+from core.views import call_service
 from core.text import fold, folded_search
 from core.uploads import attachment_response
 
@@ -93,9 +94,9 @@ def period_open(request, pk):
     form = PeriodOpenForm(request.POST)
     if form.is_valid():
         period = call_service(
-            form,
+            request,
             services.period_open,
-            actor=request.user,
+            form=form,
             cluster_year=cluster_year,
             **form.cleaned_data,
         )
@@ -582,9 +583,9 @@ def rules_edit(request, pk, year):
     form = RulesForm(request.POST or None, rules=rules)
     if request.method == "POST" and form.is_valid():
         saved = call_service(
-            form,
+            request,
             services.result_rules_save,
-            actor=request.user,
+            form=form,
             parent=parent,
             year=year,
             tie_break=form.tie_break(),
@@ -682,7 +683,7 @@ def practice_new(request, pk):
         data = dict(form.cleaned_data)
         data.pop("version", None)
         practice = call_service(
-            form, services.practice_create, actor=request.user, cluster_year=cluster_year, **data
+            request, services.practice_create, form=form, cluster_year=cluster_year, **data
         )
         if practice is not None:
             messages.success(request, _("The practice is saved as a draft; publish it to share."))

@@ -26,9 +26,10 @@ def page_count(pdf):
 
 def producers():
     """name -> a function returning the PDF bytes, for the seed's 2020 documents."""
-    from agreements import document, tasks
+    from agreements import document
     from agreements.models import Agreement
-    from agreements.signing_models import Seal
+    from agreements.signing import tasks
+    from agreements.signing.models import Seal
     from awards import award_documents
     from awards.proposal_models import ProposalDocument
     from awards.vote_models import Meeting

@@ -22,8 +22,8 @@ def _mb(kilobytes):
 
 
 def sealing():
-    from agreements import tasks
-    from agreements.signing_models import Seal
+    from agreements.signing import tasks
+    from agreements.signing.models import Seal
     from bench import targets
     from core import sealing as seal_module
 

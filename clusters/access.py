@@ -67,6 +67,11 @@ def signer_unit_ids(user):
     return _cache(user)["signer_unit_ids"]
 
 
+def is_signatory(user):
+    """Whether the user may sign for some unit now."""
+    return bool(signer_unit_ids(user))
+
+
 def staff_parent_ids(user):
     """Parent bodies whose clusters the user manages as parent staff."""
     return _cache(user)["staff_parent_ids"]

@@ -2,7 +2,7 @@
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import Http404
@@ -19,8 +19,8 @@ from clusters.account_forms import (
 )
 from clusters.models import Position
 from core.audit import entries_for
-from core.forms import call_service
 from core.text import folded_search
+from core.views import call_service
 
 PAGE_SIZE = 25
 
@@ -88,7 +88,7 @@ def account_create(request, pk):
     person = _person(request, pk)
     form = AccountCreateForm(request.POST)
     if form.is_valid() and call_service(
-        form, services.account_create, actor=request.user, person=person, **form.cleaned_data
+        request, services.account_create, form=form, person=person, **form.cleaned_data
     ):
         if form.cleaned_data["invite"]:
             messages.success(request, _("The account was created and the invitation sent."))
@@ -104,7 +104,7 @@ def account_email(request, pk):
     person = _account_holder(request, pk)
     form = AccountEmailForm(request.POST)
     if form.is_valid() and call_service(
-        form, services.account_update, actor=request.user, user=person.user, **form.cleaned_data
+        request, services.account_update, form=form, user=person.user, **form.cleaned_data
     ):
         messages.success(request, _("The e-mail address was saved."))
         return redirect("accounts:detail", pk=person.pk)
@@ -115,13 +115,10 @@ def account_email(request, pk):
 @login_required
 def account_invite(request, pk):
     person = _account_holder(request, pk)
-    try:
-        user = services.account_invite(actor=request.user, user=person.user)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
+    outcome = call_service(request, services.account_invite, user=person.user)
+    if outcome:
         messages.success(
-            request, _("The invitation was sent to %(email)s.") % {"email": user.email}
+            request, _("The invitation was sent to %(email)s.") % {"email": outcome.result.email}
         )
     return redirect("accounts:detail", pk=person.pk)
 
@@ -130,9 +127,9 @@ def _set_active(request, pk, active):
     person = _account_holder(request, pk)
     form = AccountStatusForm(request.POST)
     if form.is_valid() and call_service(
-        form,
+        request,
         services.account_set_active,
-        actor=request.user,
+        form=form,
         user=person.user,
         active=active,
         reason=form.cleaned_data["reason"],

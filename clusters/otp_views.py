@@ -9,7 +9,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from django_otp import login as otp_login
 
 from core import otp
-from core.forms import call_service
+from core.views import call_service
 
 
 def _next_url(request, default="otp_setup"):
@@ -34,15 +34,15 @@ def otp_setup(request):
     pending = otp.pending_device(request.user)
     form = otp.TokenForm(request.POST if request.method == "POST" else None)
     if request.method == "POST" and form.is_valid():
-        confirmed = call_service(
-            form,
+        outcome = call_service(
+            request,
             otp.totp_device_confirm,
-            actor=request.user,
+            form=form,
             device=pending,
             token=form.cleaned_data["token"],
         )
-        if confirmed is not None:
-            otp_login(request, confirmed)
+        if outcome:
+            otp_login(request, outcome.result)
             messages.success(request, _("Your authenticator app is set up."))
             return redirect(_next_url(request))
     context = {
@@ -81,13 +81,11 @@ def otp_verify(request):
 @require_POST
 def otp_remove(request):
     form = otp.TokenForm(request.POST)
-    if form.is_valid():
-        call_service(
-            form, otp.totp_device_remove, actor=request.user, token=form.cleaned_data["token"]
-        )
-        if not form.errors:
-            messages.success(request, _("Your authenticator app was removed."))
-            return redirect("otp_setup")
+    if form.is_valid() and call_service(
+        request, otp.totp_device_remove, form=form, token=form.cleaned_data["token"]
+    ):
+        messages.success(request, _("Your authenticator app was removed."))
+        return redirect("otp_setup")
     for errors in form.errors.values():
         messages.error(request, " ".join(errors))
     return redirect("otp_setup")

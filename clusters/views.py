@@ -18,9 +18,8 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clusters import access, forms, imports, selectors, services
 from clusters.models import Plan, Unit
-from core.errors import ConflictError
-from core.forms import apply_errors, call_service
 from core.uploads import attachment_response
+from core.views import call_service
 
 PER_PAGE = 25
 IMPORT_SESSION_KEY = "clusters_import"
@@ -61,10 +60,11 @@ def _require_parent_staff(user):
 def _create_page(request, form, service, *, title, cancel_url, success, **kwargs):
     """Bind `form`; on a valid POST call `service`, then redirect to `success(obj)`."""
     if request.method == "POST" and form.is_valid():
-        obj = call_service(form, service, actor=request.user, **kwargs, **form.service_data())
-        if obj is not None:
-            messages.success(request, _("Saved."))
-            return redirect(success(obj))
+        outcome = call_service(
+            request, service, form=form, success=_("Saved."), **kwargs, **form.service_data()
+        )
+        if outcome:
+            return redirect(success(outcome.result))
     return _form_page(request, form, title=title, cancel_url=cancel_url)
 
 
@@ -77,24 +77,18 @@ def _edit_versioned(request, obj, form_class, service, *, kwarg, title, success_
         if not data:
             messages.info(request, _("Nothing was changed."))
             return redirect(success_url)
-        try:
-            service(
-                actor=request.user,
-                expected_version=form.cleaned_data["version"],
-                **{kwarg: obj},
-                **data,
-            )
-        except ConflictError as error:
-            conflict = error
-            fresh = type(obj).objects.get(pk=obj.pk)
-            post = request.POST.copy()
-            post["version"] = fresh.version  # saving again means "I have seen their change"
-            form = form_class(post, _files(request), instance=fresh, **form_kw)
-        except ValidationError as error:
-            apply_errors(form, error)
-        else:
-            messages.success(request, _("Saved."))
+        outcome = call_service(
+            request,
+            service,
+            form=form,
+            success=_("Saved."),
+            expected_version=form.cleaned_data["version"],
+            **{kwarg: obj},
+            **data,
+        )
+        if outcome:
             return redirect(success_url)
+        conflict = outcome.conflict
     return _form_page(request, form, title=title, cancel_url=success_url, conflict=conflict)
 
 
@@ -175,13 +169,7 @@ def cluster_year_edit(request, pk):
 
 def _post_action(request, cluster_year, service, success, **kwargs):
     """Run a button's service; report its refusal as a message; back to the page."""
-    try:
-        service(actor=request.user, cluster_year=cluster_year, **kwargs)
-    except ValidationError as error:
-        for message in error.messages:
-            messages.error(request, message)
-    else:
-        messages.success(request, success)
+    call_service(request, service, success=success, cluster_year=cluster_year, **kwargs)
     return redirect("clusters:cluster_year", pk=cluster_year.pk)
 
 
@@ -218,14 +206,15 @@ def cluster_year_rollover(request, pk):
     members = Unit.objects.filter(pk__in=access.member_unit_ids(cluster_year)).order_by("name")
     form = forms.RolloverForm(_data(request), members=members)
     if request.method == "POST" and form.is_valid():
-        new = call_service(
-            form,
+        outcome = call_service(
+            request,
             services.year_rollover,
-            actor=request.user,
+            form=form,
             cluster_year=cluster_year,
             **form.cleaned_data,
         )
-        if new is not None:
+        if outcome:
+            new = outcome.result
             messages.success(request, _("Year %(year)s created.") % {"year": new.year})
             return redirect("clusters:cluster_year", pk=new.pk)
     return _form_page(
@@ -289,9 +278,13 @@ def membership_edit(request, pk, membership_pk):
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         if call_service(
-            form, services.membership_update, actor=request.user, membership=membership, **data
+            request,
+            services.membership_update,
+            form=form,
+            success=_("Saved."),
+            membership=membership,
+            **data,
         ):
-            messages.success(request, _("Saved."))
             return redirect(back)
     title = _("Role and order of %(unit)s") % {"unit": membership.unit.short_name}
     return _form_page(request, form, title=title, cancel_url=back)
@@ -302,12 +295,12 @@ def membership_edit(request, pk, membership_pk):
 def membership_remove(request, pk, membership_pk):
     cluster_year = access.get_cluster_year_to_manage(request.user, pk)
     membership = _membership(cluster_year, membership_pk)
-    try:
-        services.membership_remove(actor=request.user, membership=membership)
-    except ValidationError as error:
-        messages.error(request, " ".join(error.messages))
-    else:
-        messages.success(request, _("%(unit)s removed.") % {"unit": membership.unit.short_name})
+    call_service(
+        request,
+        services.membership_remove,
+        success=_("%(unit)s removed.") % {"unit": membership.unit.short_name},
+        membership=membership,
+    )
     return redirect("clusters:cluster_year", pk=cluster_year.pk)
 
 
@@ -496,13 +489,19 @@ def position_create(request, pk):
         _data(request), people=access.managed_people(request.user).order_by("full_name")
     )
     back = reverse("clusters:unit", args=[unit.pk])
-    if request.method == "POST" and form.is_valid():
-        position = call_service(
-            form, services.position_appoint, actor=request.user, unit=unit, **form.appoint_data()
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            request,
+            services.position_appoint,
+            form=form,
+            success=_("Saved."),
+            unit=unit,
+            **form.appoint_data(),
         )
-        if position is not None:
-            messages.success(request, _("Saved."))
-            return redirect(back)
+    ):
+        return redirect(back)
     title = _("New position in %(unit)s") % {"unit": unit.short_name}
     return _form_page(request, form, title=title, cancel_url=back)
 
@@ -516,9 +515,13 @@ def position_edit(request, pk):
     if request.method == "POST" and form.is_valid():
         data = form.service_data()
         if call_service(
-            form, services.position_update, actor=request.user, position=position, **data
+            request,
+            services.position_update,
+            form=form,
+            success=_("Saved."),
+            position=position,
+            **data,
         ):
-            messages.success(request, _("Saved."))
             return redirect(back)
     return _form_page(request, form, title=str(position), cancel_url=back)
 

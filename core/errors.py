@@ -10,6 +10,7 @@ class DomainError(ValidationError):
 class ConflictError(DomainError):
     """A lost-update guard tripped: somebody saved the same record after it was loaded."""
 
-    def __init__(self, message, *, current=None):
+    def __init__(self, message, *, current=None, version=None):
         super().__init__(message, code="conflict")
         self.current = current or {}
+        self.version = version  # the record's version now, for a form to save against

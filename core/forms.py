@@ -18,12 +18,3 @@ def apply_errors(form, error):
     else:
         form.add_error(None, error)
     return form
-
-
-def call_service(form, service, **kwargs):
-    """Call `service(**kwargs)`; on a ValidationError put it on `form` and return None."""
-    try:
-        return service(**kwargs)
-    except ValidationError as error:
-        apply_errors(form, error)
-        return None

@@ -1,11 +1,12 @@
-"""A second factor (TOTP, django-otp) for signatories: services, the form, the signing guard.
+"""A second factor (TOTP, django-otp): services, the form, and the guard views apply.
 
 Enrolling is optional for everybody. A user who enrolled confirms a code once per session
-before signing or declining. With OTP_REQUIRED_FOR_SIGNATORIES on, a signatory who has not
-enrolled is sent to enrol before signing: the signature is refused until then.
+before a guarded view. With OTP_REQUIRED_FOR_SIGNATORIES on, the users a guard names (the
+signing views name the signatories) who have not enrolled are sent to enrol first.
 """
 
 import base64
+import functools
 import io
 from urllib.parse import urlencode
 
@@ -24,8 +25,6 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from core.audit import audit_record
 from core.errors import DomainError
 
-# The pages a second factor guards (URL names).
-GUARDED_VIEWS = {"agreements:sign", "agreements:decline"}
 DEVICE_NAME = "TOTP"
 
 
@@ -114,35 +113,28 @@ def _with_next(url_name, request):
     return f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
 
 
-def _is_signatory(user):
-    from clusters import access
+def second_factor_required(*, must_enrol, verify_message, enrol_message):
+    """Guard a view (GET and POST alike) with the user's second factor.
 
-    return bool(access.signer_unit_ids(user))
+    A user with an authenticator confirms a code once per session; a user without one for
+    whom `must_enrol(user)` holds is sent to enrol when OTP_REQUIRED_FOR_SIGNATORIES is on.
+    The messages say why the user was sent there.
+    """
 
+    def decorator(view):
+        @functools.wraps(view)
+        def guarded(request, *args, **kwargs):
+            user = request.user
+            if user.is_authenticated:
+                if user_has_device(user, confirmed=True):
+                    if not user.is_verified():
+                        messages.info(request, verify_message)
+                        return redirect(_with_next("otp_verify", request))
+                elif settings.OTP_REQUIRED_FOR_SIGNATORIES and must_enrol(user):
+                    messages.warning(request, enrol_message)
+                    return redirect(_with_next("otp_setup", request))
+            return view(request, *args, **kwargs)
 
-class SigningSecondFactorMiddleware:
-    """Send a user to the code (or to enrol) before the pages that sign, GET and POST alike."""
+        return guarded
 
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        return self.get_response(request)
-
-    def process_view(self, request, view_func, view_args, view_kwargs):
-        match = request.resolver_match
-        user = getattr(request, "user", None)
-        if match is None or match.view_name not in GUARDED_VIEWS or not user.is_authenticated:
-            return None
-        if user_has_device(user, confirmed=True):
-            if user.is_verified():
-                return None
-            messages.info(request, _("Enter the code of your authenticator app to sign."))
-            return redirect(_with_next("otp_verify", request))
-        if settings.OTP_REQUIRED_FOR_SIGNATORIES and _is_signatory(user):
-            messages.warning(
-                request,
-                _("Signatories need a second factor: set up an authenticator app to sign."),
-            )
-            return redirect(_with_next("otp_setup", request))
-        return None
+    return decorator

@@ -36,6 +36,7 @@ def save_versioned(obj, *, expected_version, fields):
                 str(model._meta.get_field(name).verbose_name): getattr(current, name)
                 for name in fields
             },
+            version=current.version,
         )
     obj.version = expected_version + 1
     return obj

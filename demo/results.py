@@ -94,8 +94,8 @@ def _ensure_signed(world, agreement):
     follow the agreement; with it, this finds the agreement signed and does nothing."""
     if results_agreement(world.cluster_year) is not None:
         return
-    from agreements import signing
-    from agreements.models import Signature
+    from agreements.signing import services as signing
+    from agreements.signing.models import Signature
 
     signed = set(agreement.signatures.filter(void=False).values_list("unit_id", flat=True))
     for username, unit in world.units.items():

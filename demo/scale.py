@@ -38,7 +38,7 @@ from agreements import content
 from agreements.document import vn_number
 from agreements.models import Agreement, Conference, Criterion, Guest, Revision, Section
 from agreements.services import default_title, plan_basis
-from agreements.signing_models import Seal, Signature
+from agreements.signing.models import Seal, Signature
 from awards.award_selectors import FORM_VN, purpose_title_vn, rule_text_vn
 from awards.models import (
     DEFAULT_THRESHOLDS,

@@ -12,9 +12,11 @@ import io
 import math
 import random
 
-from agreements import signing, tasks
 from agreements.models import Agreement
-from agreements.signing_models import Seal, Signature
+from agreements.signing import services as signing
+from agreements.signing import tasks
+from agreements.signing.models import Seal, Signature
+from agreements.signing.selectors import OPEN_FOR_SIGNING
 from demo.agreements import CONFERENCE_AT
 from demo.foundation import DEMO_PASSWORD, DISTRICTS
 
@@ -62,7 +64,7 @@ def drawn_signature_png(name, size=(420, 150)):
 def build(world):
     """Sign as each district chair (in the report's order) and seal the agreement."""
     agreement = Agreement.objects.get(pk=world.agreement.pk)
-    if agreement.status in signing.OPEN_FOR_SIGNING:
+    if agreement.status in OPEN_FOR_SIGNING:
         for minutes, (username, _short, chair_name) in enumerate(DISTRICTS):
             unit = world.unit(username)
             if Signature.objects.filter(agreement=agreement, unit=unit, void=False).exists():

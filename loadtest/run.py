@@ -225,7 +225,7 @@ def run_users(base, world, args, recorder):
 SEAL_CHECK = """
 import json
 from agreements.models import Agreement
-from agreements.signing_models import Seal
+from agreements.signing.models import Seal
 from core.models import AuditEntry
 from django.contrib.contenttypes.models import ContentType
 pks = {pks}

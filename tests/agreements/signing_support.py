@@ -63,7 +63,7 @@ def scan_pdf(text="Bản giấy đã ký — DỮ LIỆU MINH HỌA"):
 
 
 def sign(world, username, agreement, *, unit=None, method="drawn", image=None, **extra):
-    from agreements import signing
+    from agreements.signing import services as signing
     from demo.foundation import DEMO_PASSWORD
 
     return signing.signature_sign(

@@ -2,7 +2,7 @@ import pytest
 
 from agreements import services
 from agreements.models import Agreement
-from agreements.signing_models import Signature
+from agreements.signing.models import Signature
 from demo import stages
 
 pytestmark = pytest.mark.django_db

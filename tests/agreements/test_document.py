@@ -300,7 +300,7 @@ def test_the_agreement_pdf_command_writes_the_current_document(seed, tmp_path):
 
 
 def test_the_agreement_pdf_command_prefers_the_sealed_file(seed, tmp_path):
-    from agreements.signing_models import Seal
+    from agreements.signing.models import Seal
 
     seal = Seal(
         agreement=seed.agreement,

@@ -8,9 +8,10 @@ import time
 import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
-from agreements import signing, tasks
 from agreements.models import Agreement
-from agreements.signing_models import Seal
+from agreements.signing import services as signing
+from agreements.signing import tasks
+from agreements.signing.models import Seal
 from core import sealing
 from core.models import AuditEntry
 from tests.agreements.signing_support import MEMBERS, adopt_agreement, scan_pdf, sign

@@ -4,9 +4,11 @@ import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
 
-from agreements import services, signing
+from agreements import services
 from agreements.models import Agreement
-from agreements.signing_models import (
+from agreements.signing import selectors as signing_selectors
+from agreements.signing import services as signing
+from agreements.signing.models import (
     Decline,
     PaperSigning,
     SavedSignature,
@@ -269,7 +271,7 @@ def test_a_signatory_declines_with_a_reason(world, agreement):
         reason="Chỉ tiêu 1.2 cao quá.",
     )
     assert decline.signer_name == "Lê Thị C"
-    rows = {row.unit_id: row for row in signing.signing_rows(agreement)}
+    rows = {row.unit_id: row for row in signing_selectors.signing_rows(agreement)}
     assert rows[world.unit("badinh").pk].latest_decline == decline
     _refused(
         lambda: signing.signature_decline(

@@ -6,7 +6,7 @@ import pytest
 from django.core.management import call_command
 
 from agreements.models import Agreement
-from agreements.signing_models import Seal, Signature
+from agreements.signing.models import Seal, Signature
 from core import sealing
 from demo import signing as demo_signing
 from demo import stages
@@ -52,6 +52,6 @@ def test_demo_signatures_are_distinct_drawn_pngs():
     first = demo_signing.drawn_signature_png("Trần Văn B")
     assert first == demo_signing.drawn_signature_png("Trần Văn B")
     assert first != demo_signing.drawn_signature_png("Vũ Văn G")
-    from agreements.signing import clean_signature_image
+    from agreements.signing.images import clean_signature_image
 
     assert clean_signature_image(first).startswith(b"\x89PNG")

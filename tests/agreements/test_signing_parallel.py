@@ -8,7 +8,7 @@ from django.tasks.signals import task_started
 from django.utils import translation
 
 from agreements.models import Agreement
-from agreements.signing_models import Seal, Signature
+from agreements.signing.models import Seal, Signature
 from core.models import AuditEntry
 from tests.agreements.signing_support import MEMBERS, adopt_agreement, sign
 

@@ -7,9 +7,9 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
-from agreements import signing
 from agreements.models import Agreement
-from agreements.signing_models import Decline, PaperSigning, Seal, Signature, SigningClosure
+from agreements.signing import services as signing
+from agreements.signing.models import Decline, PaperSigning, Seal, Signature, SigningClosure
 from core.models import AuditEntry
 from demo.foundation import DEMO_PASSWORD
 from tests.agreements.signing_support import MEMBERS, adopt_agreement, drawn_png, scan_pdf, sign
@@ -335,7 +335,7 @@ def test_a_failed_seal_shows_a_retry_button(world, agreement, client_for, settin
     settings.SEAL_PKCS12_PATH = tmp_path / "missing.p12"
     for username in MEMBERS:
         sign(world, username, agreement)
-    from agreements import tasks
+    from agreements.signing import tasks
 
     assert tasks.seal_now(agreement.pk) == Seal.Status.FAILED
     head = client_for(world.user("canbo.dongda"))
@@ -359,7 +359,7 @@ def render_panel(user, agreement):
 
     request = RequestFactory().get("/")
     request.user = user
-    template = Template("{% load signing_tags %}{% signing_status agreement %}")
+    template = Template("{% load signing %}{% signing_status agreement %}")
     return template.render(Context({"request": request, "agreement": agreement}))
 
 

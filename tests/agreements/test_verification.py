@@ -9,8 +9,8 @@ from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements import verification
-from agreements.signing_models import Seal
+from agreements.signing import verification
+from agreements.signing.models import Seal
 from core import sealing
 from tests.agreements.signing_support import MEMBERS, adopt_agreement, sign
 

@@ -55,7 +55,7 @@ def test_a_review_needs_an_agreement_whose_signing_is_over(world):
 
 
 def test_a_closed_signing_is_enough(world):
-    from agreements.models import SigningClosure
+    from agreements.signing.models import SigningClosure
 
     agreement = build_agreement(world.cluster_year, status=Agreement.Status.SIGNING)
     assert selectors.results_agreement(world.cluster_year) is None

@@ -3,7 +3,7 @@
 import pytest
 
 from agreements.models import Agreement
-from agreements.signing_access import signable_units
+from agreements.signing.access import signable_units
 from awards.proposal_models import Decision, Proposal, ProposalItem
 from awards.vote_models import Participation, VoteSession
 from clusters.models import ClusterYear, Membership

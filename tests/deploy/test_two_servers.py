@@ -25,7 +25,7 @@ from django.db import connection
 from django.test import override_settings
 from django.urls import reverse
 
-from agreements.signing_models import Seal, Signature
+from agreements.signing.models import Seal, Signature
 from demo.foundation import DEMO_PASSWORD
 from tests.agreements.signing_support import MEMBERS, adopt_agreement, drawn_png
 from tests.perf.support import database_url

@@ -22,7 +22,7 @@ LANGUAGES = ("vi", "en")
 def main_pages(world):
     """(who looks, what, address) of every main page of the demo year; None: logged out."""
     from agreements.models import Agreement
-    from agreements.signing_models import Seal
+    from agreements.signing.models import Seal
     from awards.models import Assessment
     from awards.proposal_models import Proposal
     from awards.vote_models import VoteSession
@@ -140,8 +140,8 @@ def test_errors_are_announced(page, live_server, live_world):
 
 def test_a_chair_signs_with_the_saved_signature_by_keyboard_only(live_server, page, live_stage):
     """Tab to each control, arrow keys in the radio group, Space and Enter: no mouse."""
-    from agreements import signing
-    from agreements.signing_models import Signature
+    from agreements.signing import services as signing
+    from agreements.signing.models import Signature
     from tests.agreements.signing_support import drawn_png
 
     world, base = live_stage("adopted"), live_server.url

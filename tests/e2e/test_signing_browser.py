@@ -9,7 +9,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from agreements.models import Agreement
-from agreements.signing_models import Seal, Signature
+from agreements.signing.models import Seal, Signature
 from demo.foundation import DEMO_PASSWORD
 from tests.agreements.signing_support import MEMBERS, adopt_agreement, sign
 from tests.e2e.conftest import SCREENSHOTS

@@ -371,7 +371,7 @@ def sign_drawn_on_a_phone(browser, context_args, base, username, agreement, shot
 
 def step_six_chairs_sign(page, browser, context_args, base, shots):
     from agreements.models import Agreement
-    from agreements.signing_models import Seal, Signature
+    from agreements.signing.models import Seal, Signature
 
     agreement = agreement_2020()
     # Hai Bà Trưng, Đống Đa, Ba Đình and Hoàn Kiếm sign with the mouse.
@@ -402,7 +402,7 @@ def step_six_chairs_sign(page, browser, context_args, base, shots):
 
 
 def step_check_the_sealed_pdf(page, base, shots, tmp_path):
-    from agreements.signing_models import Seal
+    from agreements.signing.models import Seal
 
     agreement = agreement_2020()
     seal = Seal.objects.get(agreement=agreement)

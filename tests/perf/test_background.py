@@ -14,8 +14,8 @@ import pytest
 from django.conf import settings as django_settings
 from django.urls import reverse
 
-from agreements import signing
-from agreements.signing_models import Seal, Signature
+from agreements.signing import services as signing
+from agreements.signing.models import Seal, Signature
 from demo.foundation import DEMO_PASSWORD
 from tests.agreements.signing_support import MEMBERS, adopt_agreement, drawn_png
 from tests.perf.support import database_url
@@ -67,7 +67,7 @@ def test_the_queued_seal_is_made_by_the_db_worker_while_the_panel_polls(
 
     agreement = adopt_agreement(world)
     _sign_all(world, agreement)  # no surrounding transaction: the task is queued at each commit
-    assert DBTaskResult.objects.filter(task_path="agreements.tasks.seal_agreement").count() == 1
+    assert DBTaskResult.objects.filter(task_path="agreements.signing.tasks.seal_agreement").count() == 1
     assert Seal.objects.get(agreement=agreement).status == Seal.Status.PENDING
 
     client = client_for(world.user("dongda"))

@@ -10,7 +10,7 @@ from django.db import connection
 
 from agreements import content
 from agreements.models import Agreement
-from agreements.signing_models import Seal
+from agreements.signing.models import Seal
 from awards import award_documents
 from awards.models import Assessment, Period, RankingEntry, Score
 from awards.proposal_models import Proposal, ProposalDocument

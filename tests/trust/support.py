@@ -51,7 +51,7 @@ def _year_2022(world):
 
 def build_full_world():
     """Every demo stage, and the records the story lacks (see the module's docstring)."""
-    from agreements import signing
+    from agreements.signing import services as signing
     from awards import services as award_services
     from awards.models import GoodPractice
     from clusters import services

@@ -31,7 +31,7 @@ pytestmark = pytest.mark.django_db
 MODULES = [
     "clusters.services",
     "agreements.services",
-    "agreements.signing",
+    "agreements.signing.services",
     "awards.services",
     "awards.voting",
     "awards.proposals",
@@ -60,17 +60,17 @@ CASES_OF = {
         "agreements.services.agreement_amend",
     ],
     "signing": [
-        "agreements.signing.saved_signature_save",
-        "agreements.signing.saved_signature_delete",
-        "agreements.signing.signature_sign",
-        "agreements.signing.signature_decline",
-        "agreements.signing.signing_remind",
-        "agreements.signing.paper_signing_withdraw",
-        "agreements.signing.paper_signing_record",
-        "agreements.signing.paper_signing_confirm",
-        "agreements.signing.signing_close",
-        "agreements.signing.seal_retry",
-        "agreements.signing.signatures_void",
+        "agreements.signing.services.saved_signature_save",
+        "agreements.signing.services.saved_signature_delete",
+        "agreements.signing.services.signature_sign",
+        "agreements.signing.services.signature_decline",
+        "agreements.signing.services.signing_remind",
+        "agreements.signing.services.paper_signing_withdraw",
+        "agreements.signing.services.paper_signing_record",
+        "agreements.signing.services.paper_signing_confirm",
+        "agreements.signing.services.signing_close",
+        "agreements.signing.services.seal_retry",
+        "agreements.signing.services.signatures_void",
     ],
     "results": [
         "awards.services.result_rules_save",
@@ -272,8 +272,8 @@ def case_draft(w):
 
 
 def case_signing(w):
-    from agreements import signing
-    from agreements.signing_models import Seal, Signature
+    from agreements.signing import services as signing
+    from agreements.signing.models import Seal, Signature
 
     agreement = w.agreement_2021
     signing.saved_signature_save(actor=w.user("badinh"), image=_png())

@@ -15,9 +15,9 @@ from django.db import connection
 from django.test import Client
 from django.urls import reverse
 
-from agreements.signing_models import Seal
+from agreements.signing.models import Seal
 from clusters.models import ClusterYear, Unit
-from core import backup
+from config import backup
 
 pytestmark = pytest.mark.django_db
 

@@ -80,7 +80,7 @@ def test_health_answers_without_login_with_each_check(client, world):
 
 
 def test_health_counts_the_tasks_waiting_for_a_worker(client, world, settings):
-    from agreements.tasks import seal_agreement
+    from agreements.signing.tasks import seal_agreement
 
     settings.TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
     seal_agreement.using(backend="default").enqueue(0)

@@ -9,10 +9,10 @@ import hashlib
 import pytest
 from django.urls import reverse
 
-from agreements import tasks
 from agreements.models import Agreement
-from agreements.signing import paper_signing_confirm, signature_sign
-from agreements.signing_models import Seal, Signature
+from agreements.signing import tasks
+from agreements.signing.models import Seal, Signature
+from agreements.signing.services import paper_signing_confirm, signature_sign
 from core import sealing
 from core.models import AuditEntry
 from demo.foundation import DEMO_PASSWORD

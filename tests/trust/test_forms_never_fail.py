@@ -27,7 +27,7 @@ FORM_MODULES = [
     "clusters.forms",
     "clusters.account_forms",
     "agreements.forms",
-    "agreements.signing_forms",
+    "agreements.signing.forms",
     "awards.forms",
     "awards.award_forms",
     "core.otp",

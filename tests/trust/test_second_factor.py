@@ -11,7 +11,7 @@ from django.urls import reverse
 from django_otp.oath import TOTP
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from agreements.signing_models import Signature
+from agreements.signing.models import Signature
 from core.models import AuditEntry
 from demo.foundation import DEMO_PASSWORD
 from tests.trust.support import client_as

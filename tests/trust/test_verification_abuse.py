@@ -10,7 +10,7 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agreements import verification
+from agreements.signing import verification
 from tests.trust.support import savepoint
 
 pytestmark = pytest.mark.django_db

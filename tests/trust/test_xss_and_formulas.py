@@ -34,8 +34,8 @@ FORMULA_START = ("=", "+", "-", "@")
 def inject(w):
     """Type the payloads into every kind of free-text field, through the services."""
     from agreements import services as agreements
-    from agreements import signing
     from agreements.models import Criterion
+    from agreements.signing import services as signing
     from awards import services as awards
     from awards.models import Assessment, Period
     from clusters import services as clusters

@@ -5,8 +5,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
-from agreements.tasks import verification_url
-from agreements.verification import MAX_BYTES, verify_bytes
+from agreements.signing.tasks import verification_url
+from agreements.signing.verification import MAX_BYTES, verify_bytes
 
 
 def _yes_no(value):

@@ -36,11 +36,15 @@ from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
 from django.core import serializers
+from django.core.serializers import sort_dependencies
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
+
+from clusters.models import Position
+from core.models import AuditEntry
 
 FORMAT = "thidua-cluster-year-backup"
 VERSION = 1
@@ -48,6 +52,8 @@ DATA = "data.json"
 MANIFEST = "manifest.json"
 FILES = "files/"
 # Rows that are never part of a backup, even when something refers to them.
+# The apps whose parent-body configuration of a year (rules, catalogue) belongs to the year.
+CONFIGURED_PER_YEAR = {"results", "awards"}
 SKIPPED = {"sessions.session", "auth.permission", "auth.group", "contenttypes.contenttype"}
 
 
@@ -121,14 +127,12 @@ def _referenced(found):
 
 def collect(cluster_year):
     """Every row of the backup of `cluster_year`: {(model label, pk): instance}."""
-    from clusters.models import Position
-
     parent = cluster_year.cluster.parent
     roots = [cluster_year]
     # The parent body's configuration of that year (catalogue, vote and result rules).
     for model in apps.get_models():
         names = {f.name for f in model._meta.concrete_fields}
-        if {"parent", "year"} <= names and model._meta.app_label == "awards":
+        if {"parent", "year"} <= names and model._meta.app_label in CONFIGURED_PER_YEAR:
             roots += list(model._base_manager.filter(parent=parent, year=cluster_year.year))
     found = _owned(roots)
     # The next year's roles come out of this year's election: its row and memberships (but
@@ -149,8 +153,6 @@ def collect(cluster_year):
         found.setdefault(_key(position), position)
     _referenced(found)
     # The audit trail of every row in the backup.
-    from core.models import AuditEntry
-
     by_type = defaultdict(list)
     for (_label, pk), obj in found.items():
         by_type[ContentType.objects.get_for_model(type(obj), for_concrete_model=False)].append(
@@ -177,8 +179,6 @@ def _files(rows):
 
 def _ordered(found):
     """The rows in an order a loader can insert them (models by dependency, then pk)."""
-    from django.core.serializers import sort_dependencies
-
     by_model = defaultdict(list)
     for obj in found.values():
         by_model[type(obj)].append(obj)

@@ -16,10 +16,12 @@ from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from agreements import access, signing, signing_access, verification
-from agreements.signing_forms import (
+from agreements import access as agreement_access
+from agreements.signing import access, selectors, services, verification
+from agreements.signing.forms import (
     CloseSigningForm,
     DeclineForm,
     PaperSigningForm,
@@ -27,13 +29,14 @@ from agreements.signing_forms import (
     SignForm,
     VerifyForm,
 )
-from agreements.signing_models import SavedSignature, Seal
+from agreements.signing.models import SavedSignature, Seal
 from clusters import access as cluster_access
 from clusters.models import signature_block
 from core.errors import DomainError
-from core.forms import call_service
 from core.middleware import client_address
+from core.otp import second_factor_required
 from core.uploads import attachment_response
+from core.views import call_service
 
 
 def png_data_uri(data):
@@ -53,15 +56,15 @@ def _frozen_content(agreement):
 
 def status_context(user, agreement):
     """The context of "agreements/signing/_status.html" (the signing status panel)."""
-    rows = signing.signing_rows(agreement)
+    rows = selectors.signing_rows(agreement)
     for row in rows:
         row.image_uri = png_data_uri(row.signature.image) if row.signature else ""
     seal = Seal.objects.filter(agreement=agreement).first()
     closure = getattr(agreement, "signing_closure", None)
-    can_run = signing_access.can_run_signing(user, agreement)
-    staff = signing_access.can_close_signing(user, agreement)
+    can_run = access.can_run_signing(user, agreement)
+    staff = access.can_close_signing(user, agreement)
     signer_units = cluster_access.signer_unit_ids(user)
-    signable = signing_access.signable_units(user, agreement)
+    signable = access.signable_units(user, agreement)
     return {
         "agreement": agreement,
         "signing_rows": rows,
@@ -70,11 +73,11 @@ def status_context(user, agreement):
         "seal": seal,
         "closure": closure,
         "signable_units": signable,
-        "can_run_signing": can_run and agreement.status in signing.OPEN_FOR_SIGNING,
-        "can_close_signing": staff and agreement.status in signing.OPEN_FOR_SIGNING,
+        "can_run_signing": can_run and agreement.status in selectors.OPEN_FOR_SIGNING,
+        "can_close_signing": staff and agreement.status in selectors.OPEN_FOR_SIGNING,
         "can_retry_seal": seal is not None
         and seal.status == Seal.Status.FAILED
-        and signing.can_retry_seal(user, agreement),
+        and access.can_retry_seal(user, agreement),
         "confirmable_papers": [
             r.paper
             for r in rows
@@ -91,25 +94,37 @@ def _signer_preview(user, units):
     """Name, position and signature block of the user for each unit they may sign for."""
     previews = []
     for unit in units:
-        position = signing.signer_position(user, unit)
+        position = selectors.signer_position(user, unit)
         if position is None:
             continue
         previews.append(
             {
                 "unit": unit,
                 "name": position.person.full_name,
-                "position": signing.POSITION_NAMES.get(position.title, ""),
+                "position": selectors.POSITION_NAMES.get(position.title, ""),
                 "block": signature_block(unit, position.title),
             }
         )
     return previews
 
 
+# A user with an authenticator confirms a code before signing or declining; a signatory without
+# one enrols first when OTP_REQUIRED_FOR_SIGNATORIES is on.
+second_factor = second_factor_required(
+    must_enrol=cluster_access.is_signatory,
+    verify_message=gettext_lazy("Enter the code of your authenticator app to sign."),
+    enrol_message=gettext_lazy(
+        "Signatories need a second factor: set up an authenticator app to sign."
+    ),
+)
+
+
 @login_required
+@second_factor
 @require_http_methods(["GET", "POST"])
 def sign(request, pk):
-    agreement = signing_access.get_agreement_to_sign(request.user, pk)
-    units = signing_access.signable_units(request.user, agreement)
+    agreement = access.get_agreement_to_sign(request.user, pk)
+    units = access.signable_units(request.user, agreement)
     saved = SavedSignature.objects.filter(user=request.user).first()
     form = None
     status = 200
@@ -123,10 +138,10 @@ def sign(request, pk):
         if request.method == "POST":
             if form.is_valid():
                 data = form.cleaned_data
-                signature = call_service(
-                    form,
-                    signing.signature_sign,
-                    actor=request.user,
+                outcome = call_service(
+                    request,
+                    services.signature_sign,
+                    form=form,
                     agreement=agreement,
                     unit=data["unit"],
                     password=data["password"],
@@ -135,23 +150,24 @@ def sign(request, pk):
                     image=data["image"],
                     save_for_later=data["save_for_later"],
                 )
-                if signature is not None:
+                if outcome:
                     messages.success(
                         request,
-                        _("You signed the agreement for %(unit)s.") % {"unit": signature.unit_name},
+                        _("You signed the agreement for %(unit)s.")
+                        % {"unit": outcome.result.unit_name},
                     )
                     return redirect("agreements:signing", agreement.pk)
             status = 400
     elif request.method == "POST":
         try:
-            signing.require_open(agreement)
+            services.require_open(agreement)
             messages.error(request, _("Your units have already signed this agreement."))
         except DomainError as error:
             messages.error(request, error.messages[0])
         return redirect("agreements:signing", agreement.pk)
     closed_reason = ""
     try:
-        signing.require_open(agreement)
+        services.require_open(agreement)
     except DomainError as error:
         closed_reason = error.messages[0]
     context = {
@@ -168,21 +184,22 @@ def sign(request, pk):
 
 
 @login_required
+@second_factor
 @require_POST
 def decline(request, pk):
-    agreement = signing_access.get_agreement_to_sign(request.user, pk)
-    units = signing_access.signable_units(request.user, agreement)
+    agreement = access.get_agreement_to_sign(request.user, pk)
+    units = access.signable_units(request.user, agreement)
     form = DeclineForm(request.POST, units=units)
     if form.is_valid():
-        result = call_service(
-            form,
-            signing.signature_decline,
-            actor=request.user,
+        outcome = call_service(
+            request,
+            services.signature_decline,
+            form=form,
             agreement=agreement,
             unit=form.cleaned_data["unit"],
             reason=form.cleaned_data["reason"],
         )
-        if result is not None:
+        if outcome:
             messages.info(request, _("Your refusal and its reason were sent to the cluster head."))
             return redirect("agreements:signing", agreement.pk)
     for error in form.errors.values():
@@ -196,10 +213,13 @@ def saved_signature(request):
     saved = SavedSignature.objects.filter(user=request.user).first()
     form = SavedSignatureForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        result = call_service(
-            form, signing.saved_signature_save, actor=request.user, image=form.cleaned_data["image"]
+        outcome = call_service(
+            request,
+            services.saved_signature_save,
+            form=form,
+            image=form.cleaned_data["image"],
         )
-        if result is not None:
+        if outcome:
             messages.success(request, _("Your signature was saved."))
             return redirect("agreements:saved_signature")
     context = {"form": form, "saved_image": png_data_uri(saved.image) if saved else ""}
@@ -210,7 +230,7 @@ def saved_signature(request):
 @login_required
 @require_POST
 def saved_signature_delete(request):
-    signing.saved_signature_delete(actor=request.user)
+    services.saved_signature_delete(actor=request.user)
     messages.info(request, _("Your saved signature was deleted."))
     return redirect("agreements:saved_signature")
 
@@ -221,7 +241,7 @@ def saved_signature_delete(request):
 @login_required
 @require_GET
 def signing_status(request, pk):
-    agreement = access.get_agreement(request.user, pk)
+    agreement = agreement_access.get_agreement(request.user, pk)
     if agreement.is_template:
         raise Http404
     context = status_context(request.user, agreement)
@@ -235,7 +255,7 @@ def signing_status(request, pk):
 
 
 def _paper_form(agreement, data=None, files=None):
-    rows = signing.signing_rows(agreement)
+    rows = selectors.signing_rows(agreement)
     units = [r.unit_id for r in rows if not r.has_signed and r.paper is None]
     memberships = {m.unit_id: m.unit for m in agreement.cluster_year.memberships.all()}
     return PaperSigningForm(
@@ -246,36 +266,34 @@ def _paper_form(agreement, data=None, files=None):
 @login_required
 @require_POST
 def remind(request, pk):
-    agreement = signing_access.get_agreement_to_run_signing(request.user, pk)
-    try:
-        count = signing.signing_remind(actor=request.user, agreement=agreement)
+    agreement = access.get_agreement_to_run_signing(request.user, pk)
+    outcome = call_service(request, services.signing_remind, agreement=agreement)
+    if outcome:
         messages.success(
-            request, _("A reminder was sent to %(count)s signatories.") % {"count": count}
+            request, _("A reminder was sent to %(count)s signatories.") % {"count": outcome.result}
         )
-    except DomainError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("agreements:signing", agreement.pk)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def paper_record(request, pk):
-    agreement = signing_access.get_agreement_to_run_signing(request.user, pk)
+    agreement = access.get_agreement_to_run_signing(request.user, pk)
     form = _paper_form(agreement, request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
-        records = call_service(
-            form,
-            signing.paper_signing_record,
-            actor=request.user,
+        outcome = call_service(
+            request,
+            services.paper_signing_record,
+            form=form,
             agreement=agreement,
             units=form.cleaned_data["units"],
             scan=form.cleaned_data["scan"],
         )
-        if records is not None:
+        if outcome:
             messages.success(
                 request,
                 _("Paper signing recorded for %(count)s units; each counts once confirmed.")
-                % {"count": len(records)},
+                % {"count": len(outcome.result)},
             )
             return redirect("agreements:signing", agreement.pk)
     status = 400 if request.method == "POST" else 200
@@ -290,53 +308,49 @@ def paper_record(request, pk):
 @login_required
 @require_POST
 def paper_confirm(request, pk):
-    paper = signing_access.get_paper_signing_to_confirm(request.user, pk)
-    try:
-        signing.paper_signing_confirm(actor=request.user, paper=paper)
-        messages.success(
-            request, _("The paper signing of %(unit)s is confirmed.") % {"unit": paper.unit_name}
-        )
-    except DomainError as error:
-        messages.error(request, " ".join(error.messages))
+    paper = access.get_paper_signing_to_confirm(request.user, pk)
+    call_service(
+        request,
+        services.paper_signing_confirm,
+        success=_("The paper signing of %(unit)s is confirmed.") % {"unit": paper.unit_name},
+        paper=paper,
+    )
     return redirect("agreements:signing", paper.agreement.pk)
 
 
 @login_required
 @require_POST
 def paper_withdraw(request, pk):
-    paper = signing_access.get_paper_signing_to_withdraw(request.user, pk)
-    try:
-        signing.paper_signing_withdraw(actor=request.user, paper=paper)
+    paper = access.get_paper_signing_to_withdraw(request.user, pk)
+    if call_service(request, services.paper_signing_withdraw, paper=paper):
         messages.info(request, _("The paper signing was withdrawn."))
-    except DomainError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("agreements:signing", paper.agreement.pk)
 
 
 @login_required
 @require_GET
 def paper_scan(request, pk):
-    paper = signing_access.get_paper_signing(request.user, pk)
+    paper = access.get_paper_signing(request.user, pk)
     return attachment_response(paper.scan, f"ban-giay-{paper.agreement.pk}-{paper.unit_id}.pdf")
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def close(request, pk):
-    agreement = signing_access.get_agreement_to_close(request.user, pk)
+    agreement = access.get_agreement_to_close(request.user, pk)
     form = CloseSigningForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        closure = call_service(
-            form,
-            signing.signing_close,
-            actor=request.user,
+        outcome = call_service(
+            request,
+            services.signing_close,
+            form=form,
             agreement=agreement,
             reason=form.cleaned_data["reason"],
         )
-        if closure is not None:
+        if outcome:
             messages.success(request, _("The signing is closed; the agreement is being sealed."))
             return redirect("agreements:signing", agreement.pk)
-    rows = [r for r in signing.signing_rows(agreement) if not r.has_signed]
+    rows = [r for r in selectors.signing_rows(agreement) if not r.has_signed]
     status = 400 if request.method == "POST" else 200
     return render(
         request,
@@ -352,7 +366,7 @@ def close(request, pk):
 @login_required
 @require_GET
 def sealed_pdf(request, pk):
-    agreement = access.get_agreement(request.user, pk)
+    agreement = agreement_access.get_agreement(request.user, pk)
     seal = Seal.objects.filter(agreement=agreement, status=Seal.Status.SEALED).first()
     if seal is None or not seal.file:
         raise Http404
@@ -362,12 +376,9 @@ def sealed_pdf(request, pk):
 @login_required
 @require_POST
 def seal_retry(request, pk):
-    agreement = signing_access.get_agreement_to_retry_seal(request.user, pk)
-    try:
-        signing.seal_retry(actor=request.user, agreement=agreement)
+    agreement = access.get_agreement_to_retry_seal(request.user, pk)
+    if call_service(request, services.seal_retry, agreement=agreement):
         messages.info(request, _("The sealing was started again."))
-    except DomainError as error:
-        messages.error(request, " ".join(error.messages))
     return redirect("agreements:signing", agreement.pk)
 
 
@@ -395,7 +406,7 @@ def _check_upload(request, expected=None):
 
 
 def _public_signers(seal):
-    rows = signing.signing_rows(seal.agreement)
+    rows = selectors.signing_rows(seal.agreement)
     return [r for r in rows if r.has_signed], [r for r in rows if not r.has_signed]
 
 

@@ -5,7 +5,7 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from clusters.models import ClusterYear
-from core import backup
+from config import backup
 
 
 class Command(BaseCommand):

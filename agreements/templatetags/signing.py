@@ -2,6 +2,8 @@
 
 from django import template
 
+from agreements.signing.views import status_context
+
 register = template.Library()
 
 SIGNING_STATUSES = ("adopted", "signing", "signed", "sealed", "superseded")
@@ -10,8 +12,6 @@ SIGNING_STATUSES = ("adopted", "signing", "signed", "sealed", "superseded")
 @register.inclusion_tag("agreements/signing/_status.html", takes_context=True)
 def signing_status(context, agreement):
     """Who has signed and who has not, the seal, and the actions the viewer may take."""
-    from agreements.signing_views import status_context
-
     if agreement.is_template or agreement.status not in SIGNING_STATUSES:
         return {"hidden": True}
     request = context["request"]

@@ -4,7 +4,7 @@ from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
 
-from core import backup
+from config import backup
 
 
 class Command(BaseCommand):

@@ -8,7 +8,7 @@ from crispy_forms.layout import Submit
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agreements.signing_models import SIGNATURE_IMAGE_MAX_BYTES, Signature
+from agreements.signing.models import SIGNATURE_IMAGE_MAX_BYTES, Signature
 from clusters.models import Unit
 
 VERIFY_MAX_BYTES = 20 * 1024 * 1024

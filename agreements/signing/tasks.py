@@ -19,9 +19,10 @@ from django.tasks import task
 from django.urls import reverse
 from django.utils import timezone
 
-from agreements import document, signing
+from agreements import document
 from agreements.models import Agreement
-from agreements.signing_models import Seal, Signature
+from agreements.signing import selectors
+from agreements.signing.models import Seal, Signature
 from core import sealing
 from core.audit import audit_record
 from core.documents import render_pdf, vn_date
@@ -34,7 +35,7 @@ METHOD_NAMES = {
     Signature.Method.DRAWN: "Ký trực tuyến (chữ ký vẽ tay)",
     Signature.Method.SAVED: "Ký trực tuyến (chữ ký đã lưu)",
     Signature.Method.TYPED: "Ký trực tuyến (chữ ký theo họ tên)",
-    Signature.Method.PAPER: signing.PAPER_NOTE,
+    Signature.Method.PAPER: selectors.PAPER_NOTE,
 }
 
 
@@ -80,14 +81,14 @@ def attests_sentence(agreement, rows, closure):
 
 def final_document_context(agreement, seal):
     """The agreement's document context with every signature cell filled, plus the record."""
-    rows = signing.signing_rows(agreement)
+    rows = selectors.signing_rows(agreement)
     closure = getattr(agreement, "signing_closure", None)
     signed = {}
     for row in rows:
         if row.has_signed:
             s = row.signature
             if s.is_paper:
-                note = f"{signing.PAPER_NOTE} (bản quét SHA-256: {s.paper.scan_sha256[:16]}…)"
+                note = f"{selectors.PAPER_NOTE} (bản quét SHA-256: {s.paper.scan_sha256[:16]}…)"
                 signed[row.unit_id] = {"image": "", "note": note}
             else:
                 image = "data:image/png;base64," + base64.b64encode(bytes(s.image)).decode()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from agreements import signing_views as views
+from agreements.signing import views
 
 urlpatterns = [
     # Signatories.

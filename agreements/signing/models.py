@@ -1,6 +1,6 @@
 """Signing and sealing: signatures, declines, paper signing, closing the signing, the seal.
 
-Imported at the end of agreements/models.py so that Django sees these models as the
+Imported by agreements/models so that Django sees these models as the
 agreements app's.
 """
 

@@ -7,13 +7,8 @@ live signatures backs the lock). Rendering and sealing run after the commit, in 
 """
 
 import hashlib
-import io
 import logging
-import subprocess
-from dataclasses import dataclass, field
-from functools import lru_cache
 
-from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -21,10 +16,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
-from agreements.signing_models import (
-    PNG_MAGIC,
-    SIGNATURE_IMAGE_MAX_BYTES,
-    SIGNATURE_IMAGE_MAX_SIDE,
+from agreements.signing import mail
+from agreements.signing.access import can_confirm_paper, can_retry_seal
+from agreements.signing.images import clean_signature_image, typed_signature_png
+from agreements.signing.models import (
     Decline,
     PaperSigning,
     SavedSignature,
@@ -32,209 +27,23 @@ from agreements.signing_models import (
     Signature,
     SigningClosure,
 )
+from agreements.signing.selectors import (
+    OPEN_FOR_SIGNING,
+    POSITION_NAMES,
+    reminder_recipients,
+    required_units,
+    signer_position,
+    unit_signatory,
+    unsigned_unit_ids,
+)
+from agreements.signing.tasks import seal_agreement
 from clusters import access as cluster_access
-from clusters.models import Membership, Position, signature_block
+from clusters.models import Membership, signature_block
 from core.audit import audit_record
 from core.errors import DomainError
-from core.mail import send_each
 from core.uploads import PDF, UploadValidator
 
 logger = logging.getLogger(__name__)
-
-# Statuses in which members may still sign (or decline, or have paper signings confirmed).
-OPEN_FOR_SIGNING = (Agreement.Status.ADOPTED, Agreement.Status.SIGNING)
-SIGNER_TITLES = (Position.Title.CHAIR, Position.Title.VICE_CHAIR)
-# Official (Vietnamese) names of the positions, as they appear on documents.
-POSITION_NAMES = {
-    Position.Title.CHAIR: "Chủ tịch",
-    Position.Title.VICE_CHAIR: "Phó Chủ tịch",
-}
-PAPER_NOTE = "Ký bản giấy tại hội nghị"
-
-
-# --- who must sign, and where each unit stands ---------------------------------------------
-
-
-@dataclass
-class UnitSigning:
-    """One member unit's place in the signing of an agreement (for pages and documents)."""
-
-    unit_id: int
-    name: str
-    short_name: str
-    role: str
-    order: int
-    signature: Signature | None = None
-    paper: PaperSigning | None = None
-    declines: list = field(default_factory=list)
-
-    @property
-    def has_signed(self):
-        return self.signature is not None
-
-    @property
-    def awaiting_confirmation(self):
-        return self.signature is None and self.paper is not None and not self.paper.is_confirmed
-
-    @property
-    def latest_decline(self):
-        return self.declines[0] if self.declines else None
-
-
-def required_units(agreement):
-    """The member units that must sign, in the signature grid's order (as at adoption)."""
-    members = agreement.members_snapshot or []
-    if members:
-        return [
-            {
-                "unit_id": m["unit_id"],
-                "name": m.get("name", ""),
-                "short_name": m.get("short_name", m.get("name", "")),
-                "role": m.get("role", ""),
-                "order": m.get("order", 0),
-            }
-            for m in members
-        ]
-    memberships = agreement.cluster_year.memberships.filter(ended_on__isnull=True).select_related(
-        "unit"
-    )
-    return [
-        {
-            "unit_id": m.unit_id,
-            "name": m.unit.name,
-            "short_name": m.unit.short_name,
-            "role": m.role,
-            "order": m.order,
-        }
-        for m in memberships.order_by("order", "unit__name")
-    ]
-
-
-def signing_rows(agreement):
-    """Every member unit with its live signature, pending paper signing and refusals.
-
-    A fixed number of queries whatever the number of members.
-    """
-    rows = {u["unit_id"]: UnitSigning(**u) for u in required_units(agreement)}
-    signatures = Signature.objects.filter(agreement=agreement).select_related("paper")
-    if agreement.status != Agreement.Status.SUPERSEDED:
-        signatures = signatures.filter(void=False)
-    # A superseded agreement shows the signatures it had, marked void.
-    for signature in signatures.order_by("void", "-signed_at"):
-        if signature.unit_id in rows and rows[signature.unit_id].signature is None:
-            rows[signature.unit_id].signature = signature
-    for paper in PaperSigning.objects.filter(agreement=agreement, withdrawn=False):
-        if paper.unit_id in rows:
-            rows[paper.unit_id].paper = paper
-    for decline in Decline.objects.filter(agreement=agreement).order_by("-at", "-pk"):
-        if decline.unit_id in rows:
-            rows[decline.unit_id].declines.append(decline)
-    return list(rows.values())
-
-
-def unsigned_unit_ids(agreement):
-    required = {u["unit_id"] for u in required_units(agreement)}
-    signed = set(
-        Signature.objects.filter(agreement=agreement, void=False).values_list("unit_id", flat=True)
-    )
-    return required - signed
-
-
-def signer_position(user, unit):
-    """The user's current position allowing them to sign for `unit` (chair first), or None."""
-    positions = list(
-        Position.objects.current()
-        .filter(person__user=user, unit=unit, can_sign=True, title__in=SIGNER_TITLES)
-        .select_related("person", "unit")
-    )
-    positions.sort(key=lambda p: (p.title != Position.Title.CHAIR, p.start, p.pk))
-    return positions[0] if positions else None
-
-
-def unit_signatory(unit):
-    """The unit's current signatory position (the chair before a vice-chair), or None."""
-    positions = list(
-        Position.objects.current()
-        .filter(unit=unit, can_sign=True, title__in=SIGNER_TITLES)
-        .select_related("person__user", "unit")
-    )
-    positions.sort(key=lambda p: (p.title != Position.Title.CHAIR, p.start, p.pk))
-    return positions[0] if positions else None
-
-
-# --- signature images ----------------------------------------------------------------------
-
-
-def clean_signature_image(data):
-    """Return a clean PNG (re-encoded, metadata dropped) of a drawn signature, or raise."""
-    from PIL import Image, UnidentifiedImageError
-
-    if not data:
-        raise DomainError({"image": _("Draw your signature on the pad first.")})
-    if len(data) > SIGNATURE_IMAGE_MAX_BYTES:
-        raise DomainError({"image": _("The signature image is too large.")})
-    if not data.startswith(PNG_MAGIC):
-        raise DomainError({"image": _("The signature must be a PNG image.")})
-    try:
-        with Image.open(io.BytesIO(data)) as probe:
-            probe.verify()
-        with Image.open(io.BytesIO(data)) as image:
-            if image.format != "PNG":
-                raise DomainError({"image": _("The signature must be a PNG image.")})
-            width, height = image.size
-            if not (20 <= width <= SIGNATURE_IMAGE_MAX_SIDE and 10 <= height <= 1000):
-                raise DomainError({"image": _("The signature image has an unusable size.")})
-            image = image.convert("RGBA")
-    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
-        raise DomainError({"image": _("The signature image cannot be read.")}) from None
-    alpha = image.getchannel("A")
-    ink = image.convert("L").point(lambda v: 255 if v < 200 else 0)
-    # Ink: dark pixels that are not transparent.
-    from PIL import ImageChops
-
-    visible = ImageChops.multiply(ink, alpha.point(lambda v: 255 if v > 50 else 0))
-    if visible.getbbox() is None:
-        raise DomainError({"image": _("The signature is empty: draw it on the pad.")})
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
-
-
-@lru_cache(maxsize=1)
-def _signature_font_path():
-    for pattern in ("Liberation Serif:italic", "DejaVu Serif:italic", "serif:italic"):
-        try:
-            found = subprocess.run(
-                ["fc-match", "-f", "%{file}", pattern],
-                capture_output=True,
-                text=True,
-                timeout=5,
-                check=False,
-            ).stdout.strip()
-        except (OSError, subprocess.SubprocessError):
-            found = ""
-        if found:
-            return found
-    return None
-
-
-def typed_signature_png(name):
-    """Render a typed name as a signature image (PNG, transparent background)."""
-    from PIL import Image, ImageDraw, ImageFont
-
-    name = " ".join((name or "").split()) or "?"
-    path = _signature_font_path()
-    font = ImageFont.truetype(path, 64) if path else ImageFont.load_default(64)
-    left, top, right, bottom = ImageDraw.Draw(Image.new("RGBA", (1, 1))).textbbox(
-        (0, 0), name, font=font
-    )
-    width = min(max(right - left + 40, 200), SIGNATURE_IMAGE_MAX_SIDE)
-    height = bottom - top + 40
-    image = Image.new("RGBA", (width, height), (255, 255, 255, 0))
-    ImageDraw.Draw(image).text((20 - left, 20 - top), name, font=font, fill=(16, 32, 96, 255))
-    out = io.BytesIO()
-    image.save(out, format="PNG", optimize=True)
-    return out.getvalue()
 
 
 # --- the checks every signing action shares ------------------------------------------------
@@ -350,8 +159,6 @@ def _request_seal(agreement, *, actor):
 
 
 def _enqueue_seal(agreement_pk):
-    from agreements.tasks import seal_agreement
-
     transaction.on_commit(lambda: seal_agreement.enqueue(agreement_pk))
 
 
@@ -459,7 +266,7 @@ def signature_decline(*, actor, agreement, unit, reason):
         after={"agreement": agreement.pk, "unit": unit.pk},
         reason=reason,
     )
-    transaction.on_commit(lambda: _notify_decline(decline.pk))
+    transaction.on_commit(lambda: mail.notify_decline(decline.pk))
     return decline
 
 
@@ -558,16 +365,8 @@ def paper_signing_record(*, actor, agreement, units, scan):
             action="paper_signing.record",
             after={"agreement": agreement.pk, "unit": unit.pk, "scan_sha256": digest},
         )
-    transaction.on_commit(lambda: _notify_paper_recorded([r.pk for r in records]))
+    transaction.on_commit(lambda: mail.notify_paper_recorded([r.pk for r in records]))
     return records
-
-
-def can_confirm_paper(user, paper):
-    """That unit's signatory, or parent staff of the cluster's parent body."""
-    agreement = paper.agreement
-    if cluster_access.is_parent_staff(user, agreement.cluster_year.cluster.parent):
-        return True
-    return signer_position(user, paper.unit) is not None
 
 
 @transaction.atomic
@@ -645,25 +444,6 @@ def paper_signing_withdraw(*, actor, paper):
 # --- reminders, closing --------------------------------------------------------------------
 
 
-def reminder_recipients(agreement):
-    """E-mail addresses of the signatories of the units that have not signed yet."""
-    units = unsigned_unit_ids(agreement)
-    positions = (
-        Position.objects.current()
-        .filter(unit_id__in=units, can_sign=True, title__in=SIGNER_TITLES)
-        .select_related("person__user")
-    )
-    addresses = set()
-    for p in positions:
-        user = p.person.user
-        if user is not None and not user.is_active:
-            continue
-        address = (user.email if user is not None else "") or p.person.email
-        if address:
-            addresses.add(address)
-    return sorted(addresses)
-
-
 @transaction.atomic
 def signing_remind(*, actor, agreement):
     """The cluster head reminds the unsigned units' signatories by e-mail; returns how many."""
@@ -681,7 +461,7 @@ def signing_remind(*, actor, agreement):
         after={"recipients": len(recipients)},
     )
     agreement_pk = agreement.pk
-    transaction.on_commit(lambda: _send_reminders(agreement_pk, recipients))
+    transaction.on_commit(lambda: mail.send_reminders(agreement_pk, recipients))
     return len(recipients)
 
 
@@ -746,14 +526,6 @@ def signatures_void(*, actor, agreement, reason=""):
     return len(live)
 
 
-def can_retry_seal(user, agreement):
-    if not agreement.cluster_year_id:
-        return False
-    return cluster_access.is_head_officer(
-        user, agreement.cluster_year
-    ) or cluster_access.is_parent_staff(user, agreement.cluster_year.cluster.parent)
-
-
 @transaction.atomic
 def seal_retry(*, actor, agreement):
     """Try the sealing again after it failed (the cluster head's people or parent staff)."""
@@ -772,69 +544,3 @@ def seal_retry(*, actor, agreement):
 
 
 # --- e-mails (after the commit, never inside the transaction) ------------------------------
-
-
-def _link(path):
-    return f"{settings.SITE_URL}{path}"
-
-
-def _send_reminders(agreement_pk, recipients):
-    from django.urls import reverse
-
-    agreement = Agreement.objects.select_related("cluster_year__cluster").get(pk=agreement_pk)
-    context = {
-        "agreement": agreement,
-        "link": _link(reverse("agreements:sign", args=[agreement.pk])),
-    }
-    return send_each(recipients, "agreements/signing/email/reminder", context)
-
-
-def _head_addresses(agreement):
-    head = agreement.cluster_year.head
-    if head is None:
-        return []
-    positions = Position.objects.current().filter(unit=head).select_related("person__user")
-    return [
-        (p.person.user.email if p.person.user else "") or p.person.email
-        for p in positions
-        if p.person.user is None or p.person.user.is_active
-    ]
-
-
-def _notify_decline(decline_pk):
-    from django.urls import reverse
-
-    decline = Decline.objects.select_related("agreement__cluster_year__cluster", "unit").get(
-        pk=decline_pk
-    )
-    agreement = decline.agreement
-    context = {
-        "agreement": agreement,
-        "decline": decline,
-        "link": _link(reverse("agreements:signing", args=[agreement.pk])),
-    }
-    return send_each(_head_addresses(agreement), "agreements/signing/email/declined", context)
-
-
-def _notify_paper_recorded(paper_pks):
-    from django.urls import reverse
-
-    papers = list(
-        PaperSigning.objects.filter(pk__in=paper_pks).select_related(
-            "agreement__cluster_year__cluster", "unit"
-        )
-    )
-    sent = 0
-    for paper in papers:
-        position = unit_signatory(paper.unit)
-        if position is None:
-            continue
-        user = position.person.user
-        address = (user.email if user else "") or position.person.email
-        context = {
-            "agreement": paper.agreement,
-            "paper": paper,
-            "link": _link(reverse("agreements:signing", args=[paper.agreement_id])),
-        }
-        sent += send_each([address], "agreements/signing/email/paper_recorded", context)
-    return sent

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from django.core.cache import cache
 from django.utils.translation import gettext_lazy as _
 
-from agreements.signing_models import Seal
+from agreements.signing.models import Seal
 from core import sealing
 
 # Uploads on the public page: size, parse time and how often one address may try.

@@ -8,13 +8,6 @@ from django.views.decorators.http import require_GET
 from agreements import access, document
 
 
-def download_name(agreement):
-    if agreement.is_template:
-        return f"mau-giao-uoc-{agreement.year}-{agreement.pk}.pdf"
-    suffix = "" if agreement.is_frozen else "-du-thao"
-    return f"giao-uoc-{agreement.year}-{agreement.pk}{suffix}.pdf"
-
-
 @require_GET
 @login_required
 def agreement_print(request, pk):

@@ -1,0 +1,1 @@
+"""The agreement pages, by subject; `page` holds the agreement page and what every part shares."""
