@@ -53,18 +53,34 @@ var/dev-keys/.made: $(VENV)/.synced
 	DEBUG=1 $(PY) manage.py make_dev_keys
 	@touch $@
 
+# The demo database (embedded SQLite) is made again when the migrations changed since it was made.
+DEMO_DB_MARK := var/demo-db-migrations
+
 run: setup
+	@mkdir -p var; if [ -z "$${DATABASE_URL:-}" ] && [ -f db.sqlite3 ] && \
+	  [ "$$(cat $(DEMO_DB_MARK) 2>/dev/null)" != "$(MIGRATIONS_SUM)" ]; then \
+	  echo "Migrations changed: the demo database is made again."; rm -f db.sqlite3; fi
 	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+	@echo "$(MIGRATIONS_SUM)" > $(DEMO_DB_MARK)
 	DEBUG=1 $(PY) manage.py seed_demo
 	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
+# The test databases are kept between runs (--reuse-db) and made again when the migrations
+# changed since they were made (and on a fresh clone, which has no record of them).
+MIGRATIONS_SUM := $(shell cat $$(ls */migrations/0*.py 2>/dev/null | sort) 2>/dev/null | sha256sum | cut -c1-16)
+TEST_DB_MARK := var/test-db-migrations
+
 test: setup
-	@source scripts/ensure_postgres.sh && \
-	  $(TEST_ENV) $(VENV)/bin/pytest $(PYTEST_ARGS)
+	@mkdir -p var; if [ "$$(cat $(TEST_DB_MARK) 2>/dev/null)" != "$(MIGRATIONS_SUM)" ]; then \
+	  echo "Migrations changed: the test databases are made again."; create_db=--create-db; fi; \
+	  source scripts/ensure_postgres.sh && \
+	  $(TEST_ENV) $(VENV)/bin/pytest $$create_db $(PYTEST_ARGS) && \
+	  echo "$(MIGRATIONS_SUM)" > $(TEST_DB_MARK)
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 format: $(VENV)/.synced
 	$(VENV)/bin/ruff check --fix .

@@ -13,6 +13,6 @@ class AgreementsConfig(AppConfig):
         )
         from agreements.audit_labels import ACTION_LABELS
         from agreements.signing import dashboard as signing_dashboard  # noqa: F401
-        from core.audit import register_action_labels
+        from core.audit_labels import register_action_labels
 
         register_action_labels(ACTION_LABELS)

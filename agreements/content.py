@@ -9,6 +9,8 @@ from decimal import Decimal
 from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
+from agreements.models import Criterion, Section
+
 CENT = Decimal("0.01")
 
 HEADER_FIELDS = [
@@ -58,15 +60,9 @@ def _criterion_data(criterion):
     }
 
 
-def content_data(agreement):
-    """Return the agreement's content as plain data, read fresh from the database."""
-    from agreements.models import Criterion, Section
-
-    sections = (
-        Section.objects.filter(agreement_id=agreement.pk)
-        .order_by("order", "pk")
-        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk")))
-    )
+def content_of(agreement, sections):
+    """The agreement's content as plain data, from its sections in order, each given with its
+    criteria in order: [(section, [criterion, ...])]."""
     return {
         "title": nfc(agreement.title),
         "place": nfc(agreement.place),
@@ -78,11 +74,21 @@ def content_data(agreement):
                 "number": number,
                 "heading": nfc(section.heading),
                 "text": nfc(section.text),
-                "criteria": [_criterion_data(c) for c in section.criteria.all()],
+                "criteria": [_criterion_data(c) for c in criteria],
             }
-            for number, section in enumerate(sections, start=1)
+            for number, (section, criteria) in enumerate(sections, start=1)
         ],
     }
+
+
+def content_data(agreement):
+    """Return the agreement's content as plain data, read fresh from the database."""
+    sections = (
+        Section.objects.filter(agreement_id=agreement.pk)
+        .order_by("order", "pk")
+        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk")))
+    )
+    return content_of(agreement, [(section, section.criteria.all()) for section in sections])
 
 
 def dumps(data):

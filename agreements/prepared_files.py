@@ -4,7 +4,7 @@ from django.utils.translation import gettext as _
 
 from agreements import access, document
 from agreements.document import download_name
-from core.prepared import Kind, Produced, register
+from core.prepared.kinds import Kind, Produced, register
 
 
 def _produce(agreement, pk):

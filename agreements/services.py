@@ -13,7 +13,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements import content, notifications
+from agreements import access, content, notifications
 from agreements.models import (
     EDITABLE,
     IN_FORCE,
@@ -631,8 +631,6 @@ def agreement_circulate(*, actor, agreement):
 @transaction.atomic
 def comment_add(*, actor, agreement, unit, text, section=None):
     """A member unit's officer or chair comments on the circulated draft (or one section)."""
-    from agreements import access
-
     agreement = _lock(agreement)
     _require_agreement(agreement)
     if agreement.status != Agreement.Status.CIRCULATED:

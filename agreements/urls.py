@@ -1,7 +1,7 @@
 from django.urls import include, path
 
 from agreements.views import adoption, consultation, documents, drafting, page
-from core.prepared_views import prepare_view
+from core.prepared.views import prepare_view
 
 app_name = "agreements"
 

@@ -1,294 +1,209 @@
-"""Who may do what with review periods, self-assessments, rankings and good practices.
+"""Who may do what with the meeting, the votes, the proposal file and the award catalogue.
 
-Built on clusters.access: outsiders get 404 (they must not learn that an object exists),
-people who may read but not act get 403.
+Built on clusters.access and awards.access: outsiders get 404 (they must not learn that an
+object exists), people who may read but not act get 403.
 
-- A unit's sheet is filled by the people who hold a position in that unit, nobody else.
-- Sheets are reviewed by the cluster head's people (the deputy's for the head's own sheet,
-  nobody reviews their own unit) and, with cross-checking, by the assigned peer unit.
-- Sheets are read by their unit, its reviewers, the parent body's staff and viewers, and by
-  every member once the period is locked.
+- The cluster head's people (awards.access.can_run) run the meeting, the votes, the minutes and
+  the proposal file.
+- A member unit's signatory (its chair, or the vice-chair who signs) casts the unit's ballot.
+- A nominee's own unit may write or upload its achievement report too.
+- Parent staff review incoming files, record decisions and edit the catalogue; the parent's
+  viewers read.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
 from django.http import Http404
 
-from awards.models import Assessment, Evidence, GoodPractice, Period, PracticeFile, Score
+from awards.models import (
+    AwardType,
+    Candidate,
+    Decision,
+    Meeting,
+    Proposal,
+    ProposalDocument,
+    ProposalItem,
+    VoteRound,
+    VoteSession,
+)
 from clusters import access as cluster_access
-from clusters.models import Cluster, ClusterYear, Unit
+from clusters.models import Unit
+from results import access
 
 
-def _readers(user):
-    return cluster_access.unit_ids(user) | cluster_access.viewer_unit_ids(user)
-
-
-# --- periods -------------------------------------------------------------------------------
-
-
-def can_run(user, cluster_year):
-    """The cluster head's people open, extend and lock reviews."""
-    return user.is_superuser or cluster_access.is_head_officer(user, cluster_year)
-
-
-def _period_queryset():
-    return Period.objects.select_related(
-        "cluster_year__cluster__parent", "agreement"
-    ).prefetch_related("cluster_year__memberships__unit")
-
-
-def get_period(user, pk):
-    """A review period for reading, or 404."""
+def _get(model, pk, **related):
     try:
-        period = _period_queryset().get(pk=pk)
-    except (Period.DoesNotExist, ValueError, TypeError):
+        return model.objects.select_related(*related.get("select", ())).get(pk=pk)
+    except (model.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not cluster_access.can_view_cluster_year(user, period.cluster_year):
+
+
+def _readable(user, cluster_year):
+    if not cluster_access.can_view_cluster_year(user, cluster_year):
         raise Http404
-    return period
 
 
-def get_period_to_run(user, pk):
-    period = get_period(user, pk)
-    if not can_run(user, period.cluster_year):
+# --- the meeting and the votes -------------------------------------------------------------
+
+
+def get_meeting(user, pk):
+    meeting = _get(Meeting, pk, select=["cluster_year__cluster__parent"])
+    _readable(user, meeting.cluster_year)
+    return meeting
+
+
+def get_meeting_to_run(user, pk):
+    meeting = get_meeting(user, pk)
+    if not access.can_run(user, meeting.cluster_year):
         raise PermissionDenied
-    return period
+    return meeting
 
 
-def get_cluster_year_to_run(user, pk):
-    cluster_year = cluster_access.get_cluster_year(user, pk)
-    if not can_run(user, cluster_year):
+def get_session(user, pk):
+    session = _get(VoteSession, pk, select=["meeting__cluster_year__cluster__parent"])
+    _readable(user, session.meeting.cluster_year)
+    return session
+
+
+def get_session_to_run(user, pk):
+    session = get_session(user, pk)
+    if not access.can_run(user, session.meeting.cluster_year):
         raise PermissionDenied
-    return cluster_year
+    return session
 
 
-# --- self-assessments ----------------------------------------------------------------------
+def voter_units(user, session):
+    """Member units for which the user signs (whether or not they may vote right now)."""
+    members = cluster_access.member_unit_ids(session.meeting.cluster_year)
+    return cluster_access.signer_unit_ids(user) & members
 
 
-def can_fill(user, assessment):
-    """Only the people of the assessed unit fill its sheet (viewers never)."""
-    return assessment.unit_id in cluster_access.unit_ids(user)
+def get_session_to_vote(user, pk):
+    """A session for the ballot page: only a member unit's signatory; readers get 403."""
+    session = get_session(user, pk)
+    if not voter_units(user, session):
+        raise PermissionDenied
+    return session
 
 
-def reviewer_units(user, assessment):
-    """The units for which the user may review this sheet (never the assessed unit itself)."""
-    mine = cluster_access.unit_ids(user)
-    cluster_year = assessment.period.cluster_year
-    head, deputy = cluster_year.head, cluster_year.deputy
-    units = set()
-    if head is not None and head.pk in mine and head.pk != assessment.unit_id:
-        units.add(head.pk)
-    if (
-        head is not None
-        and head.pk == assessment.unit_id
-        and deputy is not None
-        and deputy.pk in mine
-    ):
-        units.add(deputy.pk)
-    if assessment.period.cross_checking and assessment.peer_reviewer_id in mine:
-        units.add(assessment.peer_reviewer_id)
-    units.discard(assessment.unit_id)
-    return units
+def get_candidate_to_run(user, pk):
+    candidate = _get(Candidate, pk, select=["session"])
+    candidate.session = get_session_to_run(user, candidate.session_id)
+    return candidate
 
 
-def can_review(user, assessment):
-    return bool(reviewer_units(user, assessment)) or (
-        user.is_superuser and assessment.unit_id not in cluster_access.unit_ids(user)
+# --- the proposal file ---------------------------------------------------------------------
+
+
+def can_review(user, proposal):
+    """Parent staff of the cluster's parent body review files and record decisions."""
+    return cluster_access.is_parent_staff(user, proposal.cluster_year.cluster.parent)
+
+
+def can_read_proposal(user, proposal):
+    """Members and parent readers see a file; a file not yet sent stays with the cluster."""
+    cluster_year = proposal.cluster_year
+    if access.can_run(user, cluster_year) or user.is_superuser:
+        return True
+    if proposal.status == Proposal.Status.TO_SEND:
+        return bool(cluster_access.member_unit_ids(cluster_year) & cluster_access.unit_ids(user))
+    return True
+
+
+def get_proposal(user, pk):
+    proposal = _get(Proposal, pk, select=["cluster_year__cluster__parent", "head"])
+    _readable(user, proposal.cluster_year)
+    if not can_read_proposal(user, proposal):
+        raise PermissionDenied
+    return proposal
+
+
+def get_proposal_to_edit(user, pk):
+    proposal = get_proposal(user, pk)
+    if not access.can_run(user, proposal.cluster_year):
+        raise PermissionDenied
+    return proposal
+
+
+def get_proposal_to_review(user, pk):
+    proposal = get_proposal(user, pk)
+    if not can_review(user, proposal):
+        raise PermissionDenied
+    return proposal
+
+
+def can_write_report(user, item):
+    return access.can_run(user, item.proposal.cluster_year) or (
+        item.unit_id in cluster_access.unit_ids(user)
     )
 
 
-def can_read(user, assessment):
-    if user.is_superuser or can_fill(user, assessment) or can_review(user, assessment):
-        return True
-    readers = _readers(user)
-    cluster_year = assessment.period.cluster_year
-    if assessment.unit_id in readers or cluster_year.cluster.parent_id in readers:
-        return True
-    return assessment.period.is_locked
+def get_item(user, pk):
+    item = _get(ProposalItem, pk, select=["award_type", "unit"])
+    item.proposal = get_proposal(user, item.proposal_id)
+    return item
 
 
-def _assessment_queryset():
-    return Assessment.objects.select_related(
-        "period__cluster_year__cluster__parent", "period__agreement", "unit", "peer_reviewer"
-    ).prefetch_related("period__cluster_year__memberships__unit")
+def get_item_to_edit(user, pk):
+    item = get_item(user, pk)
+    if not access.can_run(user, item.proposal.cluster_year):
+        raise PermissionDenied
+    return item
 
 
-def get_assessment(user, pk):
-    """A sheet for reading: 404 to outsiders, 403 to members who may not read it yet."""
+def get_item_for_report(user, pk):
+    item = get_item(user, pk)
+    if not can_write_report(user, item):
+        raise PermissionDenied
+    return item
+
+
+def get_document(user, pk):
+    document = _get(ProposalDocument, pk, select=["number"])
+    document.proposal = get_proposal(user, document.proposal_id)
+    return document
+
+
+def get_decision(user, proposal):
     try:
-        assessment = _assessment_queryset().get(pk=pk)
-    except (Assessment.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    if not cluster_access.can_view_cluster_year(user, assessment.period.cluster_year):
-        raise Http404
-    if not can_read(user, assessment):
-        raise PermissionDenied
-    return assessment
-
-
-def get_assessment_to_fill(user, pk):
-    assessment = get_assessment(user, pk)
-    if not can_fill(user, assessment):
-        raise PermissionDenied
-    return assessment
-
-
-def get_assessment_to_review(user, pk):
-    assessment = get_assessment(user, pk)
-    if not can_review(user, assessment):
-        raise PermissionDenied
-    return assessment
-
-
-def assessment_for_user(user, period):
-    """The sheet of the user's own unit in this period, if the user works for a member."""
-    mine = cluster_access.unit_ids(user)
-    return period.assessments.filter(unit_id__in=mine).select_related("unit").order_by("pk").first()
-
-
-def _score(pk):
-    try:
-        return Score.objects.select_related("criterion__section").get(pk=pk)
-    except (Score.DoesNotExist, ValueError, TypeError):
+        return Decision.objects.get(proposal=proposal)
+    except Decision.DoesNotExist:
         raise Http404 from None
 
 
-def get_score_to_fill(user, pk):
-    score = _score(pk)
-    score.assessment = get_assessment_to_fill(user, score.assessment_id)
-    return score
+# --- the parent body -----------------------------------------------------------------------
 
 
-def get_score_to_review(user, pk):
-    score = _score(pk)
-    score.assessment = get_assessment_to_review(user, score.assessment_id)
-    return score
-
-
-def get_evidence(user, pk):
-    try:
-        evidence = Evidence.objects.select_related("score").get(pk=pk)
-    except (Evidence.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    evidence.score.assessment = get_assessment(user, evidence.score.assessment_id)
-    return evidence
-
-
-def get_evidence_to_remove(user, pk):
-    evidence = get_evidence(user, pk)
-    if not can_fill(user, evidence.score.assessment):
-        raise PermissionDenied
-    return evidence
-
-
-# --- the parent body: comparison and rules -------------------------------------------------
-
-
-def can_compare(user, parent):
-    return user.is_superuser or parent.pk in _readers(user)
-
-
-def get_parent_to_compare(user, pk):
-    """A parent body whose clusters the user may compare (its staff and viewers), or 404."""
+def get_parent_catalogue(user, pk):
+    """A parent body's catalogue and vote rules: read by its staff and viewers, and by the
+    people of its clusters' member units (they vote and propose by these rules); else 404."""
     try:
         parent = Unit.objects.get(pk=pk)
     except (Unit.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not can_compare(user, parent) or not Cluster.objects.filter(parent=parent).exists():
-        raise Http404
-    return parent
+    if access.can_compare(user, parent) or parent.pk in access.related_parent_ids(user):
+        return parent
+    raise Http404
 
 
-def get_parent_to_configure(user, pk):
-    parent = get_parent_to_compare(user, pk)
-    if not cluster_access.is_parent_staff(user, parent):
-        raise PermissionDenied
-    return parent
+def get_award_type_to_edit(user, pk):
+    award_type = _get(AwardType, pk, select=["parent"])
+    access.get_parent_to_configure(user, award_type.parent_id)
+    return award_type
 
 
-def comparable_parents(user):
-    """Parent bodies the user may compare."""
-    parents = Unit.objects.filter(clusters__isnull=False).distinct()
-    if user.is_superuser:
-        return parents
-    return parents.filter(pk__in=_readers(user))
-
-
-# --- good practices ------------------------------------------------------------------------
-
-
-def related_parent_ids(user):
-    """Parent bodies whose good practices the user reads: theirs, and those of their clusters."""
-    readers = _readers(user)
-    ids = set(Cluster.objects.filter(parent_id__in=readers).values_list("parent_id", flat=True))
-    ids |= set(
-        ClusterYear.objects.filter(memberships__unit_id__in=readers).values_list(
-            "cluster__parent_id", flat=True
-        )
-    )
-    return ids
-
-
-def visible_practices(user):
-    """Published practices of every cluster of the user's parent bodies, and own drafts."""
-    qs = GoodPractice.objects.all()
-    if user.is_superuser:
-        return qs
-    return qs.filter(
-        Q(
-            status=GoodPractice.Status.PUBLISHED,
-            cluster_year__cluster__parent_id__in=related_parent_ids(user),
-        )
-        | Q(unit_id__in=cluster_access.unit_ids(user))
-        | Q(cluster_year__cluster__parent_id__in=_readers(user))
-    )
-
-
-def can_edit_practice(user, practice):
-    return practice.unit_id in cluster_access.unit_ids(user)
-
-
-def can_feature(user, practice):
-    return can_run(user, practice.cluster_year)
-
-
-def get_practice(user, pk):
-    try:
-        practice = (
-            visible_practices(user)
-            .select_related("cluster_year__cluster__parent", "unit")
-            .prefetch_related("cluster_year__memberships__unit")
-            .get(pk=pk)
-        )
-    except (GoodPractice.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    return practice
-
-
-def get_practice_to_edit(user, pk):
-    practice = get_practice(user, pk)
-    if not can_edit_practice(user, practice):
-        raise PermissionDenied
-    return practice
-
-
-def get_practice_to_feature(user, pk):
-    practice = get_practice(user, pk)
-    if not can_feature(user, practice):
-        raise PermissionDenied
-    return practice
-
-
-def get_practice_file(user, pk):
-    try:
-        item = PracticeFile.objects.get(pk=pk)
-    except (PracticeFile.DoesNotExist, ValueError, TypeError):
-        raise Http404 from None
-    item.practice = get_practice(user, item.practice_id)
-    return item
-
-
-def practice_units(user, cluster_year):
-    """Member units of the cluster year for which the user may publish practices."""
-    mine = cluster_access.unit_ids(user)
-    return [m.unit for m in cluster_access.active_memberships(cluster_year) if m.unit_id in mine]
+def may_vote(user, session):
+    """Member units the user may cast a ballot for now in the session's open round."""
+    if not session.is_online or session.status != VoteSession.Status.OPEN:
+        return []
+    vote_round = session.rounds.filter(status=VoteRound.Status.OPEN).first()
+    if vote_round is None:
+        return []
+    mine = cluster_access.signer_unit_ids(user)
+    present = {
+        a.unit_id: a.unit
+        for a in session.meeting.attendance.select_related("unit")
+        if a.present and a.unit_id in mine
+    }
+    members = cluster_access.member_unit_ids(session.meeting.cluster_year)
+    voted = set(vote_round.participations.values_list("unit_id", flat=True))
+    return [u for pk, u in present.items() if pk in members and pk not in voted]

@@ -1,25 +1,32 @@
-"""Results in the admin: read-only. Every change goes through the pages and their services
-(rules on the parent's rules page, sheets on their pages), so that it is checked and audited."""
+"""The vote, the catalogue and the proposal files in the admin: read-only.
+
+Every change goes through the pages and their services (checked and audited). A round's
+counters are shown only once the round is closed, as on every other screen.
+"""
 
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from awards.models import (
-    Assessment,
-    Evidence,
-    GoodPractice,
-    Period,
-    PracticeFile,
-    RankingEntry,
-    RankingSnapshot,
-    RatingThreshold,
-    ResultRules,
-    Score,
+    Attendance,
+    AwardType,
+    Candidate,
+    Decision,
+    Meeting,
+    Participation,
+    Proposal,
+    ProposalDocument,
+    ProposalItem,
+    ProposalStatusChange,
+    VoteCount,
+    VoteRound,
+    VoteRules,
+    VoteSession,
 )
 from core.admin import ReadOnlyAdmin
 
 
-class ThresholdInline(admin.TabularInline):
-    model = RatingThreshold
+class _ReadOnlyInline(admin.TabularInline):
     extra = 0
     can_delete = False
 
@@ -30,79 +37,104 @@ class ThresholdInline(admin.TabularInline):
         return False
 
 
-@admin.register(ResultRules)
-class ResultRulesAdmin(ReadOnlyAdmin):
-    list_display = ["parent", "year", "tie_break", "evidence_max_mb"]
+@admin.register(VoteRules)
+class VoteRulesAdmin(ReadOnlyAdmin):
+    list_display = ["parent", "year", "threshold_percent", "strictly_more", "base", "rounds"]
     list_filter = ["year"]
     list_select_related = ["parent"]
-    inlines = [ThresholdInline]
 
 
-@admin.register(Period)
-class PeriodAdmin(ReadOnlyAdmin):
-    list_display = ["cluster_year", "kind", "status", "deadline", "cross_checking", "locked_at"]
-    list_filter = ["kind", "status", "cluster_year__year"]
-    list_select_related = ["cluster_year__cluster"]
+@admin.register(AwardType)
+class AwardTypeAdmin(ReadOnlyAdmin):
+    list_display = ["name", "parent", "year", "form", "recipient", "quota_kind", "quota_value"]
+    list_filter = ["year", "form"]
+    list_select_related = ["parent"]
 
 
-class ScoreInline(admin.TabularInline):
-    model = Score
-    extra = 0
-    can_delete = False
-    fields = ["criterion", "achieved", "achieved_text", "occurrences", "self_score"]
-    fields += ["reviewed_score", "review_reason"]
+class AttendanceInline(_ReadOnlyInline):
+    model = Attendance
+    fields = ["unit_name", "present"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+@admin.register(Meeting)
+class MeetingAdmin(ReadOnlyAdmin):
+    list_display = ["title", "cluster_year", "held_at", "minutes_number"]
+    list_select_related = ["cluster_year__cluster", "minutes_number"]
+    exclude = ["minutes_snapshot"]
+    inlines = [AttendanceInline]
 
 
-@admin.register(Assessment)
-class AssessmentAdmin(ReadOnlyAdmin):
-    list_display = ["unit_name", "period", "status", "submitted_at", "peer_reviewer"]
-    list_filter = ["status", "period__kind", "period__cluster_year__year"]
-    search_fields = ["unit_name"]
-    list_select_related = ["period__cluster_year__cluster", "peer_reviewer"]
-    inlines = [ScoreInline]
-
-
-@admin.register(Evidence)
-class EvidenceAdmin(ReadOnlyAdmin):
-    list_display = ["original_name", "score", "size", "uploaded_by", "uploaded_at"]
-    list_select_related = ["score__assessment", "score__criterion", "uploaded_by"]
-
-
-class EntryInline(admin.TabularInline):
-    model = RankingEntry
-    extra = 0
-    can_delete = False
-    fields = ["rank", "unit_name", "total", "normal", "bonus", "penalty", "percent", "rating"]
-    fields += ["decided_by"]
+class CandidateInline(_ReadOnlyInline):
+    model = Candidate
+    fields = ["unit_name", "rank", "rating", "outcome", "elected_round", "share"]
     readonly_fields = fields
 
-    def has_add_permission(self, request, obj=None):
-        return False
+
+@admin.register(VoteSession)
+class VoteSessionAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "mode", "seats", "status", "opened_at", "closed_at"]
+    list_filter = ["purpose", "status", "mode"]
+    list_select_related = ["meeting__cluster_year__cluster"]
+    inlines = [CandidateInline]
 
 
-@admin.register(RankingSnapshot)
-class RankingSnapshotAdmin(ReadOnlyAdmin):
-    list_display = ["period", "binding", "max_points", "created_at", "created_by"]
-    list_select_related = ["period__cluster_year__cluster", "created_by"]
-    inlines = [EntryInline]
+class ParticipationInline(_ReadOnlyInline):
+    """Who voted (never what they chose)."""
+
+    model = Participation
+    fields = ["unit_name"]
+    readonly_fields = fields
 
 
-@admin.register(GoodPractice)
-class GoodPracticeAdmin(ReadOnlyAdmin):
-    list_display = ["title", "unit_name", "cluster_year", "status", "featured", "published_at"]
-    list_filter = ["status", "featured", "cluster_year__year"]
-    search_fields = ["search_text"]
+class VoteCountInline(_ReadOnlyInline):
+    model = VoteCount
+    fields = ["candidate", "votes_shown"]
+    readonly_fields = fields
+
+    @admin.display(description=_("votes"))
+    def votes_shown(self, obj):
+        if obj.round.is_open:
+            return _("hidden until the round is closed")
+        return obj.votes
+
+
+@admin.register(VoteRound)
+class VoteRoundAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "status", "present_count", "base_count", "ballots_cast"]
+    list_filter = ["status"]
+    list_select_related = ["session__meeting__cluster_year__cluster"]
+    inlines = [VoteCountInline, ParticipationInline]
+
+
+class ItemInline(_ReadOnlyInline):
+    model = ProposalItem
+    fields = ["unit_name", "person_name", "award_type", "score", "rank", "vote_share", "status"]
+    readonly_fields = fields
+
+
+class HistoryInline(_ReadOnlyInline):
+    model = ProposalStatusChange
+    fields = ["at", "from_status", "to_status", "actor_name", "reason"]
+    readonly_fields = fields
+
+
+@admin.register(Proposal)
+class ProposalAdmin(ReadOnlyAdmin):
+    list_display = ["cluster_year", "status", "head_name", "submitted_at"]
+    list_filter = ["status", "cluster_year__year"]
     list_select_related = ["cluster_year__cluster"]
+    inlines = [ItemInline, HistoryInline]
 
 
-@admin.register(PracticeFile)
-class PracticeFileAdmin(ReadOnlyAdmin):
-    list_display = ["original_name", "practice", "size", "uploaded_at"]
-    list_select_related = ["practice"]
+@admin.register(ProposalDocument)
+class ProposalDocumentAdmin(ReadOnlyAdmin):
+    list_display = ["__str__", "proposal", "date"]
+    list_select_related = ["number", "proposal__cluster_year__cluster"]
+    exclude = ["content"]
 
 
-from awards import award_admin  # noqa: E402, F401  (the vote, proposal and catalogue admin)
+@admin.register(Decision)
+class DecisionAdmin(ReadOnlyAdmin):
+    list_display = ["number", "date", "proposal", "signer_name", "revoked_at"]
+    list_select_related = ["proposal__cluster_year__cluster"]

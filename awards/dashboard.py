@@ -1,168 +1,176 @@
-"""What results contribute to the "Việc cần làm" dashboard and to a cluster year's timeline."""
+"""What the vote and the proposal files contribute to "Việc cần làm" and to the timeline."""
 
-from django.db.models import Count, Max, Q
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from awards.models import Assessment, Period
+from awards.models import Attendance, Candidate, Meeting, Proposal, VoteRound, VoteSession
 from clusters import access as cluster_access
 from clusters import timeline
 from clusters.models import Membership
 from core.dashboard import Task, register
 
 
-@register
-def results_tasks(user):
-    """Sheets to fill or fix, sheets to review, results ready to lock."""
-    units = cluster_access.unit_ids(user)
-    tasks = _comparison_tasks(user)
-    if not units:
-        return tasks
-    to_fill = (
-        Assessment.objects.filter(
-            unit_id__in=units,
-            period__status=Period.Status.OPEN,
-            status__in=[Assessment.Status.DRAFT, Assessment.Status.RETURNED],
+def _ballots_to_cast(user):
+    signer_units = cluster_access.signer_unit_ids(user)
+    if not signer_units:
+        return []
+    rounds = (
+        VoteRound.objects.filter(
+            status=VoteRound.Status.OPEN,
+            session__mode=VoteSession.Mode.ONLINE,
+            session__meeting__attendance__unit_id__in=signer_units,
+            session__meeting__attendance__present=True,
         )
-        .select_related("period__cluster_year__cluster")
-        .order_by("period__deadline")[:20]
+        .select_related("session__meeting__cluster_year__cluster")
+        .distinct()[:20]
     )
-    for sheet in to_fill:
-        returned = sheet.status == Assessment.Status.RETURNED
-        tasks.append(
-            Task(
-                title=(
-                    _("Correct and resubmit the self-assessment of %(unit)s")
-                    if returned
-                    else _("Fill in the self-assessment of %(unit)s")
-                )
-                % {"unit": sheet.unit_name},
-                url=reverse("awards:assessment", args=[sheet.pk]),
-                detail=f"{sheet.period.get_kind_display()} — {sheet.period.cluster_year}",
-                due=sheet.period.deadline,
-                kind="warning" if returned else "action",
-            )
+    tasks = []
+    for vote_round in rounds:
+        session = vote_round.session
+        present = set(
+            Attendance.objects.filter(
+                meeting_id=session.meeting_id, present=True, unit_id__in=signer_units
+            ).values_list("unit_id", flat=True)
         )
-    head_years = Membership.objects.filter(
-        unit_id__in=units, role=Membership.Role.HEAD, ended_on__isnull=True
-    ).values("cluster_year_id")
-    deputy_years = Membership.objects.filter(
-        unit_id__in=units, role=Membership.Role.DEPUTY, ended_on__isnull=True
-    ).values("cluster_year_id")
-    # Subqueries, not a join with DISTINCT: a join with every sheet of the country in the OR
-    # made PostgreSQL scan them all.
-    peer_periods = Assessment.objects.filter(peer_reviewer_id__in=units).values("period_id")
-    periods = (
-        Period.objects.filter(status=Period.Status.OPEN)
-        .filter(
-            Q(cluster_year_id__in=head_years)
-            | Q(cluster_year_id__in=deputy_years)
-            | Q(cross_checking=True, pk__in=peer_periods)
-        )
-        .select_related("cluster_year__cluster")
-        .annotate(
-            submitted=Count(
-                "assessments",
-                filter=Q(assessments__status=Assessment.Status.SUBMITTED),
-                distinct=True,
-            ),
-            pending=Count(
-                "assessments",
-                filter=~Q(assessments__status=Assessment.Status.ACCEPTED),
-                distinct=True,
-            ),
-        )[:20]
-    )
-    head_year_ids = set(head_years.values_list("cluster_year_id", flat=True))
-    for period in periods:
-        url = reverse("awards:period", args=[period.pk])
-        if period.submitted:
+        voted = set(vote_round.participations.values_list("unit_id", flat=True))
+        if present - voted:
             tasks.append(
                 Task(
-                    title=_("Review %(count)s submitted self-assessments")
-                    % {"count": period.submitted},
-                    url=url,
-                    detail=f"{period.get_kind_display()} — {period.cluster_year}",
-                    kind="action",
-                )
-            )
-        if period.cluster_year_id in head_year_ids and not period.pending:
-            tasks.append(
-                Task(
-                    title=_("Lock the results and record the ranking"),
-                    url=url,
-                    detail=f"{period.get_kind_display()} — {period.cluster_year}",
+                    title=_("Cast your unit's secret ballot: %(purpose)s")
+                    % {"purpose": session.get_purpose_display()},
+                    url=reverse("awards:ballot", args=[session.pk]),
+                    detail=str(session.meeting.cluster_year),
                     kind="action",
                 )
             )
     return tasks
 
 
-def _comparison_tasks(user):
-    """Parent staff and viewers: the latest year whose results can be compared."""
-    readers = cluster_access.unit_ids(user) | cluster_access.viewer_unit_ids(user)
-    latest = (
-        Period.objects.filter(cluster_year__cluster__parent_id__in=readers)
-        .values("cluster_year__cluster__parent_id", "cluster_year__cluster__parent__short_name")
-        .annotate(year=Max("cluster_year__year"))
-        .order_by("cluster_year__cluster__parent__short_name")[:5]
-    )
-    return [
-        Task(
-            title=_("Compare the clusters of %(parent)s (%(year)s)")
-            % {"parent": row["cluster_year__cluster__parent__short_name"], "year": row["year"]},
-            url=reverse("awards:comparison", args=[row["cluster_year__cluster__parent_id"]])
-            + f"?year={row['year']}",
-            detail=_("Each unit's total as a share of the maximum, cluster averages, leaders."),
-        )
-        for row in latest
-    ]
+@register
+def award_tasks(user):
+    """Ballots to cast; files to fix (cluster head); files to review and decide (parent)."""
+    tasks = _ballots_to_cast(user)
+    units = cluster_access.unit_ids(user)
+    if units:
+        head_years = Membership.objects.filter(
+            unit_id__in=units, role=Membership.Role.HEAD, ended_on__isnull=True
+        ).values("cluster_year_id")
+        for session in VoteSession.objects.filter(
+            meeting__cluster_year_id__in=head_years, status=VoteSession.Status.COUNTED
+        ).select_related("meeting__cluster_year__cluster")[:20]:
+            tasks.append(
+                Task(
+                    title=_("Decide on another round: %(purpose)s")
+                    % {"purpose": session.get_purpose_display()},
+                    url=reverse("awards:vote", args=[session.pk]),
+                    detail=str(session.meeting.cluster_year),
+                    kind="action",
+                )
+            )
+        for proposal in Proposal.objects.filter(
+            cluster_year_id__in=head_years, status=Proposal.Status.RETURNED
+        ).select_related("cluster_year__cluster")[:20]:
+            tasks.append(
+                Task(
+                    title=_("Correct and resubmit the award proposal"),
+                    url=reverse("awards:proposal", args=[proposal.pk]),
+                    detail=f"{proposal.cluster_year} — {proposal.return_reason[:120]}",
+                    kind="warning",
+                )
+            )
+    parents = cluster_access.staff_parent_ids(user)
+    if parents:
+        waiting = Proposal.objects.filter(
+            cluster_year__cluster__parent_id__in=parents,
+            status__in=[
+                Proposal.Status.AWAITING_REVIEW,
+                Proposal.Status.RESUBMITTED,
+                Proposal.Status.ACCEPTED,
+                Proposal.Status.BEING_DECIDED,
+            ],
+        ).select_related("cluster_year__cluster")[:30]
+        for proposal in waiting:
+            review = proposal.is_under_review
+            tasks.append(
+                Task(
+                    title=(
+                        _("Review the award proposal of %(cluster)s")
+                        if review
+                        else _("Record the decision on the award proposal of %(cluster)s")
+                    )
+                    % {"cluster": proposal.cluster_year.cluster.name},
+                    url=reverse("awards:proposal", args=[proposal.pk]),
+                    detail=f"{proposal.cluster_year.year} — {proposal.get_status_display()}",
+                    kind="action",
+                )
+            )
+    return tasks
 
 
-STEPS = {Period.Kind.MID_YEAR: "midyear", Period.Kind.YEAR_END: "year_end"}
+SENT = {
+    Proposal.Status.AWAITING_REVIEW,
+    Proposal.Status.RESUBMITTED,
+    Proposal.Status.ACCEPTED,
+    Proposal.Status.BEING_DECIDED,
+    Proposal.Status.DECIDED,
+    Proposal.Status.REVOKED,
+}
 
 
 @timeline.register
-def results_progress(cluster_year):
-    """The reviews' steps: open (with submissions so far), locked; the ranking when locked."""
-    periods = list(
-        Period.objects.filter(cluster_year_id=cluster_year.pk).annotate(
-            sheets=Count("assessments"),
-            submitted=Count(
-                "assessments",
-                filter=Q(
-                    assessments__status__in=[
-                        Assessment.Status.SUBMITTED,
-                        Assessment.Status.ACCEPTED,
-                    ]
-                ),
-            ),
-            accepted=Count("assessments", filter=Q(assessments__status=Assessment.Status.ACCEPTED)),
-        )
-    )
+def award_progress(cluster_year):
+    """The vote, the election, the proposal and the decision steps (a few queries)."""
+    url = reverse("awards:award_overview", args=[cluster_year.pk])
+    meeting = Meeting.objects.filter(cluster_year_id=cluster_year.pk).first()
     steps = {}
-    for period in periods:
-        url = reverse("awards:period", args=[period.pk])
-        detail = _("%(submitted)s of %(sheets)s sheets submitted") % {
-            "submitted": period.submitted,
-            "sheets": period.sheets,
-        }
-        state = timeline.DONE if period.is_locked else timeline.CURRENT
-        steps[STEPS[period.kind]] = timeline.Progress(state=state, detail=detail, url=url)
-        if period.kind == Period.Kind.YEAR_END:
-            steps["score_review"] = timeline.Progress(
-                state=timeline.DONE if period.is_locked else timeline.CURRENT,
-                detail=_("%(accepted)s of %(sheets)s sheets accepted")
-                % {"accepted": period.accepted, "sheets": period.sheets},
+    if meeting is not None:
+        elected = {}
+        for candidate in Candidate.objects.filter(
+            Q(session__meeting=meeting)
+            & Q(session__status=VoteSession.Status.CLOSED)
+            & Q(outcome=Candidate.Outcome.ELECTED)
+        ).select_related("session"):
+            elected.setdefault(candidate.session.purpose, []).append(candidate.unit_name)
+        leading = elected.get(VoteSession.Purpose.LEADING)
+        steps["ranking"] = timeline.Progress(
+            state=timeline.DONE if leading else timeline.CURRENT,
+            detail=_("Leading unit: %(unit)s") % {"unit": ", ".join(leading)} if leading else "",
+            url=url,
+        )
+        head = elected.get(VoteSession.Purpose.HEAD)
+        deputy = elected.get(VoteSession.Purpose.DEPUTY)
+        if head:
+            steps["election"] = timeline.Progress(
+                state=timeline.DONE,
+                detail=_("Head: %(head)s; deputy: %(deputy)s")
+                % {"head": ", ".join(head), "deputy": ", ".join(deputy or ["—"])},
                 url=url,
             )
-            if period.is_locked:
-                steps["ranking"] = timeline.Progress(
-                    detail=_("Ranking recorded on %(date)s")
-                    % {"date": period.locked_at.strftime("%d/%m/%Y")},
-                    url=url,
-                )
-    overview = reverse("awards:cluster_year_results", args=[cluster_year.pk])
-    for key in STEPS.values():
-        steps.setdefault(key, timeline.Progress(url=overview))
+        else:
+            steps["election"] = timeline.Progress(url=url)
+    else:
+        steps["election"] = timeline.Progress(url=url)
+    proposal = Proposal.objects.filter(cluster_year_id=cluster_year.pk).first()
+    if proposal is None:
+        steps["proposal"] = timeline.Progress(url=url)
+        return steps
+    link = reverse("awards:proposal", args=[proposal.pk])
+    sent = proposal.status in SENT
+    steps["proposal"] = timeline.Progress(
+        state=timeline.DONE if sent else timeline.CURRENT,
+        detail=proposal.get_status_display(),
+        url=link,
+    )
+    if proposal.status in (Proposal.Status.DECIDED, Proposal.Status.REVOKED):
+        decision = getattr(proposal, "decision", None)
+        steps["decision"] = timeline.Progress(
+            state=timeline.DONE,
+            detail=f"{decision.number} ({decision.date:%d/%m/%Y})" if decision else "",
+            url=link,
+        )
+    elif sent:
+        steps["decision"] = timeline.Progress(
+            state=timeline.CURRENT, detail=proposal.get_status_display(), url=link
+        )
     return steps

@@ -1,121 +1,102 @@
-"""The score table (bảng tổng hợp điểm) as an official document: its context and its PDF.
+"""The minutes (biên bản) and the covering submission (tờ trình) as official documents.
 
-Issued in the cluster's name, signed by the cluster head's signatory; the same SVG charts
-as the results page. Vietnamese only.
+Both are issued by the cluster-head unit on the cluster's behalf and numbered from that unit's
+register; they render from the content frozen when they were issued (before that, a preview
+marked "DỰ THẢO"). Vietnamese only.
 """
+
+import datetime
 
 from django.utils import timezone
 
-from agreements.document import vn_number
-from agreements.selectors import signatory_of
-from awards import charts
-from core.documents import place_date_line, render_pdf
+from awards.selectors import RulesContext, minutes_content, submission_content
+from core.documents import document_number, place_date_line, render_pdf, vn_date
 
-TEMPLATE = "documents/score_table.html"
-
-
-def _title(period):
-    year = period.cluster_year.year
-    if period.is_binding:
-        return "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA", f"NĂM {year}"
-    return "BẢNG TỔNG HỢP KẾT QUẢ CHẤM ĐIỂM THI ĐUA", f"SƠ KẾT 6 THÁNG ĐẦU NĂM {year} (TẠM TÍNH)"
+MINUTES_TEMPLATE = "documents/minutes.html"
+SUBMISSION_TEMPLATE = "documents/submission.html"
 
 
-def _lines(results):
-    by_unit = {row.assessment.unit_id: row for row in results.rows}
-    if results.snapshot is not None:
-        lines = []
-        for entry in results.entries:
-            row = by_unit.get(entry.unit_id)
-            lines.append(
-                {
-                    "name": entry.unit_name,
-                    "sections": [vn_number(v) for v in entry.section_totals],
-                    "bonus": vn_number(entry.bonus),
-                    "penalty": vn_number(entry.penalty),
-                    "total": vn_number(entry.total),
-                    "percent": vn_number(entry.percent),
-                    "rank": entry.rank,
-                    "rating": entry.rating,
-                    "row": row,
-                }
-            )
-        return lines
-    return [
-        {
-            "name": row.name,
-            "sections": [vn_number(v) for v in row.section_points],
-            "bonus": vn_number(row.bonus),
-            "penalty": vn_number(row.penalty),
-            "total": vn_number(row.total),
-            "percent": vn_number(row.percent),
-            "rank": row.rank,
-            "rating": row.rating,
-            "row": row,
-        }
-        for row in results.rows
-    ]
+def _date(text):
+    return datetime.date.fromisoformat(text)
 
 
-def score_table_context(results):
-    period = results.period
-    cluster_year = period.cluster_year
-    cluster = cluster_year.cluster
-    head = cluster_year.head
-    when = period.locked_at or timezone.now()
-    title, subtitle = _title(period)
-    signatory = signatory_of(head, timezone.localdate(when)) if head is not None else None
-    lines = _lines(results)
-    labels = {row.assessment.unit_id: row.assessment.unit.short_name for row in results.rows}
-    profiles = [
-        {"name": line["name"], "svg": charts.unit_profile(results, line["row"], labels=labels)}
-        for line in lines
-        if line["row"] is not None
-    ]
+def _number_line(reference):
+    if not reference:
+        return "Số:      /"
+    number, _sep, symbol = reference.partition("/")
+    return document_number(int(number), symbol)
+
+
+def minutes_context(meeting):
+    issued = meeting.minutes_issued
+    content = meeting.minutes_snapshot if issued else minutes_content(meeting)
+    date = _date(content["date"])
+    held = _date(content["held_date"])
     return {
-        "document_name": f"{title} {subtitle} — {cluster.name}",
-        "header_lines": cluster.header,
-        "number_line": "",
-        "place_date": place_date_line(cluster.parent.place_name, when),
-        "title": title,
-        "subtitle": subtitle,
-        "is_draft": not period.is_locked,
-        "is_demo": period.agreement.is_demo,
-        "period": period,
-        "cluster": cluster,
-        "agreement": period.agreement,
-        "sections": [
-            {"order": s.order, "heading": s.heading or s.text[:200], "max": vn_number(m)}
-            for s, m in zip(results.sections, results.section_max, strict=True)
-        ],
-        "max_points": vn_number(results.max_points),
-        "average_total": vn_number(results.average_total),
-        "lines": lines,
-        "snapshot": results.snapshot,
-        "thresholds": [(label, vn_number(minimum)) for label, minimum in results.rules.thresholds]
-        if results.snapshot is None
-        else [(label, vn_number(minimum)) for label, minimum in results.snapshot.thresholds],
-        "tie_break": results.snapshot.tie_break if results.snapshot else results.rules.tie_break,
-        "totals_chart": charts.totals_for_results(results, labels=labels),
-        "profiles": profiles,
-        "signer": {
-            "unit": f"TM. {cluster.name.upper()}",
-            "lines": ["CỤM TRƯỞNG"],
-            "name": signatory.person.full_name if signatory else "",
+        **content,
+        "document_name": f"Biên bản {content['title']} — {content['cluster']}",
+        "number_line": _number_line(content["number"]),
+        "place_date": place_date_line(content["place"], date),
+        "held_date_text": vn_date(held),
+        "title": "BIÊN BẢN",
+        "subtitle": content["title"],
+        "meeting_title": content["title"],
+        "is_draft": not issued,
+        "secretary_cell": {
+            "unit": "",
+            "lines": ["THƯ KÝ"],
+            "name": content["secretary"]["name"],
         },
-        "head_name": head.name if head else "",
+        "chair_cell": {"unit": "", "lines": ["CHỦ TRÌ"], "name": content["chair"]["name"]},
     }
 
 
-TIE_BREAK_VN = {
-    "total": "tổng điểm cao hơn",
-    "normal": "điểm các tiêu chí (chưa tính thưởng, trừ) cao hơn",
-    "bonus": "điểm thưởng cao hơn",
-    "fewer_penalty": "điểm trừ ít hơn",
-}
+def minutes_pdf(meeting):
+    return render_pdf(MINUTES_TEMPLATE, minutes_context(meeting))
 
 
-def score_table_pdf(results):
-    context = score_table_context(results)
-    context["tie_break_text"] = "; ".join(TIE_BREAK_VN.get(k, k) for k in context["tie_break"])
-    return render_pdf(TEMPLATE, context)
+def submission_context(content, *, is_draft=False):
+    date = _date(content["date"])
+    minutes = content.get("minutes")
+    return {
+        **content,
+        "document_name": f"Tờ trình đề nghị khen thưởng — {content['cluster']}",
+        "number_line": _number_line(content["number"]),
+        "place_date": place_date_line(content["place"], date),
+        "title": "TỜ TRÌNH",
+        "subtitle": (
+            f"Về việc đề nghị khen thưởng thành tích thi đua năm {content['year']} "
+            f"của {content['cluster']}"
+        ),
+        "addressee": (
+            f"{content['parent_collective']} {content['parent_name']}"
+            if content["parent_collective"]
+            else content["parent_name"]
+        ),
+        "minutes_line": (
+            f"Căn cứ Biên bản số {minutes['reference']} ngày {_date(minutes['date']):%d/%m/%Y} "
+            f"của {content['cluster']} về kết quả bình xét, suy tôn thi đua năm {content['year']};"
+        )
+        if minutes
+        else "",
+        "date_text": vn_date(date),
+        "is_draft": is_draft,
+        "recipients": [
+            "Như trên",
+            f"Các đơn vị thành viên {content['cluster']}",
+            f"Lưu: VT, {content['cluster']}",
+        ],
+    }
+
+
+def submission_pdf(document):
+    return render_pdf(SUBMISSION_TEMPLATE, submission_context(document.content))
+
+
+def submission_preview_pdf(proposal):
+    """The submission as it would be issued now (unnumbered, marked DỰ THẢO)."""
+    items = list(proposal.items.select_related("award_type", "unit"))
+    content = submission_content(
+        proposal, items, RulesContext(proposal.cluster_year), date=timezone.localdate()
+    )
+    return render_pdf(SUBMISSION_TEMPLATE, submission_context(content, is_draft=True))

@@ -1,371 +1,340 @@
-"""Forms of the results pages. They read input only; the services validate and write."""
+"""Forms of the vote, proposal and catalogue pages. They read input only; services decide."""
 
 from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from awards.models import Period, TieBreak
-from awards.selectors import input_kind
+from awards.models import AwardType, VoteBase, VoteSession, VoteTieBreak
 from core.versioning import VersionField
+from results.forms import DateTimeLocalInput
 
-SHEET_FORM_ID = "sheet"
-MAX_THRESHOLDS = 6
-
-
-def _helper(form_tag=False):
-    helper = FormHelper()
-    helper.form_tag = form_tag
-    helper.disable_csrf = True
-    return helper
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
 
-class _HelperMixin:
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.helper = _helper()
-
-
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
+class DateInput(forms.DateInput):
+    input_type = "date"
 
     def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+        super().__init__(format="%Y-%m-%d", **kwargs)
 
 
-class PeriodOpenForm(_HelperMixin, forms.Form):
-    kind = forms.ChoiceField(label=_("Review"), choices=Period.Kind.choices)
-    deadline = forms.DateTimeField(
-        label=_("Deadline for self-assessments"),
+class _Helper:
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = FormHelper()
+        self.helper.form_tag = False
+        self.helper.disable_csrf = True
+
+
+def _date_field(label, required=True):
+    return forms.DateField(
+        label=label, required=required, widget=DateInput(), input_formats=DATE_FORMATS
+    )
+
+
+# --- the meeting and the votes -------------------------------------------------------------
+
+
+class MeetingForm(_Helper, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=300)
+    held_at = forms.DateTimeField(
+        label=_("Held at"),
         widget=DateTimeLocalInput(),
         input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
     )
-    cross_checking = forms.BooleanField(
-        label=_("Cross-checking: an assigned peer unit also reviews each sheet"), required=False
+    venue = forms.CharField(label=_("Venue"), max_length=300)
+    chair_name = forms.CharField(label=_("Chair of the meeting (CHỦ TRÌ)"), max_length=200)
+    chair_title = forms.CharField(label=_("Chair's position"), max_length=300, required=False)
+    secretary_name = forms.CharField(label=_("Secretary (THƯ KÝ)"), max_length=200)
+    secretary_title = forms.CharField(
+        label=_("Secretary's position"), max_length=300, required=False
     )
-    note = forms.CharField(
-        label=_("Message to the member units"),
+    notes = forms.CharField(
+        label=_("Other content of the minutes"),
         required=False,
         max_length=5000,
         widget=forms.Textarea(attrs={"rows": 3}),
     )
 
-    def __init__(self, *args, kinds=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        if kinds is not None:
-            self.fields["kind"].choices = [c for c in Period.Kind.choices if c[0] in kinds]
 
-
-class PeriodUpdateForm(_HelperMixin, forms.Form):
+class MeetingEditForm(MeetingForm):
     version = VersionField()
-    deadline = PeriodOpenForm.base_fields["deadline"]
-    cross_checking = PeriodOpenForm.base_fields["cross_checking"]
-    note = PeriodOpenForm.base_fields["note"]
 
 
-class PeersForm(forms.Form):
-    """One peer unit per sheet (cross-checking), or rotation in the cluster's order."""
+class AttendanceForm(forms.Form):
+    present = forms.TypedMultipleChoiceField(
+        label=_("Present"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
 
-    rotation = forms.BooleanField(required=False, widget=forms.HiddenInput)
-
-    def __init__(self, *args, period, assessments, **kwargs):
+    def __init__(self, *args, attendance, **kwargs):
         super().__init__(*args, **kwargs)
-        units = [
-            (m.unit_id, m.unit.short_name)
-            for m in period.cluster_year.memberships.all()
-            if m.is_active
+        self.fields["present"].choices = [(a.unit_id, a.unit_name) for a in attendance]
+        if not self.is_bound:
+            self.initial["present"] = [a.unit_id for a in attendance if a.present]
+
+
+class SessionCreateForm(_Helper, forms.Form):
+    purpose = forms.ChoiceField(label=_("The vote is for"), choices=VoteSession.Purpose.choices)
+    mode = forms.ChoiceField(
+        label=_("How the members vote"),
+        choices=VoteSession.Mode.choices,
+        initial=VoteSession.Mode.ONLINE,
+    )
+    seats = forms.IntegerField(
+        label=_("How many to elect"),
+        min_value=1,
+        max_value=50,
+        required=False,
+        help_text=_("Leave empty for the usual number (one, or the certificates' quota)."),
+    )
+
+    def __init__(self, *args, purposes=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if purposes is not None:
+            self.fields["purpose"].choices = [
+                c for c in VoteSession.Purpose.choices if c[0] in purposes
+            ]
+
+
+class SessionUpdateForm(_Helper, forms.Form):
+    mode = SessionCreateForm.base_fields["mode"]
+    seats = forms.IntegerField(label=_("How many to elect"), min_value=1, max_value=50)
+
+
+class CandidateAddForm(_Helper, forms.Form):
+    unit = forms.TypedChoiceField(label=_("Member unit"), coerce=int)
+
+    def __init__(self, *args, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+
+
+class BallotForm(forms.Form):
+    """One unit's secret ballot: which unit votes, and its choices (none is a blank ballot)."""
+
+    unit = forms.TypedChoiceField(label=_("Voting for"), coerce=int)
+    choices = forms.TypedMultipleChoiceField(
+        label=_("Your choice"), coerce=int, required=False, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, units, candidates, seats, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+        if len(units) == 1:
+            self.fields["unit"].widget = forms.HiddenInput()
+            self.initial["unit"] = units[0].pk
+        if seats == 1:
+            self.fields["choices"].widget = forms.RadioSelect()
+            self.fields["choices"].help_text = _("Choose one candidate, or none.")
+        else:
+            self.fields["choices"].help_text = _("Choose at most %(n)s candidates.") % {"n": seats}
+
+        # After the widget: a new widget would not know the choices.
+        self.fields["choices"].choices = [(c.pk, c.unit_name) for c in candidates]
+
+    def clean_choices(self):
+        value = self.cleaned_data["choices"]
+        return value if isinstance(value, list) else [value]
+
+
+class PaperTallyForm(forms.Form):
+    ballots_cast = forms.IntegerField(label=_("Ballots cast"), min_value=0, max_value=10000)
+
+    def __init__(self, *args, counts, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.candidates = [c.candidate for c in counts]
+        for candidate in self.candidates:
+            self.fields[f"votes_{candidate.pk}"] = forms.IntegerField(
+                label=candidate.unit_name, min_value=0, max_value=10000
+            )
+
+    def counts(self):
+        return {c.pk: self.cleaned_data[f"votes_{c.pk}"] for c in self.candidates}
+
+
+class MinutesForm(_Helper, forms.Form):
+    date = _date_field(_("Date of the minutes"), required=False)
+
+
+# --- the proposal file ---------------------------------------------------------------------
+
+
+class ItemAddForm(_Helper, forms.Form):
+    award_type = forms.TypedChoiceField(label=_("Award"), coerce=int)
+    unit = forms.TypedChoiceField(label=_("Unit"), coerce=int)
+    person_name = forms.CharField(
+        label=_("Individual's name"),
+        max_length=200,
+        required=False,
+        help_text=_("Only for awards to individuals; leave empty to nominate the unit."),
+    )
+    person_title = forms.CharField(label=_("Individual's position"), max_length=300, required=False)
+    reason = forms.CharField(
+        label=_("Achievements in brief"), max_length=20000, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, award_types, units, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["award_type"].choices = [(t.pk, t.name) for t in award_types]
+        self.fields["unit"].choices = [(u.pk, u.name) for u in units]
+
+
+class ItemEditForm(_Helper, forms.Form):
+    version = VersionField()
+    reason = ItemAddForm.base_fields["reason"]
+    person_title = ItemAddForm.base_fields["person_title"]
+
+
+class ReportTextForm(_Helper, forms.Form):
+    version = VersionField()
+    text = forms.CharField(
+        label=_("Achievement report"),
+        required=False,
+        max_length=100000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+    )
+
+
+class ReportFileForm(_Helper, forms.Form):
+    file = forms.FileField(
+        label=_("Achievement report (PDF, DOCX or ODT)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt"}),
+    )
+
+
+class SubmitForm(_Helper, forms.Form):
+    date = _date_field(_("Date of the covering submission"), required=False)
+
+
+class ReturnForm(_Helper, forms.Form):
+    reason = forms.CharField(
+        label=_("What the cluster must correct"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+
+class AcceptForm(forms.Form):
+    accepted = forms.TypedMultipleChoiceField(
+        label=_("Items accepted"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+
+    def __init__(self, *args, items, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["accepted"].choices = [
+            (i.pk, f"{i.nominee} — {i.award_type.name}") for i in items
         ]
-        self.assessments = assessments
-        for assessment in assessments:
-            self.fields[f"peer_{assessment.pk}"] = forms.TypedChoiceField(
-                label=assessment.unit_name,
-                choices=[("", "—")] + [u for u in units if u[0] != assessment.unit_id],
-                coerce=int,
-                empty_value=None,
-                required=False,
-                initial=assessment.peer_reviewer_id,
-            )
-
-    def assignments(self):
-        return {a.pk: self.cleaned_data.get(f"peer_{a.pk}") for a in self.assessments}
-
-
-class SheetForm(forms.Form):
-    """Every criterion of a sheet: value, own score, explanation and links.
-
-    Fields are named `<part>_<criterion id>`; inputs belong to the form `sheet` (HTML form
-    attribute) so that the evidence upload forms can sit in the same table.
-    """
-
-    version = VersionField()
-
-    def __init__(self, *args, scores, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.scores = scores
-        attrs = {"form": SHEET_FORM_ID}
-        self.fields["version"].widget.attrs.update(attrs)
-        for score in scores:
-            criterion = score.criterion
-            pk = criterion.pk
-            kind = input_kind(criterion)
-            label = f"{criterion.code} {criterion.text[:80]}"
-            if kind == "yes_no":
-                value = forms.ChoiceField(
-                    choices=[("", "—"), ("1", _("Yes")), ("0", _("No"))],
-                    required=False,
-                    widget=forms.Select(attrs={**attrs, "class": "form-select form-select-sm"}),
-                )
-            elif kind == "text":
-                value = forms.CharField(
-                    required=False,
-                    max_length=5000,
-                    widget=forms.Textarea(
-                        attrs={**attrs, "rows": 2, "class": "form-control form-control-sm"}
-                    ),
-                )
-            else:
-                value = forms.CharField(
-                    required=False,
-                    max_length=30,
-                    widget=forms.TextInput(
-                        attrs={
-                            **attrs,
-                            "inputmode": "numeric" if kind == "occurrences" else "decimal",
-                            "class": "form-control form-control-sm",
-                        }
-                    ),
-                )
-            value.label = label
-            self.fields[f"value_{pk}"] = value
-            self.fields[f"score_{pk}"] = forms.CharField(
-                label=_("Own score"),
-                required=False,
-                max_length=20,
-                widget=forms.TextInput(
-                    attrs={**attrs, "inputmode": "decimal", "class": "form-control form-control-sm"}
-                ),
-            )
-            self.fields[f"explanation_{pk}"] = forms.CharField(
-                label=_("Explanation"),
-                required=False,
+        if not self.is_bound:
+            self.initial["accepted"] = [i.pk for i in items]
+        # One note of the parent body per item (why an item is not accepted, what to complete).
+        for item in items:
+            self.fields[self.note_name(item.pk)] = forms.CharField(
+                label=_("Note on %(nominee)s") % {"nominee": item.nominee},
                 max_length=5000,
-                widget=forms.Textarea(
-                    attrs={**attrs, "rows": 2, "class": "form-control form-control-sm"}
-                ),
-            )
-            self.fields[f"links_{pk}"] = forms.CharField(
-                label=_("Evidence links"),
                 required=False,
-                max_length=5000,
-                widget=forms.Textarea(
-                    attrs={**attrs, "rows": 1, "class": "form-control form-control-sm"}
-                ),
+                widget=forms.Textarea(attrs={"rows": 2}),
+                initial=item.parent_note,
             )
-            if not self.is_bound:
-                self.initial.update(self._initial_for(score))
+        self.items = items
 
     @staticmethod
-    def _initial_for(score):
-        kind = input_kind(score.criterion)
-        pk = score.criterion_id
-        if kind == "occurrences":
-            value = "" if score.occurrences is None else str(score.occurrences)
-        elif kind == "yes_no":
-            value = "" if score.achieved is None else ("1" if score.achieved > 0 else "0")
-        elif kind == "text":
-            value = score.achieved_text
-        else:
-            value = "" if score.achieved is None else f"{score.achieved.normalize():f}"
-        return {
-            f"value_{pk}": value,
-            f"score_{pk}": "" if score.self_score is None else f"{score.self_score:f}",
-            f"explanation_{pk}": score.explanation,
-            f"links_{pk}": score.links,
-        }
-
-    def entries(self):
-        return {
-            score.criterion_id: {
-                "value": self.cleaned_data.get(f"value_{score.criterion_id}"),
-                "self_score": self.cleaned_data.get(f"score_{score.criterion_id}"),
-                "explanation": self.cleaned_data.get(f"explanation_{score.criterion_id}"),
-                "links": self.cleaned_data.get(f"links_{score.criterion_id}"),
-            }
-            for score in self.scores
-        }
-
-    def apply_sheet_errors(self, error):
-        parts = {"value": "value", "self_score": "score", "explanation": "explanation"}
-        for (criterion_id, field), messages in error.entries.items():
-            name = f"{parts.get(field, field)}_{criterion_id}"
-            self.add_error(name if name in self.fields else None, messages)
+    def note_name(pk):
+        return f"note_{pk}"
 
     def rows(self):
-        """(score, value field, score field, explanation field, links field) per criterion."""
-        for score in self.scores:
-            pk = score.criterion_id
-            yield (
-                score,
-                self[f"value_{pk}"],
-                self[f"score_{pk}"],
-                self[f"explanation_{pk}"],
-                self[f"links_{pk}"],
-            )
+        """(checkbox, note field) per item, in the order of the items, for the template."""
+        boxes = list(self["accepted"])
+        return [(box, self[self.note_name(i.pk)]) for box, i in zip(boxes, self.items, strict=True)]
+
+    def notes(self):
+        return {i.pk: self.cleaned_data.get(self.note_name(i.pk), "") for i in self.items}
 
 
-class UploadForm(_HelperMixin, forms.Form):
-    file = forms.FileField(label=_("File"))
-
-
-class ImportForm(_HelperMixin, forms.Form):
-    version = VersionField()
-    file = forms.FileField(label=_("Filled template (.xlsx)"))
-
-
-class AdjustForm(forms.Form):
-    reviewed_score = forms.CharField(label=_("Score after review"), max_length=20)
-    reason = forms.CharField(label=_("Reason"), max_length=5000)
-
-
-class ReturnForm(_HelperMixin, forms.Form):
-    comment = forms.CharField(
-        label=_("What the unit must correct"), widget=forms.Textarea(attrs={"rows": 3})
+class DecisionForm(_Helper, forms.Form):
+    number = forms.CharField(label=_("Decision number"), max_length=100)
+    date = _date_field(_("Decision date"))
+    signer_name = forms.CharField(label=_("Signed by"), max_length=200)
+    signer_title = forms.CharField(label=_("Signer's position"), max_length=300, required=False)
+    granted = forms.TypedMultipleChoiceField(
+        label=_("Awards granted"), coerce=int, widget=forms.CheckboxSelectMultiple
+    )
+    scan = forms.FileField(
+        label=_("Scanned decision (PDF)"),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf"}),
     )
 
-
-class ReopenForm(_HelperMixin, forms.Form):
-    reason = forms.CharField(label=_("Reason for reopening"), max_length=5000)
-
-
-class RulesForm(_HelperMixin, forms.Form):
-    """Ranking order and rating thresholds of a parent body for a year."""
-
-    evidence_max_mb = forms.IntegerField(
-        label=_("Largest evidence file (MB)"), min_value=1, max_value=100
-    )
-
-    def __init__(self, *args, rules=None, **kwargs):
+    def __init__(self, *args, items, **kwargs):
         super().__init__(*args, **kwargs)
-        keys = [("", "—"), *TieBreak.choices]
-        for index in range(len(TieBreak.choices)):
-            self.fields[f"key_{index}"] = forms.ChoiceField(
-                label=_("Ranking key %(n)s") % {"n": index + 1},
-                choices=keys,
-                required=index == 0,
-            )
-        for index in range(MAX_THRESHOLDS):
-            self.fields[f"label_{index}"] = forms.CharField(
-                label=_("Rating %(n)s") % {"n": index + 1}, max_length=100, required=False
-            )
-            self.fields[f"min_{index}"] = forms.DecimalField(
-                # xgettext:no-python-format
-                label=_("from (% of the maximum)"),
-                min_value=0,
-                max_value=100,
-                decimal_places=2,
-                required=False,
-            )
-        if rules is not None and not self.is_bound:
-            self.initial["evidence_max_mb"] = rules.evidence_max_mb
-            for index, key in enumerate(rules.tie_break):
-                self.initial[f"key_{index}"] = key
-            for index, (label, minimum) in enumerate(rules.thresholds[:MAX_THRESHOLDS]):
-                self.initial[f"label_{index}"] = label
-                self.initial[f"min_{index}"] = minimum
-
-    def tie_break(self):
-        return [
-            self.cleaned_data[f"key_{i}"]
-            for i in range(len(TieBreak.choices))
-            if self.cleaned_data.get(f"key_{i}")
+        self.fields["granted"].choices = [
+            (i.pk, f"{i.nominee} — {i.award_type.name}") for i in items
         ]
-
-    def thresholds(self):
-        pairs = []
-        for index in range(MAX_THRESHOLDS):
-            label = self.cleaned_data.get(f"label_{index}")
-            minimum = self.cleaned_data.get(f"min_{index}")
-            if label or minimum is not None:
-                pairs.append((label, minimum))
-        return pairs
-
-    def key_fields(self):
-        return [self[f"key_{i}"] for i in range(len(TieBreak.choices))]
-
-    def threshold_fields(self):
-        return [(self[f"label_{i}"], self[f"min_{i}"]) for i in range(MAX_THRESHOLDS)]
+        if not self.is_bound:
+            self.initial["granted"] = [i.pk for i in items]
 
 
-class ComparisonFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
-    kind = forms.ChoiceField(
-        label=_("Review"), choices=Period.Kind.choices, initial=Period.Kind.YEAR_END
+class RevokeForm(_Helper, forms.Form):
+    reason = forms.CharField(
+        label=_("Reason for the revocation"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
     )
-    cluster = forms.TypedChoiceField(
-        label=_("Cluster"), coerce=int, empty_value=None, required=False, choices=()
+    items = forms.TypedMultipleChoiceField(
+        label=_("Only these awards (none ticked: the whole decision)"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
     )
-    rating = forms.CharField(label=_("Rating"), required=False, max_length=100)
-    q = forms.CharField(label=_("Unit"), required=False, max_length=100)
 
-    def __init__(self, *args, years, clusters, ratings, **kwargs):
+    def __init__(self, *args, items=(), **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [(y, y) for y in years]
-        self.fields["cluster"].choices = [("", _("All clusters")), *clusters]
-        self.fields["rating"].widget = forms.Select(
-            choices=[("", _("All ratings")), *[(r, r) for r in ratings]]
-        )
+        self.fields["items"].choices = [(i.pk, f"{i.nominee} — {i.award_type.name}") for i in items]
 
 
-class PracticeForm(_HelperMixin, forms.Form):
+# --- the catalogue and the vote rules ------------------------------------------------------
+
+
+class AwardTypeForm(_Helper, forms.Form):
+    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0)
+    form = forms.ChoiceField(label=_("Form"), choices=AwardType.Form.choices)
+    name = forms.CharField(label=_("Name"), max_length=300)
+    issuer = forms.CharField(label=_("Issuing body"), max_length=300)
+    recipient = forms.ChoiceField(label=_("For"), choices=AwardType.Recipient.choices)
+    rank_one_only = forms.BooleanField(label=_("Only for the unit ranked first"), required=False)
+    min_rating = forms.ChoiceField(label=_("Lowest rating accepted"), required=False)
+    vote_purpose = forms.ChoiceField(
+        label=_("Needs the vote"), choices=AwardType.VotePurpose.choices, required=False
+    )
+    quota_kind = forms.ChoiceField(label=_("Quota per cluster"), choices=AwardType.Quota.choices)
+    quota_value = forms.DecimalField(
+        # xgettext:no-python-format
+        label=_("Quota (number, or % of the members)"),
+        max_digits=6,
+        decimal_places=2,
+        required=False,
+    )
+
+    def __init__(self, *args, ratings=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["min_rating"].choices = [("", _("Any rating"))] + [(r, r) for r in ratings]
+
+
+class AwardTypeEditForm(AwardTypeForm):
+    version = VersionField()
+
+
+class VoteRulesForm(_Helper, forms.Form):
     version = VersionField(required=False)
-    title = forms.CharField(label=_("Title"), max_length=300)
-    description = forms.CharField(
-        label=_("Description"), widget=forms.Textarea(attrs={"rows": 6}), max_length=20000
+    threshold_percent = forms.DecimalField(
+        # xgettext:no-python-format
+        label=_("Threshold (% of the base)"),
+        max_digits=5,
+        decimal_places=2,
+        min_value=0,
+        max_value=100,
     )
-    results = forms.CharField(
-        label=_("Results"),
-        widget=forms.Textarea(attrs={"rows": 4}),
-        required=False,
-        max_length=20000,
+    strictly_more = forms.BooleanField(
+        label=_("Strictly more than the threshold (“more than half”)"), required=False
     )
-    criteria = forms.ModelMultipleChoiceField(
-        label=_("Criteria it served"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    bonus_claims = forms.ModelMultipleChoiceField(
-        label=_("Bonus points claimed"),
-        queryset=None,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-
-    def __init__(self, *args, criteria, bonus_claims, units=None, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["criteria"].queryset = criteria
-        self.fields["criteria"].label_from_instance = lambda c: f"{c.code} {c.text[:90]}"
-        self.fields["bonus_claims"].queryset = bonus_claims
-        self.fields["bonus_claims"].label_from_instance = lambda s: (
-            f"{s.criterion.code} {s.criterion.text[:60]} — {s.assessment.period.get_kind_display()}"
-            f" ({s.final_score})"
-        )
-        if units is not None:
-            self.fields["unit"] = forms.ModelChoiceField(
-                label=_("Unit"), queryset=units, empty_label=None
-            )
-            self.order_fields(["unit"])
-
-
-class PracticeSearchForm(forms.Form):
-    q = forms.CharField(label=_("Search"), required=False, max_length=200)
-    year = forms.TypedChoiceField(
-        label=_("Year"), coerce=int, empty_value=None, required=False, choices=()
-    )
-    cluster = forms.TypedChoiceField(
-        label=_("Cluster"), coerce=int, empty_value=None, required=False, choices=()
-    )
-
-    def __init__(self, *args, years, clusters, **kwargs):
-        super().__init__(*args, **kwargs)
-        self.fields["year"].choices = [("", _("All years")), *[(y, y) for y in years]]
-        self.fields["cluster"].choices = [("", _("All clusters")), *clusters]
+    base = forms.ChoiceField(label=_("Base"), choices=VoteBase.choices)
+    rounds = forms.IntegerField(label=_("Rounds allowed"), min_value=1, max_value=5)
+    tie_break = forms.ChoiceField(label=_("Tie-break"), choices=VoteTieBreak.choices)

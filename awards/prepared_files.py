@@ -1,7 +1,8 @@
-"""The award and result documents and exports as prepared files (core.prepared).
+"""The award documents and exports as prepared files (core.prepared): the minutes, the covering
+submission, the parent body's awards of a year and the whole proposal file.
 
 Each is rendered by the task worker from the same selectors and writers the pages use; the
-access checks are the pages' own (awards.access, awards.award_access).
+access checks are the pages' own (awards.access, results.access).
 """
 
 import hashlib
@@ -12,23 +13,17 @@ from pathlib import PurePath
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from awards import (
-    access,
-    award_access,
-    award_documents,
-    award_excel,
-    award_selectors,
-    excel,
-    selectors,
-)
-from awards.documents import score_table_pdf
-from core.prepared import Kind, Produced, register
+from awards import access, documents, excel, selectors
+from core.prepared.kinds import Kind, Produced, register
 from core.text import fold
+from results import access as results_access
+from results import selectors as results_selectors
+from results.documents import score_table_pdf
 
 
 def _minutes(meeting, pk):
     name = f"bien-ban-{meeting.cluster_year.year}-{meeting.pk}.pdf"
-    return Produced(award_documents.minutes_pdf(meeting), name)
+    return Produced(documents.minutes_pdf(meeting), name)
 
 
 def _submission(proposal, pk):
@@ -36,33 +31,19 @@ def _submission(proposal, pk):
     document = proposal.documents.select_related("number").first()
     name = f"to-trinh-{proposal.cluster_year.year}-{proposal.pk}.pdf"
     if document is None:
-        return Produced(award_documents.submission_preview_pdf(proposal), name)
-    return Produced(award_documents.submission_pdf(document), name)
+        return Produced(documents.submission_preview_pdf(proposal), name)
+    return Produced(documents.submission_pdf(document), name)
 
 
 def _issued_submission(document, pk):
     name = f"to-trinh-{document.number.number:02d}-{document.date.year}.pdf"
-    return Produced(award_documents.submission_pdf(document), name)
-
-
-def _score_table_name(period, ext):
-    return f"bang-diem-{period.cluster_year.year}-{period.kind}-{period.pk}.{ext}"
-
-
-def _score_table_xlsx(period, pk):
-    data = excel.score_table_workbook(selectors.score_table(period), demo=period.agreement.is_demo)
-    return Produced(data, _score_table_name(period, "xlsx"))
-
-
-def _score_table_pdf(period, pk):
-    pdf = score_table_pdf(selectors.score_table(period))
-    return Produced(pdf, _score_table_name(period, "pdf"))
+    return Produced(documents.submission_pdf(document), name)
 
 
 def _parent_awards_xlsx(parent, pk, year):
-    award_types, lines = award_selectors.parent_year_summary(parent, year)
-    items = award_selectors.parent_year_items(parent, year)
-    data = award_excel.year_summary_workbook(parent, year, award_types, lines, items)
+    award_types, lines = selectors.parent_year_summary(parent, year)
+    items = selectors.parent_year_items(parent, year)
+    data = excel.year_summary_workbook(parent, year, award_types, lines, items)
     return Produced(data, f"khen-thuong-{year}-{parent.pk}.xlsx")
 
 
@@ -78,9 +59,11 @@ def _bundle(proposal, pk):
     meeting = getattr(cluster_year, "award_meeting", None)
     if meeting is not None:
         parts.append(("bien-ban.pdf", "Biên bản hội nghị tổng kết", _minutes(meeting, pk).content))
-    period = award_selectors.year_end_period(cluster_year)
+    period = selectors.year_end_period(cluster_year)
     if period is not None:
-        parts.append(("bang-diem.pdf", "Bảng điểm", _score_table_pdf(period, pk).content))
+        parts.append(
+            ("bang-diem.pdf", "Bảng điểm", score_table_pdf(results_selectors.score_table(period)))
+        )
     items = proposal.items.select_related("award_type").order_by("award_type__order", "order", "pk")
     for number, item in enumerate(items, start=1):
         label = f"Báo cáo thành tích — {item.nominee} ({item.award_type.name})"
@@ -119,7 +102,7 @@ register(
     Kind(
         key="awards.minutes",
         url_name="awards:minutes_pdf",
-        target=award_access.get_meeting,
+        target=access.get_meeting,
         produce=_minutes,
         title=lambda meeting, pk: (
             _("The minutes of the %(year)s meeting (PDF)") % {"year": meeting.cluster_year.year}
@@ -130,7 +113,7 @@ register(
     Kind(
         key="awards.submission",
         url_name="awards:submission_pdf",
-        target=award_access.get_proposal,
+        target=access.get_proposal,
         produce=_submission,
         title=lambda proposal, pk: (
             _("The covering submission of %(year)s (PDF)") % {"year": proposal.cluster_year.year}
@@ -141,7 +124,7 @@ register(
     Kind(
         key="awards.proposal_document",
         url_name="awards:proposal_document",
-        target=award_access.get_document,
+        target=access.get_document,
         produce=_issued_submission,
         title=lambda document, pk: (
             _("The covering submission No. %(number)s (PDF)")
@@ -151,27 +134,9 @@ register(
 )
 register(
     Kind(
-        key="awards.score_table_xlsx",
-        url_name="awards:score_table_xlsx",
-        target=access.get_period,
-        produce=_score_table_xlsx,
-        title=lambda period, pk: _("The score table of %(period)s (Excel)") % {"period": period},
-    )
-)
-register(
-    Kind(
-        key="awards.score_table_pdf",
-        url_name="awards:score_table_pdf",
-        target=access.get_period,
-        produce=_score_table_pdf,
-        title=lambda period, pk: _("The score table of %(period)s (PDF)") % {"period": period},
-    )
-)
-register(
-    Kind(
         key="awards.parent_awards_xlsx",
         url_name="awards:parent_awards_xlsx",
-        target=lambda user, pk, year: access.get_parent_to_compare(user, pk),
+        target=lambda user, pk, year: results_access.get_parent_to_compare(user, pk),
         produce=_parent_awards_xlsx,
         title=lambda parent, pk, year: (
             _("The awards of %(year)s of %(parent)s (Excel)")
@@ -183,7 +148,7 @@ register(
     Kind(
         key="awards.proposal_bundle",
         url_name="awards:proposal_bundle",
-        target=award_access.get_proposal,
+        target=access.get_proposal,
         produce=_bundle,
         title=lambda proposal, pk: (
             _("The whole proposal file of %(year)s (ZIP)") % {"year": proposal.cluster_year.year}

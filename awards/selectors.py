@@ -1,588 +1,508 @@
-"""Reads for the results pages: totals, ranking, ratings, comparison between clusters.
+"""Reads for the vote and award pages, and the frozen content of the minutes and submission.
 
-Totals come from one aggregate query per page (grouped by sheet and section), so that a page
-costs the same number of queries for 6 units or 600. The pure functions (`score_limits`,
-`clip`, `combine`, `rank_rows`, `rating_for`) hold the rules and are tested on their own.
+Counts of a round are read only through `round_results`, which returns nothing while the round
+is open (see the threat model in awards/voting.py).
 """
 
 from dataclasses import dataclass, field
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 
-from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import Count, Prefetch, Q
+from django.utils import timezone
 
-from agreements.models import IN_FORCE, Agreement, Criterion
-from agreements.selectors import sections_with_criteria
+from agreements.document import vn_number
+from agreements.services import plan_basis
 from awards.models import (
-    DEFAULT_EVIDENCE_MAX_MB,
-    DEFAULT_THRESHOLDS,
-    DEFAULT_TIE_BREAK,
-    Assessment,
-    GoodPractice,
-    Period,
-    RankingEntry,
-    RankingSnapshot,
-    ResultRules,
-    Score,
-    TieBreak,
+    DEFAULT_VOTE_ROUNDS,
+    DEFAULT_VOTE_THRESHOLD,
+    Attendance,
+    AwardType,
+    Candidate,
+    Meeting,
+    Proposal,
+    ProposalItem,
+    VoteBase,
+    VoteRound,
+    VoteRules,
+    VoteSession,
+    VoteTieBreak,
 )
+from clusters import access as cluster_access
 from clusters.models import ClusterYear
+from results.models import Period, RankingEntry, RankingSnapshot
 
-ZERO = Decimal("0")
-CENT = Decimal("0.01")
-HUNDRED = Decimal("100")
-
-
-def q2(value):
-    return Decimal(value).quantize(CENT, rounding=ROUND_HALF_UP)
-
-
-# --- the agreement the results follow ------------------------------------------------------
+PURPOSE_ORDER = ["leading", "certificates", "head", "deputy"]
+FORM_VN = {
+    AwardType.Form.FLAG: "Cờ thi đua",
+    AwardType.Form.MERIT: "Bằng khen",
+    AwardType.Form.COMMENDATION: "Giấy khen",
+}
 
 
-def _signing_over(agreement):
-    """Has every member signed, or have parent staff closed the signing?"""
-    try:
-        if agreement.signing_closure is not None:
-            return True
-    except (ObjectDoesNotExist, AttributeError):
-        pass
-    signatures = getattr(agreement, "signatures", None)
-    if signatures is None:
-        return False
-    members = {m.unit_id for m in agreement.cluster_year.memberships.all() if m.is_active}
-    signed = set(signatures.filter(void=False).values_list("unit_id", flat=True))
-    return bool(members) and members <= signed
+def purpose_title_vn(purpose, year):
+    return {
+        "leading": "Bình xét, suy tôn đơn vị dẫn đầu Cụm thi đua",
+        "certificates": "Bình xét các đơn vị đề nghị tặng Bằng khen",
+        "head": f"Bầu đơn vị Cụm trưởng năm {year + 1}",
+        "deputy": f"Bầu đơn vị Cụm phó năm {year + 1}",
+    }[purpose]
 
 
-def results_agreement(cluster_year):
-    """The agreement a cluster year's results follow, or None while there is none yet.
-
-    That is the agreement in force once its signing is over: signed by all or sealed, or
-    adopted and being signed when every member has signed or parent staff closed the signing.
-    """
-    agreement = (
-        Agreement.objects.filter(
-            cluster_year_id=cluster_year.pk, kind=Agreement.Kind.AGREEMENT, status__in=IN_FORCE
-        )
-        .select_related("cluster_year")
-        .first()
+def rule_text_vn(session):
+    """The rule as the minutes state it, e.g. 'đạt trên 50% số phiếu so với ...'."""
+    word = "trên" if session.strictly_more else "từ"
+    base = (
+        "tổng số đơn vị có mặt"
+        if session.base == VoteBase.PRESENT
+        else "tổng số đơn vị thành viên của Cụm"
     )
-    if agreement is None:
+    return f"đạt {word} {vn_number(session.threshold_percent)}% số phiếu so với {base}"
+
+
+# --- a round's results (never while it is open) --------------------------------------------
+
+
+@dataclass
+class ResultRow:
+    candidate: Candidate
+    votes: int
+    share: object
+    elected_here: bool
+
+
+def round_results(vote_round):
+    """The counted results of a closed round, best first; None while it is open."""
+    if vote_round.status != VoteRound.Status.CLOSED:
         return None
-    if agreement.status in (Agreement.Status.SIGNED, Agreement.Status.SEALED):
-        return agreement
-    return agreement if _signing_over(agreement) else None
-
-
-# --- the rules of one criterion ------------------------------------------------------------
-
-
-def score_limits(criterion):
-    """The lowest and highest score a criterion allows (penalties are negative)."""
-    if criterion.kind == Criterion.Kind.PENALTY:
-        return -criterion.effective_cap, ZERO
-    if criterion.kind == Criterion.Kind.BONUS:
-        return ZERO, min(criterion.max_points, criterion.effective_cap)
-    return ZERO, criterion.max_points
-
-
-def clip(criterion, value):
-    low, high = score_limits(criterion)
-    return min(max(value, low), high)
-
-
-def input_kind(criterion):
-    """What the unit enters for a criterion: occurrences, yes/no, a number or text."""
-    C = Criterion
-    if criterion.rule == C.Rule.PER_OCCURRENCE:
-        return "occurrences"
-    if criterion.measure == C.Measure.YES_NO:
-        return "yes_no"
-    if criterion.measure == C.Measure.TEXT:
-        return "text"
-    return "number"
-
-
-# --- totals --------------------------------------------------------------------------------
-
-
-@dataclass
-class Totals:
-    """One sheet's points: normal criteria, bonus, penalty deducted (positive) and total."""
-
-    normal: Decimal = ZERO
-    bonus: Decimal = ZERO
-    penalty: Decimal = ZERO
-    sections: dict = field(default_factory=dict)  # section id -> points (signed, all kinds)
-    normal_sections: dict = field(default_factory=dict)  # section id -> normal points
-
-    @property
-    def total(self):
-        return max(self.normal + self.bonus - self.penalty, ZERO)
-
-
-def combine(items):
-    """Totals from (criterion kind, section id, score already within its limits) triples."""
-    totals = Totals()
-    for kind, section_id, value in items:
-        value = Decimal(value)
-        totals.sections[section_id] = totals.sections.get(section_id, ZERO) + value
-        if kind == Criterion.Kind.BONUS:
-            totals.bonus += value
-        elif kind == Criterion.Kind.PENALTY:
-            totals.penalty -= value
-        else:
-            totals.normal += value
-            totals.normal_sections[section_id] = (
-                totals.normal_sections.get(section_id, ZERO) + value
-            )
-    return totals
-
-
-_DEC = DecimalField(max_digits=10, decimal_places=2)
-
-
-def _capped_score():
-    """The score that counts, kept within the criterion's limits, as a database expression."""
-    raw = Coalesce(F("reviewed_score"), F("self_score"), Value(ZERO), output_field=_DEC)
-    cap = Coalesce(F("criterion__cap"), F("criterion__max_points"), output_field=_DEC)
-    high = Case(
-        When(criterion__kind=Criterion.Kind.PENALTY, then=Value(ZERO)),
-        When(criterion__kind=Criterion.Kind.BONUS, then=Least(F("criterion__max_points"), cap)),
-        default=F("criterion__max_points"),
-        output_field=_DEC,
-    )
-    low = Case(
-        When(criterion__kind=Criterion.Kind.PENALTY, then=-cap),
-        default=Value(ZERO),
-        output_field=_DEC,
-    )
-    return Greatest(Least(raw, high), low)
-
-
-def totals_for(assessment_ids):
-    """{assessment id: Totals} for many sheets in one query."""
-    rows = (
-        Score.objects.filter(assessment_id__in=assessment_ids)
-        .values("assessment_id", "criterion__section_id", "criterion__kind")
-        .annotate(points=Sum(_capped_score()))
-        .order_by()
-    )
-    grouped = {}
-    for row in rows:
-        grouped.setdefault(row["assessment_id"], []).append(
-            (row["criterion__kind"], row["criterion__section_id"], row["points"] or ZERO)
-        )
-    return {pk: combine(items) for pk, items in grouped.items()}
-
-
-def progress_for(assessment_ids):
-    """{assessment id: (criteria filled, criteria)} for many sheets in one query."""
-    rows = (
-        Score.objects.filter(assessment_id__in=assessment_ids)
-        .values("assessment_id")
-        .annotate(filled=Count("pk", filter=Q(self_score__isnull=False)), count=Count("pk"))
-        .order_by()
-    )
-    return {row["assessment_id"]: (row["filled"], row["count"]) for row in rows}
-
-
-# --- ranking and rating --------------------------------------------------------------------
-
-
-def _key_value(row, key):
-    if key == TieBreak.TOTAL:
-        return -row.total
-    if key == TieBreak.NORMAL:
-        return -row.normal
-    if key == TieBreak.BONUS:
-        return -row.bonus
-    if key == TieBreak.FEWER_PENALTY:
-        return row.penalty
-    raise ValueError(key)
-
-
-def rank_rows(rows, tie_break):
-    """Order rows and give each `rank` and `decided_by`.
-
-    Rows compare by the keys of `tie_break` in order (the first is normally the total).
-    Rows equal on every key share a rank (1, 2, 2, 4). `decided_by` names the key that set a
-    row apart from an equal-total neighbour, when the total alone did not.
-    """
-    keys = list(tie_break) or list(DEFAULT_TIE_BREAK)
-    if TieBreak.TOTAL.value not in keys:
-        keys.insert(0, TieBreak.TOTAL.value)
-
-    def sort_key(row):
-        return tuple(_key_value(row, key) for key in keys)
-
-    ordered = sorted(rows, key=lambda r: (sort_key(r), getattr(r, "name", "")))
-    previous = None
-    for index, row in enumerate(ordered):
-        key = sort_key(row)
-        row.rank = (
-            previous.rank if previous is not None and sort_key(previous) == key else index + 1
-        )
-        row.decided_by = ""
-        previous = row
-    for row in ordered:
-        tied = [o for o in ordered if o is not row and o.total == row.total]
-        if not tied:
-            continue
-        for other in tied:
-            if other.rank == row.rank:
-                continue
-            for key in keys:
-                if _key_value(row, key) != _key_value(other, key):
-                    if key != TieBreak.TOTAL:
-                        row.decided_by = row.decided_by or key
-                    break
-    return ordered
-
-
-def percent_of(total, maximum):
-    if not maximum:
-        return ZERO
-    return q2(Decimal(total) * HUNDRED / Decimal(maximum))
-
-
-def rating_for(percent, thresholds):
-    """The first rating (best first) whose threshold the share of the maximum reaches."""
-    for label, minimum in sorted(thresholds, key=lambda t: -Decimal(t[1])):
-        if Decimal(percent) >= Decimal(minimum):
-            return label
-    return ""
-
-
-@dataclass
-class Rules:
-    """The result rules in effect for a parent body and year (saved, or the defaults)."""
-
-    tie_break: list
-    thresholds: list  # [(label, min_percent)] best first
-    evidence_max_mb: int
-    saved: object = None
-
-    @property
-    def evidence_max_bytes(self):
-        return self.evidence_max_mb * 1024 * 1024
-
-
-def rules_for(parent_id, year):
-    saved = (
-        ResultRules.objects.filter(parent_id=parent_id, year=year)
-        .prefetch_related("thresholds")
-        .first()
-    )
-    if saved is None:
-        return Rules(list(DEFAULT_TIE_BREAK), list(DEFAULT_THRESHOLDS), DEFAULT_EVIDENCE_MAX_MB)
-    thresholds = [
-        (t.label, t.min_percent) for t in sorted(saved.thresholds.all(), key=lambda t: t.order)
-    ]
-    return Rules(
-        list(saved.tie_break), thresholds or list(DEFAULT_THRESHOLDS), saved.evidence_max_mb, saved
-    )
-
-
-# --- a period's results --------------------------------------------------------------------
-
-
-@dataclass
-class Row:
-    """One unit on a results page."""
-
-    assessment: Assessment
-    name: str
-    totals: Totals
-    filled: int = 0
-    count: int = 0
-    rank: int = 0
-    decided_by: str = ""
-    percent: Decimal = ZERO
-    rating: str = ""
-    section_points: list = field(default_factory=list)
-
-    @property
-    def total(self):
-        return self.totals.total
-
-    @property
-    def normal(self):
-        return self.totals.normal
-
-    @property
-    def bonus(self):
-        return self.totals.bonus
-
-    @property
-    def penalty(self):
-        return self.totals.penalty
-
-    @property
-    def submitted(self):
-        return self.assessment.status in (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
-
-
-@dataclass
-class PeriodResults:
-    period: Period
-    sections: list  # Section objects with criteria prefetched
-    section_max: list  # normal maximum per section, in order
-    max_points: Decimal
-    rows: list  # [Row], ranked
-    rules: Rules
-    snapshot: RankingSnapshot = None
-    averages: list = field(default_factory=list)  # cluster average per section (normal points)
-    scores: list = field(default_factory=list)  # filled by score_table()
-    entries: list = field(default_factory=list)  # the snapshot's entries, by score_table()
-
-    @property
-    def submitted_count(self):
-        return sum(1 for row in self.rows if row.submitted)
-
-    @property
-    def accepted_count(self):
-        return sum(1 for row in self.rows if row.assessment.status == Assessment.Status.ACCEPTED)
-
-    @property
-    def average_total(self):
-        if not self.rows:
-            return ZERO
-        return q2(sum((row.total for row in self.rows), ZERO) / len(self.rows))
-
-
-def section_maximum(section):
-    return sum(
-        (c.max_points for c in section.criteria.all() if c.kind == Criterion.Kind.NORMAL), ZERO
-    )
-
-
-def period_results(period, *, rules=None):
-    """Every member's totals, section points, rank and rating for a period (live)."""
-    sections = sections_with_criteria(period.agreement)
-    section_max = [section_maximum(s) for s in sections]
-    max_points = sum(section_max, ZERO)
-    assessments = list(
-        Assessment.objects.filter(period_id=period.pk).select_related("unit").order_by("unit_name")
-    )
-    ids = [a.pk for a in assessments]
-    totals = totals_for(ids)
-    progress = progress_for(ids)
-    rules = rules or rules_for(period.cluster_year.cluster.parent_id, period.cluster_year.year)
     rows = []
-    for assessment in assessments:
-        t = totals.get(assessment.pk, Totals())
-        filled, count = progress.get(assessment.pk, (0, 0))
-        row = Row(assessment, assessment.unit_name, t, filled, count)
-        row.section_points = [q2(t.normal_sections.get(s.pk, ZERO)) for s in sections]
-        row.percent = percent_of(row.total, max_points)
-        row.rating = rating_for(row.percent, rules.thresholds)
-        rows.append(row)
-    rows = rank_rows(rows, rules.tie_break)
-    averages = []
-    for section in sections:
-        values = [row.totals.normal_sections.get(section.pk, ZERO) for row in rows]
-        averages.append(q2(sum(values, ZERO) / len(values)) if values else ZERO)
-    results = PeriodResults(period, sections, section_max, max_points, rows, rules, None, averages)
-    if period.is_locked:
-        _apply_snapshot(results)
-    return results
-
-
-def _apply_snapshot(results):
-    """A locked period shows its snapshot: ranks, ratings and shares as they were taken."""
-    snapshot = RankingSnapshot.objects.filter(period_id=results.period.pk).first()
-    if snapshot is None:
-        return
-    results.snapshot = snapshot
-    results.entries = snapshot_entries(snapshot)
-    results.max_points = snapshot.max_points
-    by_unit = {entry.unit_id: entry for entry in results.entries}
-    for row in results.rows:
-        entry = by_unit.get(row.assessment.unit_id)
-        if entry is not None:
-            row.rank, row.rating, row.percent = entry.rank, entry.rating, entry.percent
-            row.decided_by = entry.decided_by
-    results.rows.sort(key=lambda row: (row.rank, row.name))
-
-
-def snapshot_entries(snapshot):
-    return list(snapshot.entries.order_by("rank", "unit_name"))
-
-
-def score_table(period):
-    """The results with every score and the snapshot's entries: the score table's data."""
-    results = period_results(period)
-    results.scores = list(
-        Score.objects.filter(assessment__period_id=period.pk).only(
-            "pk", "assessment_id", "criterion_id", "self_score", "reviewed_score"
-        )
-    )
-    return results
-
-
-# --- the parent's comparison ---------------------------------------------------------------
-
-
-@dataclass
-class ComparisonRow:
-    period: Period
-    assessment_id: int
-    cluster: str
-    name: str
-    total: Decimal
-    max_points: Decimal
-    percent: Decimal
-    rating: str
-    status: str
-    locked: bool
-    rank: int = 0
-    normal: Decimal = ZERO
-    bonus: Decimal = ZERO
-    penalty: Decimal = ZERO
-    decided_by: str = ""
-
-
-@dataclass
-class ClusterSummary:
-    period: Period
-    name: str
-    units: int
-    average_percent: Decimal
-    leaders: list  # names of the units ranked first
-    locked: bool
-
-
-def _row_from_entry(period, assessment, entry):
-    return ComparisonRow(
-        period=period,
-        assessment_id=assessment.pk,
-        cluster=period.cluster_year.cluster.name,
-        name=entry.unit_name,
-        total=entry.total,
-        max_points=entry.snapshot.max_points,
-        percent=entry.percent,
-        rating=entry.rating,
-        status=assessment.status,
-        locked=True,
-        rank=entry.rank,
-        normal=entry.normal,
-        bonus=entry.bonus,
-        penalty=entry.penalty,
-    )
-
-
-def _row_live(period, assessment, totals, maximum, rules):
-    percent = percent_of(totals.total, maximum)
-    return ComparisonRow(
-        period=period,
-        assessment_id=assessment.pk,
-        cluster=period.cluster_year.cluster.name,
-        name=assessment.unit_name,
-        total=totals.total,
-        max_points=maximum,
-        percent=percent,
-        rating=rating_for(percent, rules.thresholds),
-        status=assessment.status,
-        locked=False,
-        normal=totals.normal,
-        bonus=totals.bonus,
-        penalty=totals.penalty,
-    )
-
-
-def parent_comparison(parent, year, kind):
-    """Every cluster of a parent for a year and review: each unit's share of its maximum.
-
-    Locked periods read their ranking snapshot; open ones are computed live. A constant
-    number of queries whatever the number of clusters and units. Returns (cluster
-    summaries, unit rows best first, rules).
-    """
-    periods = list(
-        Period.objects.filter(
-            cluster_year__cluster__parent_id=parent.pk, cluster_year__year=year, kind=kind
-        )
-        .select_related("cluster_year__cluster")
-        .order_by("cluster_year__cluster__name")
-    )
-    by_id = {p.pk: p for p in periods}
-    rules = rules_for(parent.pk, year)
-    maxima = {
-        row["section__agreement_id"]: row["points"] or ZERO
-        for row in Criterion.objects.filter(
-            section__agreement_id__in={p.agreement_id for p in periods},
-            kind=Criterion.Kind.NORMAL,
-        )
-        .values("section__agreement_id")
-        .annotate(points=Sum("max_points"))
-        .order_by()
-    }
-    assessments = list(
-        Assessment.objects.filter(period_id__in=by_id).only(
-            "pk", "period_id", "unit_id", "unit_name", "status"
-        )
-    )
-    live = totals_for([a.pk for a in assessments if not by_id[a.period_id].is_locked])
-    entries = {
-        (entry.snapshot.period_id, entry.unit_id): entry
-        for entry in RankingEntry.objects.filter(
-            snapshot__period_id__in=[p.pk for p in periods if p.is_locked]
-        ).select_related("snapshot")
-    }
-    by_period = {}
-    for assessment in assessments:
-        period = by_id[assessment.period_id]
-        entry = entries.get((period.pk, assessment.unit_id))
-        if entry is not None:
-            row = _row_from_entry(period, assessment, entry)
-        else:
-            maximum = maxima.get(period.agreement_id, ZERO)
-            row = _row_live(period, assessment, live.get(assessment.pk, Totals()), maximum, rules)
-        by_period.setdefault(period.pk, []).append(row)
-    summaries, rows = [], []
-    for period in periods:
-        members = by_period.get(period.pk, [])
-        if members and not all(r.locked for r in members):
-            rank_rows(members, rules.tie_break)
-        average = q2(sum((r.percent for r in members), ZERO) / len(members)) if members else ZERO
-        summaries.append(
-            ClusterSummary(
-                period=period,
-                name=period.cluster_year.cluster.name,
-                units=len(members),
-                average_percent=average,
-                leaders=[r.name for r in members if r.rank == 1],
-                locked=period.is_locked,
+    for count in vote_round.counts.select_related("candidate"):
+        base = vote_round.base_count
+        share = count.votes * 100 / base if base else 0
+        rows.append(
+            ResultRow(
+                count.candidate,
+                count.votes,
+                round(share, 2),
+                count.candidate.elected_round == vote_round.number
+                and count.candidate.outcome == Candidate.Outcome.ELECTED,
             )
         )
-        rows.extend(members)
-    rows.sort(key=lambda r: (-r.percent, r.cluster, r.name))
-    return summaries, rows, rules
+    rows.sort(key=lambda r: (-r.votes, r.candidate.rank or 10**4, r.candidate.unit_name))
+    return rows
 
 
-def comparison_years(parent):
-    return list(
-        ClusterYear.objects.filter(cluster__parent_id=parent.pk, result_periods__isnull=False)
-        .values_list("year", flat=True)
-        .distinct()
-        .order_by("-year")
-    )
+@dataclass
+class RoundView:
+    round: VoteRound
+    results: list = None  # None while open
+    voted: list = field(default_factory=list)  # unit names that took part (never choices)
 
 
-# --- good practices ------------------------------------------------------------------------
+def session_rounds(session):
+    rounds = []
+    for vote_round in session.rounds.order_by("number").prefetch_related("participations"):
+        rounds.append(
+            RoundView(
+                vote_round,
+                round_results(vote_round),
+                sorted(p.unit_name for p in vote_round.participations.all()),
+            )
+        )
+    return rounds
 
 
-def practices_page_queryset(queryset):
-    return queryset.select_related("cluster_year__cluster", "unit").order_by(
-        "-featured", "-published_at", "-created_at"
-    )
-
-
-def featured_practice(cluster_year):
+def meeting_for(cluster_year):
     return (
-        GoodPractice.objects.filter(cluster_year_id=cluster_year.pk, featured=True)
-        .select_related("unit")
+        Meeting.objects.filter(cluster_year=cluster_year)
+        .prefetch_related(
+            Prefetch("attendance", queryset=Attendance.objects.select_related("unit")),
+            Prefetch(
+                "sessions",
+                queryset=VoteSession.objects.prefetch_related("candidates", "rounds"),
+            ),
+        )
         .first()
     )
+
+
+def ordered_sessions(meeting):
+    sessions = list(meeting.sessions.all())
+    sessions.sort(key=lambda s: PURPOSE_ORDER.index(s.purpose))
+    return sessions
+
+
+# --- the minutes' frozen content -----------------------------------------------------------
+
+
+def _elected_names(meeting, purpose):
+    ids = elected_units(meeting, purpose)
+    return [
+        c.unit_name
+        for c in Candidate.objects.filter(
+            session__meeting=meeting, session__purpose=purpose, unit_id__in=ids
+        ).order_by("rank", "unit_name")
+    ]
+
+
+def minutes_content(meeting, *, issued=None, date=None):
+    """Everything the minutes print, as JSON, so that the issued minutes never change."""
+    cluster_year = meeting.cluster_year
+    cluster = cluster_year.cluster
+    head = cluster_year.head
+    ranking = binding_ranking(cluster_year)
+    entries = (
+        list(RankingEntry.objects.filter(snapshot=ranking).order_by("rank", "unit_name"))
+        if ranking
+        else []
+    )
+    attendance = list(meeting.attendance.order_by("order", "unit_name"))
+    sessions = []
+    for session in sorted(meeting.sessions.all(), key=lambda s: PURPOSE_ORDER.index(s.purpose)):
+        rounds = []
+        for vote_round in session.rounds.order_by("number"):
+            results = round_results(vote_round) or []
+            rounds.append(
+                {
+                    "number": vote_round.number,
+                    "ballots": vote_round.ballots_cast,
+                    "present": vote_round.present_count,
+                    "members": vote_round.member_count,
+                    "base": vote_round.base_count,
+                    "seats": vote_round.seats,
+                    "rows": [
+                        {
+                            "name": r.candidate.unit_name,
+                            "votes": r.votes,
+                            "share": vn_number(r.share),
+                            "elected": r.elected_here,
+                        }
+                        for r in results
+                    ],
+                }
+            )
+        sessions.append(
+            {
+                "purpose": session.purpose,
+                "title": purpose_title_vn(session.purpose, cluster_year.year),
+                "online": session.is_online,
+                "rule": rule_text_vn(session) if session.threshold_percent is not None else "",
+                "seats": session.seats,
+                "rounds": rounds,
+                "elected": [c.unit_name for c in session.elected()],
+            }
+        )
+    held = timezone.localtime(meeting.held_at)
+    is_demo = bool(ranking and ranking.period.agreement.is_demo)
+    return {
+        "cluster": cluster.name,
+        "header_lines": cluster.header,
+        "year": cluster_year.year,
+        "number": issued.reference if issued else "",
+        "date": (date or held.date()).isoformat(),
+        "place": head.place_name if head else cluster.parent.place_name,
+        "head_name": head.name if head else "",
+        "title": meeting.title,
+        "held_time": f"{held:%H} giờ {held:%M}",
+        "held_date": held.date().isoformat(),
+        "venue": meeting.venue,
+        "chair": {"name": meeting.chair_name, "title": meeting.chair_title},
+        "secretary": {"name": meeting.secretary_name, "title": meeting.secretary_title},
+        "present": [a.unit_name for a in attendance if a.present],
+        "absent": [a.unit_name for a in attendance if not a.present],
+        "member_count": len(attendance),
+        "ranking": [
+            {
+                "rank": e.rank,
+                "name": e.unit_name,
+                "total": vn_number(e.total),
+                "rating": e.rating,
+            }
+            for e in entries
+        ],
+        "max_points": vn_number(ranking.max_points) if ranking else "",
+        "sessions": sessions,
+        "leading": _elected_names(meeting, VoteSession.Purpose.LEADING),
+        "certificates": _elected_names(meeting, VoteSession.Purpose.CERTIFICATES),
+        "next_head": _elected_names(meeting, VoteSession.Purpose.HEAD),
+        "next_deputy": _elected_names(meeting, VoteSession.Purpose.DEPUTY),
+        "next_year": cluster_year.year + 1,
+        "notes": meeting.notes,
+        "is_demo": is_demo,
+    }
+
+
+# --- the submission's frozen content -------------------------------------------------------
+
+
+def submission_content(proposal, items, context, *, issued=None, date=None, signer=None):
+    """Everything the covering submission (tờ trình) prints, as JSON."""
+    cluster_year = proposal.cluster_year
+    cluster = cluster_year.cluster
+    parent = cluster.parent
+    head = cluster_year.head or proposal.head
+    plan = cluster_year.plan
+    meeting = context.meeting
+    ranking = context.ranking
+    date = date or timezone.localdate()
+    rows = []
+    for item in items:
+        rows.append(
+            {
+                "nominee": item.nominee,
+                "unit_name": item.unit_name,
+                "person_name": item.person_name,
+                "person_title": item.person_title,
+                "award": item.award_type.name,
+                "form": FORM_VN.get(item.award_type.form, item.award_type.form),
+                "individual": bool(item.person_name),
+                "score": vn_number(item.score) if item.score is not None else "",
+                "rank": item.rank,
+                "rating": item.rating,
+                "vote_share": vn_number(item.vote_share) if item.vote_share is not None else "",
+                "reason": item.reason,
+            }
+        )
+    forms = {}
+    for row in rows:
+        forms.setdefault(row["award"], {"collective": 0, "individual": 0})
+        forms[row["award"]]["individual" if row["individual"] else "collective"] += 1
+    return {
+        "cluster": cluster.name,
+        "header_lines": cluster.header,
+        "year": cluster_year.year,
+        "number": issued.reference if issued else "",
+        "date": date.isoformat(),
+        "place": head.place_name if head else parent.place_name,
+        "head_name": head.name if head else "",
+        "parent_name": parent.name,
+        "parent_collective": parent.collective_name,
+        "plan_line": plan_basis(plan) if plan else "",
+        "minutes": {
+            "reference": meeting.minutes_number.reference,
+            "date": meeting.minutes_date.isoformat(),
+        }
+        if meeting is not None and meeting.minutes_issued
+        else None,
+        "member_count": len(context.members),
+        "items": rows,
+        "summary": [
+            {"award": award, "collective": n["collective"], "individual": n["individual"]}
+            for award, n in forms.items()
+        ],
+        "signer": {
+            "unit": f"TM. {cluster.name.upper()}",
+            "lines": ["CỤM TRƯỞNG"],
+            "name": signer.person.full_name if signer else "",
+        },
+        "is_demo": bool(ranking and ranking.period.agreement.is_demo),
+    }
+
+
+# --- a unit's awards across years ----------------------------------------------------------
+
+SHOWN_TO_UNIT = [
+    ProposalItem.Status.GRANTED,
+    ProposalItem.Status.REVOKED,
+]
+
+
+def unit_awards(unit):
+    """The awards a unit (or its people) received, newest year first, with their decision."""
+    return list(
+        ProposalItem.objects.filter(unit=unit, status__in=SHOWN_TO_UNIT)
+        .select_related("award_type", "proposal__cluster_year__cluster", "proposal__decision")
+        .order_by("-proposal__cluster_year__year", "award_type__order", "pk")
+    )
+
+
+# --- the parent's year summary -------------------------------------------------------------
+
+
+@dataclass
+class ClusterLine:
+    cluster_year: ClusterYear
+    proposal: Proposal = None
+    proposed: dict = field(default_factory=dict)  # award type id -> count
+    granted: dict = field(default_factory=dict)
+
+
+def parent_year_summary(parent, year):
+    """One line per cluster of the parent body in the year: its file, proposed and granted."""
+    award_types = list(AwardType.objects.filter(parent=parent, year=year))
+    cluster_years = list(
+        ClusterYear.objects.filter(cluster__parent=parent, year=year)
+        .select_related("cluster")
+        .order_by("cluster__name")
+    )
+    proposals = {
+        p.cluster_year_id: p
+        for p in Proposal.objects.filter(cluster_year__in=cluster_years).select_related("decision")
+    }
+    counts = (
+        ProposalItem.objects.filter(proposal__cluster_year__in=cluster_years)
+        .values("proposal__cluster_year_id", "award_type_id")
+        .annotate(
+            proposed=Count("pk"),
+            granted=Count("pk", filter=Q(status=ProposalItem.Status.GRANTED)),
+        )
+        .order_by()
+    )
+    lines = {cy.pk: ClusterLine(cy, proposals.get(cy.pk)) for cy in cluster_years}
+    for row in counts:
+        line = lines[row["proposal__cluster_year_id"]]
+        line.proposed[row["award_type_id"]] = row["proposed"]
+        line.granted[row["award_type_id"]] = row["granted"]
+    for line in lines.values():
+        line.cells = [(line.proposed.get(t.pk, 0), line.granted.get(t.pk, 0)) for t in award_types]
+    return award_types, list(lines.values())
+
+
+def parent_year_items(parent, year):
+    """Every nominee of the parent's clusters in the year, for the spreadsheet."""
+    return list(
+        ProposalItem.objects.filter(
+            proposal__cluster_year__cluster__parent=parent, proposal__cluster_year__year=year
+        )
+        .select_related("award_type", "proposal__cluster_year__cluster", "proposal__decision")
+        .order_by("proposal__cluster_year__cluster__name", "award_type__order", "order", "pk")
+    )
+
+
+def award_years(parent):
+    years = set(AwardType.objects.filter(parent=parent).values_list("year", flat=True))
+    years |= set(ClusterYear.objects.filter(cluster__parent=parent).values_list("year", flat=True))
+    return sorted(years, reverse=True)
+
+
+def incoming_count(parent_ids):
+    """Files awaiting the parent's review, for the dashboard."""
+    return Proposal.objects.filter(
+        cluster_year__cluster__parent_id__in=parent_ids,
+        status__in=[Proposal.Status.AWAITING_REVIEW, Proposal.Status.RESUBMITTED],
+    )
+
+
+def year_end_period(cluster_year):
+    return Period.objects.filter(cluster_year=cluster_year, kind=Period.Kind.YEAR_END).first()
+
+
+def vote_rules_for(parent_id, year):
+    """The vote rules in effect: the saved ones, or the usual defaults (unsaved)."""
+    saved = VoteRules.objects.filter(parent_id=parent_id, year=year).first()
+    if saved is not None:
+        return saved
+    return VoteRules(
+        parent_id=parent_id,
+        year=year,
+        threshold_percent=DEFAULT_VOTE_THRESHOLD,
+        strictly_more=True,
+        base=VoteBase.PRESENT,
+        rounds=DEFAULT_VOTE_ROUNDS,
+        tie_break=VoteTieBreak.RANKING,
+    )
+
+
+def binding_ranking(cluster_year):
+    """The locked year-end ranking snapshot of the cluster year, or None."""
+    return (
+        RankingSnapshot.objects.filter(
+            period__cluster_year_id=cluster_year.pk,
+            period__kind=Period.Kind.YEAR_END,
+            period__status=Period.Status.LOCKED,
+        )
+        .select_related("period")
+        .first()
+    )
+
+
+def ranking_entries(ranking):
+    """{unit id: RankingEntry} of a snapshot ({} without one)."""
+    if ranking is None:
+        return {}
+    return {e.unit_id: e for e in RankingEntry.objects.filter(snapshot=ranking)}
+
+
+def rating_order(ranking):
+    """The snapshot's ratings, best first."""
+    return [label for label, _minimum in (ranking.thresholds if ranking else [])]
+
+
+def meets_rating(entry, min_rating, ranking):
+    """Is the entry's rating at least `min_rating` in the snapshot's order of ratings?"""
+    if not min_rating:
+        return True
+    order = rating_order(ranking)
+    if min_rating not in order or entry is None or entry.rating not in order:
+        return False
+    return order.index(entry.rating) <= order.index(min_rating)
+
+
+def elected_units(meeting, purpose):
+    """Unit ids elected in the meeting's closed session of `purpose`."""
+    return set(
+        Candidate.objects.filter(
+            session__meeting=meeting,
+            session__purpose=purpose,
+            session__status=VoteSession.Status.CLOSED,
+            outcome=Candidate.Outcome.ELECTED,
+        ).values_list("unit_id", flat=True)
+    )
+
+
+def purpose_award_type(cluster_year, purpose):
+    """The catalogue entry whose nominees come from a vote of this purpose, if any."""
+    return (
+        AwardType.objects.filter(
+            parent_id=cluster_year.cluster.parent_id, year=cluster_year.year, vote_purpose=purpose
+        )
+        .order_by("order", "pk")
+        .first()
+    )
+
+
+def quota_limit(award_type, member_count):
+    """How many of an award a cluster may propose (None: no quota)."""
+    if award_type is None or award_type.quota_kind == AwardType.Quota.NONE:
+        return None
+    if award_type.quota_kind == AwardType.Quota.NUMBER:
+        return int(award_type.quota_value)
+    return int(Decimal(member_count) * award_type.quota_value / 100)
+
+
+def next_year_exists(meeting):
+    cluster_year = meeting.cluster_year
+    return ClusterYear.objects.filter(
+        cluster_id=cluster_year.cluster_id, year=cluster_year.year + 1
+    ).exists()
+
+
+class RulesContext:
+    """What the rules need about a cluster year: ranking, members, elected units, catalogue."""
+
+    def __init__(self, cluster_year):
+        self.cluster_year = cluster_year
+        self.ranking = binding_ranking(cluster_year)
+        self.entries = ranking_entries(self.ranking)
+        self.members = cluster_access.member_unit_ids(cluster_year)
+        self.meeting = Meeting.objects.filter(cluster_year=cluster_year).first()
+        self._elected = {}
+
+    def elected(self, purpose):
+        if not purpose or self.meeting is None:
+            return set()
+        if purpose not in self._elected:
+            self._elected[purpose] = elected_units(self.meeting, purpose)
+        return self._elected[purpose]
+
+    def vote_share(self, purpose, unit_id):
+        if not purpose or self.meeting is None:
+            return None
+        session = (
+            VoteSession.objects.filter(meeting=self.meeting, purpose=purpose)
+            .prefetch_related("candidates")
+            .first()
+        )
+        if session is None:
+            return None
+        candidate = next((c for c in session.candidates.all() if c.unit_id == unit_id), None)
+        return candidate.share if candidate else None

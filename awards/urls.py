@@ -1,62 +1,102 @@
+"""URLs of the vote, the proposal file, the decision, the catalogue and a unit's awards."""
+
 from django.urls import path
 
-from awards import views
-from core.prepared_views import prepare_view
+from awards.views import catalogue, proposals, votes
+from core.prepared.views import prepare_view
 
 app_name = "awards"
 
 urlpatterns = [
-    # A cluster year's reviews
+    # A cluster year's year-end meeting, its votes and minutes
+    path("cluster-years/<int:pk>/awards/", votes.award_overview, name="award_overview"),
+    path("cluster-years/<int:pk>/awards/meeting/", votes.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/edit/", votes.meeting_update, name="meeting_update"),
+    path("meetings/<int:pk>/attendance/", votes.meeting_attendance, name="meeting_attendance"),
+    path("meetings/<int:pk>/votes/new/", votes.session_create, name="vote_create"),
+    path("meetings/<int:pk>/minutes/", votes.minutes_issue, name="minutes_issue"),
+    path("meetings/<int:pk>/minutes-pdf/", prepare_view("awards.minutes"), name="minutes_pdf"),
+    path("meetings/<int:pk>/rollover/", votes.election_rollover, name="election_rollover"),
+    # One vote
+    path("votes/<int:pk>/", votes.session_detail, name="vote"),
+    path("votes/<int:pk>/settings/", votes.session_update, name="vote_update"),
+    path("votes/<int:pk>/candidates/", votes.candidate_add, name="candidate_add"),
+    path("candidates/<int:pk>/remove/", votes.candidate_remove, name="candidate_remove"),
+    path("votes/<int:pk>/open/", votes.session_open, name="vote_open"),
+    path("votes/<int:pk>/ballot/", votes.ballot, name="ballot"),
+    path("votes/<int:pk>/close/", votes.vote_close, name="vote_close"),
+    path("votes/<int:pk>/tally/", votes.vote_tally, name="vote_tally"),
+    path("votes/<int:pk>/next-round/", votes.vote_next_round, name="vote_next_round"),
+    path("votes/<int:pk>/finish/", votes.vote_finish, name="vote_finish"),
+    # The proposal file
+    path("cluster-years/<int:pk>/proposal/new/", proposals.proposal_create, name="proposal_create"),
+    path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal"),
+    path("proposals/<int:pk>/items/", proposals.item_add, name="proposal_item_add"),
+    path("proposals/<int:pk>/submit/", proposals.proposal_submit, name="proposal_submit"),
     path(
-        "cluster-years/<int:pk>/results/", views.cluster_year_results, name="cluster_year_results"
-    ),
-    path("cluster-years/<int:pk>/results/open/", views.period_open, name="period_open"),
-    # The results page of a review, its settings, peers, lock and exports
-    path("results/<int:pk>/", views.period_detail, name="period"),
-    path("results/<int:pk>/settings/", views.period_update, name="period_update"),
-    path("results/<int:pk>/peers/", views.period_peers, name="period_peers"),
-    path("results/<int:pk>/lock/", views.period_lock, name="period_lock"),
-    path("results/<int:pk>/my-sheet/", views.my_sheet, name="my_sheet"),
-    path(
-        "results/<int:pk>/score-table-xlsx/",
-        prepare_view("awards.score_table_xlsx"),
-        name="score_table_xlsx",
+        "proposals/<int:pk>/whole-file/",
+        prepare_view("awards.proposal_bundle"),
+        name="proposal_bundle",
     ),
     path(
-        "results/<int:pk>/score-table-pdf/",
-        prepare_view("awards.score_table_pdf"),
-        name="score_table_pdf",
+        "proposals/<int:pk>/submission-pdf/",
+        prepare_view("awards.submission"),
+        name="submission_pdf",
     ),
-    # A self-assessment sheet
-    path("sheets/<int:pk>/", views.assessment_detail, name="assessment"),
-    path("sheets/<int:pk>/save/", views.assessment_save, name="assessment_save"),
-    path("sheets/<int:pk>/submit/", views.assessment_submit, name="assessment_submit"),
-    path("sheets/<int:pk>/template.xlsx", views.assessment_template, name="assessment_template"),
-    path("sheets/<int:pk>/import/", views.assessment_import, name="assessment_import"),
-    path("sheets/<int:pk>/accept/", views.assessment_accept, name="assessment_accept"),
-    path("sheets/<int:pk>/return/", views.assessment_return, name="assessment_return"),
-    path("sheets/<int:pk>/reopen/", views.assessment_reopen, name="assessment_reopen"),
-    path("scores/<int:pk>/evidence/", views.evidence_upload, name="evidence_upload"),
-    path("scores/<int:pk>/adjust/", views.score_adjust, name="score_adjust"),
-    path("evidence/<int:pk>/", views.evidence_download, name="evidence"),
-    path("evidence/<int:pk>/remove/", views.evidence_remove, name="evidence_remove"),
-    # The parent body: comparison between clusters, rules
-    path("parents/<int:pk>/comparison/", views.comparison, name="comparison"),
-    path("parents/<int:pk>/result-rules/<int:year>/", views.rules_edit, name="rules"),
-    # Good practices
-    path("practices/", views.practice_list, name="practices"),
-    path("cluster-years/<int:pk>/practices/new/", views.practice_new, name="practice_new"),
-    path("practices/<int:pk>/", views.practice_detail, name="practice"),
-    path("practices/<int:pk>/edit/", views.practice_edit, name="practice_edit"),
-    path("practices/<int:pk>/publish/", views.practice_publish, name="practice_publish"),
-    path("practices/<int:pk>/feature/", views.practice_feature, name="practice_feature"),
-    path("practices/<int:pk>/files/", views.practice_file_upload, name="practice_file_upload"),
-    path("practice-files/<int:pk>/", views.practice_file_download, name="practice_file"),
+    path("proposals/<int:pk>/return/", proposals.proposal_return, name="proposal_return"),
+    path("proposals/<int:pk>/accept/", proposals.proposal_accept, name="proposal_accept"),
     path(
-        "practice-files/<int:pk>/remove/", views.practice_file_remove, name="practice_file_remove"
+        "proposals/<int:pk>/start-decision/",
+        proposals.proposal_start_decision,
+        name="proposal_start_decision",
     ),
+    path("proposals/<int:pk>/decide/", proposals.proposal_decide, name="proposal_decide"),
+    path("proposals/<int:pk>/decision.pdf", proposals.decision_scan, name="decision_scan"),
+    path("proposals/<int:pk>/revoke/", proposals.proposal_revoke, name="proposal_revoke"),
+    path(
+        "proposal-documents/<int:pk>/pdf/",
+        prepare_view("awards.proposal_document"),
+        name="proposal_document",
+    ),
+    path("proposal-items/<int:pk>/", proposals.item_detail, name="proposal_item"),
+    path("proposal-items/<int:pk>/edit/", proposals.item_update, name="proposal_item_update"),
+    path("proposal-items/<int:pk>/report/", proposals.item_report, name="proposal_item_report"),
+    path(
+        "proposal-items/<int:pk>/report-file/",
+        proposals.item_report_file,
+        name="proposal_item_file",
+    ),
+    path(
+        "proposal-items/<int:pk>/report-file/download/",
+        proposals.item_report_download,
+        name="proposal_item_file_download",
+    ),
+    path("proposal-items/<int:pk>/remove/", proposals.item_remove, name="proposal_item_remove"),
+    # The parent body: the year's awards by cluster, the catalogue and the vote rules
+    path("parents/<int:pk>/awards/<int:year>/", catalogue.parent_awards, name="parent_awards"),
+    path(
+        "parents/<int:pk>/awards/<int:year>/xlsx/",
+        prepare_view("awards.parent_awards_xlsx"),
+        name="parent_awards_xlsx",
+    ),
+    path("parents/<int:pk>/award-catalogue/<int:year>/", catalogue.catalogue, name="catalogue"),
+    path(
+        "parents/<int:pk>/award-catalogue/<int:year>/add/",
+        catalogue.award_type_add,
+        name="award_type_add",
+    ),
+    path(
+        "parents/<int:pk>/award-catalogue/<int:year>/vote-rules/",
+        catalogue.vote_rules_save,
+        name="vote_rules",
+    ),
+    path(
+        "parents/<int:pk>/award-catalogue/<int:year>/copy/",
+        catalogue.catalogue_copy,
+        name="catalogue_copy",
+    ),
+    path("award-types/<int:pk>/edit/", catalogue.award_type_edit, name="award_type_edit"),
+    path("award-types/<int:pk>/remove/", catalogue.award_type_remove, name="award_type_remove"),
+    # A unit's awards across years
+    path("units/<int:pk>/awards/", catalogue.unit_awards, name="unit_awards"),
 ]
-
-from awards.urls_awards import urlpatterns as award_urlpatterns  # noqa: E402
-
-urlpatterns += award_urlpatterns

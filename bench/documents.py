@@ -30,9 +30,8 @@ def producers():
     from agreements.models import Agreement
     from agreements.signing import tasks
     from agreements.signing.models import Seal
-    from awards import award_documents
-    from awards.proposal_models import ProposalDocument
-    from awards.vote_models import Meeting
+    from awards import documents as award_documents
+    from awards.models import Meeting, ProposalDocument
     from bench import targets
     from core import sealing
     from core.documents import render_pdf

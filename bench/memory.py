@@ -39,11 +39,11 @@ def sealing():
 def comparison_excel():
     from openpyxl import Workbook
 
-    from awards import selectors
-    from awards.excel import _header, _save, number_cell, text_cell
-    from awards.models import Period
     from bench import targets
     from clusters.models import Cluster, Unit
+    from results import selectors
+    from results.excel import _header, _save, number_cell, text_cell
+    from results.models import Period
 
     year = targets.find(targets.NATIONAL_USER).year
     wb = Workbook()

@@ -10,11 +10,10 @@ from dataclasses import dataclass
 from django.contrib.auth import get_user_model
 
 from agreements.models import Agreement
-from awards.models import Period
-from awards.proposal_models import Proposal
-from awards.vote_models import Meeting
+from awards.models import Meeting, Proposal
 from clusters import access
 from clusters.models import ClusterYear, Unit
+from results.models import Period
 
 SEED_USER = "bantt"
 NATIONAL_USER = "scale.t01.staff"

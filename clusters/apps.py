@@ -9,6 +9,6 @@ class ClustersConfig(AppConfig):
     def ready(self):
         from clusters import dashboard  # noqa: F401  (registers its dashboard provider)
         from clusters.audit_labels import ACTION_LABELS
-        from core.audit import register_action_labels
+        from core.audit_labels import register_action_labels
 
         register_action_labels(ACTION_LABELS)

@@ -61,7 +61,7 @@ def _create_page(request, form, service, *, title, cancel_url, success, **kwargs
     """Bind `form`; on a valid POST call `service`, then redirect to `success(obj)`."""
     if request.method == "POST" and form.is_valid():
         outcome = call_service(
-            request, service, form=form, success=_("Saved."), **kwargs, **form.service_data()
+            request, service, form, success=_("Saved."), **kwargs, **form.service_data()
         )
         if outcome:
             return redirect(success(outcome.result))
@@ -80,7 +80,8 @@ def _edit_versioned(request, obj, form_class, service, *, kwarg, title, success_
         outcome = call_service(
             request,
             service,
-            form=form,
+            form,
+            shows_conflict=True,
             success=_("Saved."),
             expected_version=form.cleaned_data["version"],
             **{kwarg: obj},
@@ -209,7 +210,7 @@ def cluster_year_rollover(request, pk):
         outcome = call_service(
             request,
             services.year_rollover,
-            form=form,
+            form,
             cluster_year=cluster_year,
             **form.cleaned_data,
         )
@@ -280,7 +281,7 @@ def membership_edit(request, pk, membership_pk):
         if call_service(
             request,
             services.membership_update,
-            form=form,
+            form,
             success=_("Saved."),
             membership=membership,
             **data,
@@ -495,7 +496,7 @@ def position_create(request, pk):
         and call_service(
             request,
             services.position_appoint,
-            form=form,
+            form,
             success=_("Saved."),
             unit=unit,
             **form.appoint_data(),
@@ -517,7 +518,7 @@ def position_edit(request, pk):
         if call_service(
             request,
             services.position_update,
-            form=form,
+            form,
             success=_("Saved."),
             position=position,
             **data,

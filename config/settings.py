@@ -40,6 +40,7 @@ INSTALLED_APPS = [
     "core",
     "clusters",
     "agreements",
+    "results",
     "awards",
     "demo",
     "config",

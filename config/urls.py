@@ -1,9 +1,54 @@
 from django.contrib import admin
+from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from clusters.accounts import views as account_views
+from clusters.accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
 from config import views
 from core.health import health
-from core.prepared_views import job_detail, job_download
+from core.prepared.views import job_detail, job_download
+
+# Each user's own log-in, password and second factor.
+auth_urlpatterns = [
+    path(
+        "login/",
+        auth_views.LoginView.as_view(
+            authentication_form=LoginForm, redirect_authenticated_user=True
+        ),
+        name="login",
+    ),
+    path("logout/", views.LogoutView.as_view(), name="logout"),
+    path(
+        "password/change/",
+        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
+        name="password_change",
+    ),
+    path(
+        "password/change/done/",
+        auth_views.PasswordChangeDoneView.as_view(),
+        name="password_change_done",
+    ),
+    path("password/reset/", views.PasswordResetView.as_view(), name="password_reset"),
+    path(
+        "password/reset/sent/",
+        auth_views.PasswordResetDoneView.as_view(),
+        name="password_reset_done",
+    ),
+    path(
+        "password/reset/<uidb64>/<token>/",
+        auth_views.PasswordResetConfirmView.as_view(form_class=SetPasswordForm),
+        name="password_reset_confirm",
+    ),
+    path(
+        "password/reset/done/",
+        auth_views.PasswordResetCompleteView.as_view(),
+        name="password_reset_complete",
+    ),
+    # The user's own second factor (TOTP).
+    path("second-factor/", account_views.otp_setup, name="otp_setup"),
+    path("second-factor/verify/", account_views.otp_verify, name="otp_verify"),
+    path("second-factor/remove/", account_views.otp_remove, name="otp_remove"),
+]
 
 urlpatterns = [
     path("", views.dashboard, name="dashboard"),
@@ -11,10 +56,11 @@ urlpatterns = [
     path("files/<int:pk>/", job_detail, name="prepared_file"),
     path("files/<int:pk>/download/", job_download, name="prepared_file_download"),
     path("i18n/", include("django.conf.urls.i18n")),
-    path("accounts/", include("config.accounts_urls")),
-    path("people/", include("clusters.account_urls")),
+    path("accounts/", include(auth_urlpatterns)),
+    path("people/", include("clusters.accounts.urls")),
     path("", include("clusters.urls")),
     path("", include("agreements.urls")),
+    path("", include("results.urls")),
     path("", include("awards.urls")),
     path("admin/", admin.site.urls),
 ]

@@ -13,7 +13,7 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from clusters import access
-from clusters.account_forms import PasswordResetForm
+from clusters.accounts.forms import PasswordResetForm
 from core.dashboard import tasks_for
 
 # The dashboard's groups, most urgent first; a task of an unknown kind counts as information.

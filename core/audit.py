@@ -7,33 +7,9 @@ import uuid
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
-from django.utils.translation import gettext_lazy as _
 
 from core.middleware import current_request_context
 from core.models import AuditEntry
-
-# What people read for an action code on the history panels; each app adds its own from its
-# AppConfig.ready() (`register_action_labels`). A code without a label is shown as it is.
-_ACTION_LABELS = {
-    "otp.enrol": _("Two-step verification set up"),
-    "otp.remove": _("Two-step verification removed"),
-    "account.admin_create": _("Account created in administration"),
-    "account.admin_update": _("Account changed in administration"),
-    "account.admin_password": _("Password set in administration"),
-    "group.admin_create": _("Group created in administration"),
-    "group.admin_update": _("Group changed in administration"),
-    "group.admin_delete": _("Group deleted in administration"),
-}
-
-
-def register_action_labels(labels):
-    """Add an app's names of its audit actions (code → lazily translated label)."""
-    _ACTION_LABELS.update(labels)
-
-
-def action_label(code):
-    """The translated name of an audit action, or the code itself when it has none."""
-    return _ACTION_LABELS.get(code, code)
 
 
 def _jsonable(value):

@@ -3,6 +3,9 @@ from django.contrib.contenttypes.models import ContentType
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from core.audit_labels import action_label
+from core.prepared.kinds import kind_for
+
 
 class AuditEntryQuerySet(models.QuerySet):
     def for_object(self, obj):
@@ -63,8 +66,6 @@ class AuditEntry(models.Model):
 
     @property
     def action_label(self):
-        from core.audit import action_label
-
         return action_label(self.action)
 
 
@@ -118,6 +119,4 @@ class PreparedFile(models.Model):
     @property
     def prepare_url(self):
         """The URL that prepares this kind of file again (for a retry or a fresh copy)."""
-        from core.prepared import kind_for
-
         return kind_for(self.kind).prepare_url(self.params)

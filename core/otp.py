@@ -113,7 +113,7 @@ def _with_next(url_name, request):
     return f"{reverse(url_name)}?{urlencode({'next': request.get_full_path()})}"
 
 
-def second_factor_required(*, must_enrol, verify_message, enrol_message):
+def second_factor_required(must_enrol, *, verify_message, enrol_message):
     """Guard a view (GET and POST alike) with the user's second factor.
 
     A user with an authenticator confirms a code once per session; a user without one for

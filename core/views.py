@@ -34,20 +34,25 @@ class Outcome:
         return self.error if isinstance(self.error, ConflictError) else None
 
 
-def call_service(request, service, /, *, form=None, report=True, success=None, **kwargs):
-    """Call `service(actor=request.user, **kwargs)` and return its Outcome (true if it went through).
+def call_service(
+    request, service, form=None, /, *, shows_conflict=False, report=True, success=None, **kwargs
+):
+    """Call `service(actor=request.user, **kwargs)`; return its Outcome (true if it went through).
 
-    Refused with a form: the errors go on its fields; a conflict keeps the user's input and
-    takes the record's current version, so that saving again (after reviewing the other
-    person's change, shown from `outcome.conflict`) goes through. Refused without a form: each
-    message goes to the messages framework, unless `report` is false (the caller shows
-    `outcome.error` itself, e.g. in an htmx event). `success` is added as a message when the
-    call went through.
+    The form comes by position, so that a service may take a keyword named `form` (an award's).
+
+    Refused with a form: the errors go on its fields. A lost update (ConflictError) on a page
+    that `shows_conflict` (the other person's values, from `outcome.conflict`) keeps the user's
+    input and takes the record's current version, so that saving again after that review goes
+    through; on other pages its message goes on the form and the version stays, so that a
+    second try is refused too until the page is reloaded. Refused without a form: each message
+    goes to the messages framework, unless `report` is false (the caller shows `outcome.error`
+    itself, e.g. in an htmx event). `success` is added as a message when the call went through.
     """
     try:
         result = service(actor=request.user, **kwargs)
     except ValidationError as error:
-        if form is not None and isinstance(error, ConflictError):
+        if form is not None and shows_conflict and isinstance(error, ConflictError):
             keep_input_at_version(form, error.version)
         elif form is not None:
             apply_errors(form, error)
@@ -67,3 +72,11 @@ def keep_input_at_version(form, version):
     data = form.data.copy()
     data[form.add_prefix("version")] = version
     form.data = data
+
+
+def report_form_errors(request, form):
+    """Show a form's errors as messages (for buttons whose form is not shown again)."""
+    for name, errors in form.errors.items():
+        label = form.fields[name].label if name in form.fields else ""
+        for error in errors:
+            messages.error(request, f"{label}: {error}" if label else error)

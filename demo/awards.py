@@ -23,9 +23,17 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements import services as agreement_services
 from agreements.models import IN_FORCE, Agreement
-from awards import proposals, voting
-from awards.proposal_models import AwardType, Decision, Proposal, ProposalStatusChange
-from awards.vote_models import Meeting, VoteRound, VoteSession
+from awards.models import (
+    AwardType,
+    Decision,
+    Meeting,
+    Proposal,
+    ProposalStatusChange,
+    VoteRound,
+    VoteSession,
+)
+from awards.services import proposals
+from awards.services import votes as voting
 from clusters import services as cluster_services
 from clusters.models import ClusterYear, Plan
 from demo.results import placeholder_pdf

@@ -14,11 +14,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from agreements.models import IN_FORCE, Agreement, Criterion
-from awards import services
-from awards.models import Assessment, GoodPractice, Period, Score
-from awards.selectors import results_agreement
+from agreements.signing import services as signing
+from agreements.signing.models import Signature
 from core.text import fold
 from demo.foundation import DEMO_PASSWORD
+from results import services
+from results.models import Assessment, GoodPractice, Period, Score
+from results.selectors import results_agreement
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
 OPENED_AT = datetime.datetime(2020, 11, 20, 9, 0, tzinfo=HANOI)
@@ -94,9 +96,6 @@ def _ensure_signed(world, agreement):
     follow the agreement; with it, this finds the agreement signed and does nothing."""
     if results_agreement(world.cluster_year) is not None:
         return
-    from agreements.signing import services as signing
-    from agreements.signing.models import Signature
-
     signed = set(agreement.signatures.filter(void=False).values_list("unit_id", flat=True))
     for username, unit in world.units.items():
         if unit.pk in signed:

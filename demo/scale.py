@@ -33,42 +33,31 @@ from django.contrib.auth.hashers import make_password
 from django.contrib.contenttypes.models import ContentType
 from django.db import connection, transaction
 from django.utils import timezone
+from PIL import Image
 
 from agreements import content
 from agreements.document import vn_number
 from agreements.models import Agreement, Conference, Criterion, Guest, Revision, Section
+from agreements.scoring import suggest
 from agreements.services import default_title, plan_basis
 from agreements.signing.models import Seal, Signature
-from awards.award_selectors import FORM_VN, purpose_title_vn, rule_text_vn
 from awards.models import (
-    DEFAULT_THRESHOLDS,
-    DEFAULT_TIE_BREAK,
-    Assessment,
-    GoodPractice,
-    Period,
-    RankingEntry,
-    RankingSnapshot,
-    Score,
-)
-from awards.proposal_models import (
+    Attendance,
     AwardType,
+    Candidate,
     Decision,
+    Meeting,
+    Participation,
     Proposal,
     ProposalDocument,
     ProposalItem,
     ProposalStatusChange,
-)
-from awards.selectors import percent_of, q2, rank_rows, rating_for
-from awards.vote_models import (
-    Attendance,
-    Candidate,
-    Meeting,
-    Participation,
     VoteBase,
     VoteCount,
     VoteRound,
     VoteSession,
 )
+from awards.selectors import FORM_VN, purpose_title_vn, rule_text_vn
 from clusters.models import (
     Cluster,
     ClusterYear,
@@ -86,6 +75,18 @@ from clusters.models import (
 from core.models import AuditEntry
 from core.text import fold
 from demo.foundation import DEMO_MARK, DEMO_PASSWORD
+from demo.signing import drawn_signature_png
+from results.models import (
+    DEFAULT_THRESHOLDS,
+    DEFAULT_TIE_BREAK,
+    Assessment,
+    GoodPractice,
+    Period,
+    RankingEntry,
+    RankingSnapshot,
+    Score,
+)
+from results.selectors import percent_of, q2, rank_rows, rating_for
 
 User = get_user_model()
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -292,8 +293,6 @@ class Spec:
 def _criterion_specs(sections, criteria):
     """`criteria` criteria over `sections` sections: normal ones worth 100 points in all,
     three bonus criteria and two penalties (when there is room for them)."""
-    from agreements.scoring import suggest
-
     extra = 5 if criteria >= sections * 2 + 5 else 0
     normal = criteria - extra
     base, rest = divmod(10000, normal)  # hundredths of a point
@@ -442,10 +441,6 @@ class Builder:
         self.log(f"  {name}: {time.monotonic() - started:.1f} s")
 
     def _signature_images(self):
-        from PIL import Image
-
-        from demo.signing import drawn_signature_png
-
         images = []
         for i in range(12):
             # A drawn signature in eight colours: the size of a signature pad's PNG (~3 KB).
@@ -1527,27 +1522,12 @@ def plan_basis_text(plan, parent):
 
 
 def canonical_content(agreement, sections, criteria, specs):
-    """The canonical JSON of an agreement, as agreements.content.serialize would write it."""
+    """The canonical JSON of an agreement built in memory, by agreements.content itself."""
     by_section = {}
     for spec, criterion in zip(specs, criteria, strict=True):
-        by_section.setdefault(spec.section, []).append(content._criterion_data(criterion))
-    data = {
-        "title": content.nfc(agreement.title),
-        "place": content.nfc(agreement.place),
-        "date": agreement.date.isoformat() if agreement.date else None,
-        "legal_basis": content.nfc(agreement.legal_basis),
-        "closing": content.nfc(agreement.closing),
-        "sections": [
-            {
-                "number": number,
-                "heading": content.nfc(section.heading),
-                "text": content.nfc(section.text),
-                "criteria": by_section.get(number - 1, []),
-            }
-            for number, section in enumerate(sections, start=1)
-        ],
-    }
-    return content.dumps(data)
+        by_section.setdefault(spec.section, []).append(criterion)
+    parts = [(section, by_section.get(i, [])) for i, section in enumerate(sections)]
+    return content.dumps(content.content_of(agreement, parts))
 
 
 def already_built(prefix=PREFIX):

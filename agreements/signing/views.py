@@ -111,7 +111,7 @@ def _signer_preview(user, units):
 # A user with an authenticator confirms a code before signing or declining; a signatory without
 # one enrols first when OTP_REQUIRED_FOR_SIGNATORIES is on.
 second_factor = second_factor_required(
-    must_enrol=cluster_access.is_signatory,
+    cluster_access.is_signatory,
     verify_message=gettext_lazy("Enter the code of your authenticator app to sign."),
     enrol_message=gettext_lazy(
         "Signatories need a second factor: set up an authenticator app to sign."
@@ -141,7 +141,7 @@ def sign(request, pk):
                 outcome = call_service(
                     request,
                     services.signature_sign,
-                    form=form,
+                    form,
                     agreement=agreement,
                     unit=data["unit"],
                     password=data["password"],
@@ -194,7 +194,7 @@ def decline(request, pk):
         outcome = call_service(
             request,
             services.signature_decline,
-            form=form,
+            form,
             agreement=agreement,
             unit=form.cleaned_data["unit"],
             reason=form.cleaned_data["reason"],
@@ -216,7 +216,7 @@ def saved_signature(request):
         outcome = call_service(
             request,
             services.saved_signature_save,
-            form=form,
+            form,
             image=form.cleaned_data["image"],
         )
         if outcome:
@@ -284,7 +284,7 @@ def paper_record(request, pk):
         outcome = call_service(
             request,
             services.paper_signing_record,
-            form=form,
+            form,
             agreement=agreement,
             units=form.cleaned_data["units"],
             scan=form.cleaned_data["scan"],
@@ -343,7 +343,7 @@ def close(request, pk):
         outcome = call_service(
             request,
             services.signing_close,
-            form=form,
+            form,
             agreement=agreement,
             reason=form.cleaned_data["reason"],
         )

@@ -58,7 +58,7 @@ def agreement_amend(request, pk):
         outcome = call_service(
             request,
             services.agreement_amend,
-            form=form,
+            form,
             success=_("The amendment was created as a draft; edit it, then adopt it again."),
             agreement=agreement,
             reason=form.cleaned_data["reason"],
@@ -92,7 +92,8 @@ def conference_edit(request, pk):
         outcome = call_service(
             request,
             services.conference_save,
-            form=form,
+            form,
+            shows_conflict=True,
             agreement=agreement,
             expected_version=form.cleaned_data["version"],
             starts_at=form.cleaned_data["starts_at"],

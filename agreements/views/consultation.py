@@ -48,7 +48,7 @@ def comment_add(request, pk):
     outcome = form.is_valid() and call_service(
         request,
         services.comment_add,
-        form=form,
+        form,
         agreement=agreement,
         unit=form.cleaned_data["unit"],
         text=form.cleaned_data["text"],
@@ -94,7 +94,7 @@ def comment_answer(request, pk):
     answered = form.is_valid() and call_service(
         request,
         services.comment_answer,
-        form=form,
+        form,
         comment=comment,
         answer=form.cleaned_data["answer"],
     )

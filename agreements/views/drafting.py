@@ -81,7 +81,7 @@ def agreement_start(request, cluster_year_pk):
     outcome = form.is_valid() and call_service(
         request,
         services.agreement_create,
-        form=form,
+        form,
         cluster_year=cluster_year,
         origin=form.cleaned_data["origin"],
     )
@@ -121,7 +121,7 @@ def template_start(request):
     outcome = form.is_valid() and call_service(
         request,
         services.template_create,
-        form=form,
+        form,
         parent=form.cleaned_data["parent"],
         year=form.cleaned_data["year"],
     )
@@ -146,7 +146,8 @@ def agreement_part_edit(request, pk, part):
     outcome = form.is_valid() and call_service(
         request,
         services.agreement_update,
-        form=form,
+        form,
+        shows_conflict=True,
         agreement=agreement,
         expected_version=form.cleaned_data["version"],
         **{
@@ -180,7 +181,7 @@ def section_add(request, pk):
     outcome = form.is_valid() and call_service(
         request,
         services.section_add,
-        form=form,
+        form,
         agreement=agreement,
         heading=form.cleaned_data["heading"],
         text=form.cleaned_data["text"],
@@ -235,7 +236,8 @@ def section_edit(request, pk):
     outcome = form.is_valid() and call_service(
         request,
         services.section_update,
-        form=form,
+        form,
+        shows_conflict=True,
         section=section,
         expected_version=form.cleaned_data["version"],
         heading=form.cleaned_data["heading"],
@@ -319,7 +321,7 @@ def criterion_add(request, pk):
         return partial(request, "criterion_add_form", {**context, "form": form})
     form = CriterionForm(request.POST, adding=True, prefix=prefix)
     outcome = form.is_valid() and call_service(
-        request, services.criterion_add, form=form, section=section, **form.values()
+        request, services.criterion_add, form, section=section, **form.values()
     )
     if not outcome:
         response = partial(request, "criterion_add_form", {**context, "form": form})
@@ -368,7 +370,8 @@ def criterion_edit(request, pk):
     outcome = form.is_valid() and call_service(
         request,
         services.criterion_update,
-        form=form,
+        form,
+        shows_conflict=True,
         criterion=criterion,
         expected_version=form.cleaned_data["version"],
         **form.values(),

@@ -5,12 +5,11 @@ from decimal import Decimal
 import pytest
 from django.urls import reverse
 
-from awards import proposals
-from awards.proposal_models import AwardType, Proposal, ProposalItem
-from awards.vote_models import VoteRules
+from awards.models import AwardType, Proposal, ProposalItem, VoteRules
+from awards.services import proposals
 from core.errors import DomainError
 from core.models import AuditEntry
-from tests.awards.vote_support import (
+from tests.awards.support import (
     build_catalogue,
     english,  # noqa: F401  (autouse: messages in English)
 )

@@ -6,8 +6,10 @@ import subprocess
 import pytest
 
 from agreements.models import Agreement
-from awards import award_documents, proposals, voting
-from tests.awards.vote_support import (
+from awards import documents as award_documents
+from awards.services import proposals
+from awards.services import votes as voting
+from tests.awards.support import (
     build_catalogue,
     english,  # noqa: F401  (autouse: messages in English)
     full_meeting,

@@ -8,9 +8,7 @@ import pytest
 from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 
-from awards import proposals, voting
-from awards.award_selectors import unit_awards
-from awards.proposal_models import (
+from awards.models import (
     AwardType,
     Decision,
     Proposal,
@@ -18,27 +16,19 @@ from awards.proposal_models import (
     ProposalItem,
     ProposalStatusChange,
 )
+from awards.selectors import unit_awards
+from awards.services import proposals
+from awards.services import votes as voting
 from clusters.models import IssuedNumber
 from core.errors import DomainError
-from tests.awards.vote_support import (
+from tests.awards.support import (
     PDF_BYTES,
-    build_catalogue,
     english,  # noqa: F401  (autouse: messages in English)
-    full_meeting,
     lock_ranking,
 )
 
 pytestmark = pytest.mark.django_db
 S = Proposal.Status
-
-
-@pytest.fixture
-def voted(results):
-    lock_ranking(results)
-    world = results.world
-    world.flag, world.merit, world.person = build_catalogue(world)
-    world.meeting = full_meeting(world)
-    return world
 
 
 @pytest.fixture

@@ -11,17 +11,16 @@ import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
-from awards import proposals, voting
-from awards.proposal_models import Decision, Proposal, ProposalItem
+from awards.models import Decision, Proposal, ProposalItem
+from awards.services import proposals
+from awards.services import votes as voting
 from clusters import services as cluster_services
 from clusters.models import Cluster
 from core.models import AuditEntry
-from tests.awards.vote_support import (
+from tests.awards.support import (
     PDF_BYTES,
     build_catalogue,
     english,  # noqa: F401  (autouse: messages in English)
-    full_meeting,
-    lock_ranking,
 )
 from tests.prepared_support import download
 
@@ -38,20 +37,19 @@ def messages_of(response):
 
 
 @pytest.fixture
-def voted(results):
-    lock_ranking(results)
-    world = results.world
-    world.flag, world.merit, world.person = build_catalogue(world)
-    world.meeting = full_meeting(world)
+def minuted(voted):
+    """The voted world with the meeting's minutes issued (the proposal file needs them)."""
     voting.minutes_issue(
-        actor=world.user("dongda"), meeting=world.meeting, date=datetime.date(2020, 12, 18)
+        actor=voted.user("dongda"), meeting=voted.meeting, date=datetime.date(2020, 12, 18)
     )
-    return world
+    return voted
 
 
 @pytest.fixture
-def proposal(voted):
-    return proposals.proposal_create(actor=voted.user("dongda"), cluster_year=voted.cluster_year)
+def proposal(minuted):
+    return proposals.proposal_create(
+        actor=minuted.user("dongda"), cluster_year=minuted.cluster_year
+    )
 
 
 def with_reports(world, proposal):
@@ -63,10 +61,10 @@ def with_reports(world, proposal):
 
 
 @pytest.fixture
-def sent(voted, proposal):
-    with_reports(voted, proposal)
+def sent(minuted, proposal):
+    with_reports(minuted, proposal)
     proposals.proposal_submit(
-        actor=voted.user("dongda"), proposal=proposal, date=datetime.date(2020, 12, 20)
+        actor=minuted.user("dongda"), proposal=proposal, date=datetime.date(2020, 12, 20)
     )
     proposal.refresh_from_db()
     return proposal
@@ -75,37 +73,37 @@ def sent(voted, proposal):
 # --- the cluster head ----------------------------------------------------------------------
 
 
-def test_the_head_starts_the_file_from_the_awards_page(voted, client_for):
-    client = client_for(voted.user("canbo.dongda"))
-    page = client.get(url("award_overview", voted.cluster_year.pk))
+def test_the_head_starts_the_file_from_the_awards_page(minuted, client_for):
+    client = client_for(minuted.user("canbo.dongda"))
+    page = client.get(url("award_overview", minuted.cluster_year.pk))
     assert "Start the proposal file" in page.text
-    response = client.post(url("proposal_create", voted.cluster_year.pk))
+    response = client.post(url("proposal_create", minuted.cluster_year.pk))
     created = Proposal.objects.get()
     assert response.status_code == 302 and response.url == url("proposal", created.pk)
     assert created.items.count() == 4
 
 
-def test_the_file_page_shows_items_documents_and_history(voted, proposal, client_for):
-    page = client_for(voted.user("canbo.dongda")).get(url("proposal", proposal.pk))
+def test_the_file_page_shows_items_documents_and_history(minuted, proposal, client_for):
+    page = client_for(minuted.user("canbo.dongda")).get(url("proposal", proposal.pk))
     assert page.status_code == 200
-    for text in (voted.unit("dongda").name, "01/BB-MTTQ", "Add a nominee", "missing"):
+    for text in (minuted.unit("dongda").name, "01/BB-MTTQ", "Add a nominee", "missing"):
         assert text in page.text
 
 
-def test_an_unsent_file_stays_with_the_cluster(voted, proposal, client_for):
-    assert client_for(voted.user("badinh")).get(url("proposal", proposal.pk)).status_code == 200
-    assert client_for(voted.user("xem")).get(url("proposal", proposal.pk)).status_code == 403
-    assert client_for(voted.user("bantt")).get(url("proposal", proposal.pk)).status_code == 403
-    assert client_for(voted.user("ngoai")).get(url("proposal", proposal.pk)).status_code == 404
+def test_an_unsent_file_stays_with_the_cluster(minuted, proposal, client_for):
+    assert client_for(minuted.user("badinh")).get(url("proposal", proposal.pk)).status_code == 200
+    assert client_for(minuted.user("xem")).get(url("proposal", proposal.pk)).status_code == 403
+    assert client_for(minuted.user("bantt")).get(url("proposal", proposal.pk)).status_code == 403
+    assert client_for(minuted.user("ngoai")).get(url("proposal", proposal.pk)).status_code == 404
 
 
-def test_adding_editing_and_removing_a_nominee(voted, proposal, client_for):
-    client = client_for(voted.user("canbo.dongda"))
+def test_adding_editing_and_removing_a_nominee(minuted, proposal, client_for):
+    client = client_for(minuted.user("canbo.dongda"))
     response = client.post(
         url("proposal_item_add", proposal.pk),
         {
-            "award_type": voted.person.pk,
-            "unit": voted.unit("badinh").pk,
+            "award_type": minuted.person.pk,
+            "unit": minuted.unit("badinh").pk,
             "person_name": "Lý Thị N",
             "person_title": "Cán bộ",
             "reason": "=HYPERLINK(1) Cán bộ tiêu biểu",
@@ -130,19 +128,19 @@ def test_adding_editing_and_removing_a_nominee(voted, proposal, client_for):
     assert not ProposalItem.objects.filter(pk=item.pk).exists()
 
 
-def test_an_ineligible_nominee_is_refused_with_a_message(voted, proposal, client_for):
-    response = client_for(voted.user("canbo.dongda")).post(
+def test_an_ineligible_nominee_is_refused_with_a_message(minuted, proposal, client_for):
+    response = client_for(minuted.user("canbo.dongda")).post(
         url("proposal_item_add", proposal.pk),
-        {"award_type": voted.flag.pk, "unit": voted.unit("hoankiem").pk, "reason": "x"},
+        {"award_type": minuted.flag.pk, "unit": minuted.unit("hoankiem").pk, "reason": "x"},
     )
     assert response.status_code == 302
     assert any("ranked first" in m for m in messages_of(response))
     assert proposal.items.count() == 4
 
 
-def test_the_nominees_unit_writes_and_uploads_its_report(voted, proposal, client_for):
-    item = proposal.items.get(unit=voted.unit("badinh"))
-    client = client_for(voted.user("canbo.badinh"))
+def test_the_nominees_unit_writes_and_uploads_its_report(minuted, proposal, client_for):
+    item = proposal.items.get(unit=minuted.unit("badinh"))
+    client = client_for(minuted.user("canbo.badinh"))
     response = client.post(
         url("proposal_item_report", item.pk), {"version": item.version, "text": "Thành tích"}
     )
@@ -153,29 +151,29 @@ def test_the_nominees_unit_writes_and_uploads_its_report(voted, proposal, client
     )
     item.refresh_from_db()
     assert response.status_code == 302 and item.report_file
-    other = proposal.items.get(unit=voted.unit("hoankiem"))
+    other = proposal.items.get(unit=minuted.unit("hoankiem"))
     assert client.post(url("proposal_item_report", other.pk), {"text": "x"}).status_code == 403
     assert client.post(url("proposal_item_update", item.pk), {}).status_code == 403
-    download = client_for(voted.user("dongda")).get(url("proposal_item_file_download", item.pk))
+    download = client_for(minuted.user("dongda")).get(url("proposal_item_file_download", item.pk))
     assert download.status_code == 200 and "attachment" in download["Content-Disposition"]
     assert b"".join(download.streaming_content) == PDF_BYTES
 
 
-def test_sending_without_reports_is_refused_then_sent(voted, proposal, client_for):
-    client = client_for(voted.user("canbo.dongda"))
+def test_sending_without_reports_is_refused_then_sent(minuted, proposal, client_for):
+    client = client_for(minuted.user("canbo.dongda"))
     response = client.post(url("proposal_submit", proposal.pk), {"date": "2020-12-20"})
     assert any("achievement report" in m for m in messages_of(response))
     assert Proposal.objects.get().status == S.TO_SEND
     preview = download(client, url("submission_pdf", proposal.pk))
     assert preview.status_code == 200 and preview.content.startswith(b"%PDF")
     assert "to-trinh-2020" in preview["Content-Disposition"]
-    with_reports(voted, proposal)
+    with_reports(minuted, proposal)
     response = client.post(url("proposal_submit", proposal.pk), {"date": "2020-12-20"})
     assert response.status_code == 302 and Proposal.objects.get().status == S.AWAITING_REVIEW
     document = proposal.documents.get()
-    pdf = download(client_for(voted.user("bantt")), url("proposal_document", document.pk))
+    pdf = download(client_for(minuted.user("bantt")), url("proposal_document", document.pk))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
-    outsider = client_for(voted.user("ngoai"))
+    outsider = client_for(minuted.user("ngoai"))
     assert outsider.get(url("proposal_document", document.pk)).status_code == 404
     assert outsider.post(url("proposal_document", document.pk)).status_code == 404
 
@@ -184,12 +182,12 @@ def test_sending_without_reports_is_refused_then_sent(voted, proposal, client_fo
 
 
 def test_parent_staff_return_the_file_with_a_reason(
-    voted, sent, client_for, mailoutbox, django_capture_on_commit_callbacks
+    minuted, sent, client_for, mailoutbox, django_capture_on_commit_callbacks
 ):
-    page = client_for(voted.user("bantt")).get(url("proposal", sent.pk))
+    page = client_for(minuted.user("bantt")).get(url("proposal", sent.pk))
     assert page.status_code == 200 and "Return to the cluster" in page.text
     with django_capture_on_commit_callbacks(execute=True):
-        response = client_for(voted.user("bantt")).post(
+        response = client_for(minuted.user("bantt")).post(
             url("proposal_return", sent.pk), {"reason": "Bổ sung báo cáo."}
         )
     sent.refresh_from_db()
@@ -198,9 +196,9 @@ def test_parent_staff_return_the_file_with_a_reason(
 
 
 def test_accept_send_to_the_council_decide_and_revoke(
-    voted, sent, client_for, mailoutbox, django_capture_on_commit_callbacks
+    minuted, sent, client_for, mailoutbox, django_capture_on_commit_callbacks
 ):
-    staff = client_for(voted.user("bantt"))
+    staff = client_for(minuted.user("bantt"))
     items = list(sent.items.order_by("pk"))
     response = staff.post(url("proposal_accept", sent.pk), {"accepted": [i.pk for i in items]})
     assert response.status_code == 302 and Proposal.objects.get().status == S.ACCEPTED
@@ -221,18 +219,18 @@ def test_accept_send_to_the_council_decide_and_revoke(
     assert response.status_code == 302 and Proposal.objects.get().status == S.DECIDED
     assert Decision.objects.get().number == "125/QĐ-MTTQ-BTT"
     assert any("125/QĐ-MTTQ-BTT" in m.subject for m in mailoutbox)
-    scan = client_for(voted.user("hoankiem")).get(url("decision_scan", sent.pk))
+    scan = client_for(minuted.user("hoankiem")).get(url("decision_scan", sent.pk))
     assert scan.status_code == 200 and "attachment" in scan["Content-Disposition"]
     assert b"".join(scan.streaming_content) == PDF_BYTES
-    awards_page = client_for(voted.user("xem")).get(url("unit_awards", voted.unit("dongda").pk))
+    awards_page = client_for(minuted.user("xem")).get(url("unit_awards", minuted.unit("dongda").pk))
     assert awards_page.status_code == 200 and "Cờ thi đua" in awards_page.text
-    staff = client_for(voted.user("bantt"))
+    staff = client_for(minuted.user("bantt"))
     response = staff.post(url("proposal_revoke", sent.pk), {"reason": "Kê khai sai."})
     assert response.status_code == 302 and Proposal.objects.get().status == S.REVOKED
 
 
-def test_the_parent_notes_each_item_when_it_accepts(voted, sent, client_for):
-    staff = client_for(voted.user("bantt"))
+def test_the_parent_notes_each_item_when_it_accepts(minuted, sent, client_for):
+    staff = client_for(minuted.user("bantt"))
     first, *others = list(sent.items.order_by("pk"))
     page = staff.get(url("proposal", sent.pk))
     assert f'name="note_{first.pk}"' in page.text
@@ -247,12 +245,12 @@ def test_the_parent_notes_each_item_when_it_accepts(voted, sent, client_for):
     first.refresh_from_db()
     assert first.status == ProposalItem.Status.NOT_ACCEPTED
     assert first.parent_note == "Chưa đủ điều kiện: thiếu báo cáo thành tích."
-    shown = client_for(voted.user("dongda")).get(url("proposal", sent.pk))
+    shown = client_for(minuted.user("dongda")).get(url("proposal", sent.pk))
     assert "Chưa đủ điều kiện: thiếu báo cáo thành tích." in shown.text
 
 
-def test_a_note_too_long_is_refused_and_nothing_is_accepted(voted, sent, client_for):
-    staff = client_for(voted.user("bantt"))
+def test_a_note_too_long_is_refused_and_nothing_is_accepted(minuted, sent, client_for):
+    staff = client_for(minuted.user("bantt"))
     first = sent.items.order_by("pk").first()
     response = staff.post(
         url("proposal_accept", sent.pk),
@@ -264,8 +262,8 @@ def test_a_note_too_long_is_refused_and_nothing_is_accepted(voted, sent, client_
     assert first.parent_note == ""
 
 
-def test_a_decision_on_a_returned_file_is_refused_with_a_message(voted, sent, client_for):
-    staff = client_for(voted.user("bantt"))
+def test_a_decision_on_a_returned_file_is_refused_with_a_message(minuted, sent, client_for):
+    staff = client_for(minuted.user("bantt"))
     staff.post(url("proposal_return", sent.pk), {"reason": "Thiếu."})
     response = staff.post(
         url("proposal_decide", sent.pk),
@@ -282,7 +280,7 @@ def test_a_decision_on_a_returned_file_is_refused_with_a_message(voted, sent, cl
     assert not Decision.objects.exists() and Proposal.objects.get().status == S.RETURNED
 
 
-def test_only_parent_staff_review(voted, sent, client_for):
+def test_only_parent_staff_review(minuted, sent, client_for):
     posts = [
         url("proposal_return", sent.pk),
         url("proposal_accept", sent.pk),
@@ -292,26 +290,26 @@ def test_only_parent_staff_review(voted, sent, client_for):
     ]
     audit = AuditEntry.objects.count()
     for username, expected in (("xem", 403), ("dongda", 403), ("ngoai", 404)):
-        client = client_for(voted.user(username))
+        client = client_for(minuted.user(username))
         for path in posts:
             assert client.post(path, {"reason": "x"}).status_code == expected, (username, path)
-    assert client_for(voted.user("xem")).get(url("proposal", sent.pk)).status_code == 200
+    assert client_for(minuted.user("xem")).get(url("proposal", sent.pk)).status_code == 200
     assert (
         AuditEntry.objects.count() == audit and Proposal.objects.get().status == S.AWAITING_REVIEW
     )
 
 
-def test_only_the_cluster_head_edits_the_file(voted, proposal, client_for):
+def test_only_the_cluster_head_edits_the_file(minuted, proposal, client_for):
     item = proposal.items.first()
     posts = [
-        url("proposal_create", voted.cluster_year.pk),
+        url("proposal_create", minuted.cluster_year.pk),
         url("proposal_item_add", proposal.pk),
         url("proposal_submit", proposal.pk),
         url("proposal_item_update", item.pk),
         url("proposal_item_remove", item.pk),
     ]
     for username, expected in (("badinh", 403), ("bantt", 403), ("ngoai", 404)):
-        client = client_for(voted.user(username))
+        client = client_for(minuted.user(username))
         for path in posts:
             assert client.post(path, {}).status_code == expected, (username, path)
     assert proposal.items.count() == 4
@@ -320,17 +318,17 @@ def test_only_the_cluster_head_edits_the_file(voted, proposal, client_for):
 # --- the parent's summary and a unit's awards ----------------------------------------------
 
 
-def test_the_year_summary_and_its_spreadsheet_keep_user_text_as_text(voted, sent, client_for):
+def test_the_year_summary_and_its_spreadsheet_keep_user_text_as_text(minuted, sent, client_for):
     item = sent.items.first()
     ProposalItem.objects.filter(pk=item.pk).update(reason="=1+1 thành tích")
-    client = client_for(voted.user("xem"))
-    page = client.get(url("parent_awards", voted.parent.pk, 2020))
-    assert page.status_code == 200 and voted.cluster.name in page.text
-    response = download(client, url("parent_awards_xlsx", voted.parent.pk, 2020))
+    client = client_for(minuted.user("xem"))
+    page = client.get(url("parent_awards", minuted.parent.pk, 2020))
+    assert page.status_code == 200 and minuted.cluster.name in page.text
+    response = download(client, url("parent_awards_xlsx", minuted.parent.pk, 2020))
     assert response.status_code == 200
     book = openpyxl.load_workbook(io.BytesIO(response.content))
     summary = book["Tổng hợp"]
-    assert summary["B5"].value == voted.cluster.name
+    assert summary["B5"].value == minuted.cluster.name
     assert summary["C5"].value == str(S.AWAITING_REVIEW.label)
     detail = book["Danh sách"]
     reasons = [row[9].value for row in detail.iter_rows(min_row=2)]
@@ -338,42 +336,46 @@ def test_the_year_summary_and_its_spreadsheet_keep_user_text_as_text(voted, sent
     cell = next(row[9] for row in detail.iter_rows(min_row=2) if row[9].value == "=1+1 thành tích")
     assert cell.data_type == "s"
     assert (
-        client_for(voted.user("ngoai")).get(url("parent_awards", voted.parent.pk, 2020)).status_code
+        client_for(minuted.user("ngoai"))
+        .get(url("parent_awards", minuted.parent.pk, 2020))
+        .status_code
         == 404
     )
     assert (
-        client_for(voted.user("dongda"))
-        .get(url("parent_awards", voted.parent.pk, 2020))
+        client_for(minuted.user("dongda"))
+        .get(url("parent_awards", minuted.parent.pk, 2020))
         .status_code
         == 404
     )
 
 
 def test_the_year_summary_query_count_is_flat(
-    voted, sent, client_for, django_assert_max_num_queries
+    minuted, sent, client_for, django_assert_max_num_queries
 ):
-    client = client_for(voted.user("bantt"))
-    client.get(url("parent_awards", voted.parent.pk, 2020))
+    client = client_for(minuted.user("bantt"))
+    client.get(url("parent_awards", minuted.parent.pk, 2020))
     with django_assert_max_num_queries(30) as one:
-        client.get(url("parent_awards", voted.parent.pk, 2020))
+        client.get(url("parent_awards", minuted.parent.pk, 2020))
     for number in range(2, 6):
         cluster = cluster_services.cluster_create(
-            actor=voted.user("bantt"),
-            parent=voted.parent,
+            actor=minuted.user("bantt"),
+            parent=minuted.parent,
             name=f"Cụm thi đua số {number}",
             kind=Cluster.Kind.CLUSTER,
             header_lines=f"ỦY BAN MTTQ VIỆT NAM\nTHÀNH PHỐ HÀ NỘI\nCỤM THI ĐUA SỐ {number}",
         )
-        cluster_services.cluster_year_create(actor=voted.user("bantt"), cluster=cluster, year=2020)
+        cluster_services.cluster_year_create(
+            actor=minuted.user("bantt"), cluster=cluster, year=2020
+        )
     with django_assert_max_num_queries(len(one.captured_queries)):
-        page = client.get(url("parent_awards", voted.parent.pk, 2020))
+        page = client.get(url("parent_awards", minuted.parent.pk, 2020))
     assert "Cụm thi đua số 5" in page.text
 
 
-def test_a_units_awards_page(voted, client_for):
-    unit = voted.unit("dongda")
-    assert client_for(voted.user("dongda")).get(url("unit_awards", unit.pk)).status_code == 200
-    assert client_for(voted.user("ngoai")).get(url("unit_awards", unit.pk)).status_code == 404
+def test_a_units_awards_page(minuted, client_for):
+    unit = minuted.unit("dongda")
+    assert client_for(minuted.user("dongda")).get(url("unit_awards", unit.pk)).status_code == 200
+    assert client_for(minuted.user("ngoai")).get(url("unit_awards", unit.pk)).status_code == 404
 
 
 def test_a_units_awards_page_query_count_is_flat(
@@ -420,21 +422,21 @@ def test_a_units_awards_page_query_count_is_flat(
 
 
 def test_the_whole_file_is_prepared_as_one_archive_with_its_table_of_contents(
-    voted, proposal, client_for
+    minuted, proposal, client_for
 ):
-    with_reports(voted, proposal)
+    with_reports(minuted, proposal)
     proposals.item_report_upload(
-        actor=voted.user("dongda"),
+        actor=minuted.user("dongda"),
         item=proposal.items.order_by("pk").first(),
         upload=SimpleUploadedFile("bao-cao.pdf", PDF_BYTES, "application/pdf"),
     )
     proposals.proposal_submit(
-        actor=voted.user("dongda"), proposal=proposal, date=datetime.date(2020, 12, 20)
+        actor=minuted.user("dongda"), proposal=proposal, date=datetime.date(2020, 12, 20)
     )
     sent = proposal
-    page = client_for(voted.user("bantt")).get(url("proposal", sent.pk))
+    page = client_for(minuted.user("bantt")).get(url("proposal", sent.pk))
     assert url("proposal_bundle", sent.pk) in page.text
-    response = download(client_for(voted.user("bantt")), url("proposal_bundle", sent.pk))
+    response = download(client_for(minuted.user("bantt")), url("proposal_bundle", sent.pk))
     assert f"ho-so-khen-thuong-2020-{sent.pk}.zip" in response["Content-Disposition"]
     archive = zipfile.ZipFile(io.BytesIO(response.content))
     names = archive.namelist()
@@ -449,5 +451,5 @@ def test_the_whole_file_is_prepared_as_one_archive_with_its_table_of_contents(
     assert "Hồ sơ đề nghị khen thưởng năm 2020" in contents and "Tờ trình" in contents
     for name in names[1:]:
         assert hashlib.sha256(archive.read(name)).hexdigest() in contents, name
-    outsider = client_for(voted.user("ngoai"))
+    outsider = client_for(minuted.user("ngoai"))
     assert outsider.post(url("proposal_bundle", sent.pk)).status_code == 404

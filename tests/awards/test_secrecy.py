@@ -18,10 +18,10 @@ from django.db import connection, models, transaction
 from django.test import Client
 from django.urls import reverse
 
-from awards import voting
-from awards.vote_models import Candidate, Participation, VoteCount, VoteSession
+from awards.models import Candidate, Participation, VoteCount, VoteSession
+from awards.services import votes as voting
 from clusters.models import Unit
-from tests.awards.vote_support import (
+from tests.awards.support import (
     build_catalogue,
     cast,
     english,  # noqa: F401  (autouse: messages in English)

@@ -5,16 +5,15 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from awards import proposals, voting
-from awards.vote_models import VoteSession
+from awards.models import VoteSession
+from awards.services import proposals
+from awards.services import votes as voting
 from clusters import timeline
 from core.dashboard import tasks_for
-from tests.awards.vote_support import (
-    build_catalogue,
+from tests.awards.support import (
     english,  # noqa: F401  (autouse: messages in English)
     everyone,
     full_meeting,
-    lock_ranking,
     meeting,
     run_vote,
     session,
@@ -25,13 +24,6 @@ pytestmark = pytest.mark.django_db
 
 def urls(user):
     return [task.url for task in tasks_for(user)]
-
-
-@pytest.fixture
-def ranked(results):
-    lock_ranking(results)
-    build_catalogue(results.world)
-    return results.world
 
 
 def test_chairs_of_present_units_are_asked_to_vote_until_they_have(ranked):

@@ -4,8 +4,7 @@ import pytest
 
 from agreements.models import Agreement
 from agreements.signing.access import signable_units
-from awards.proposal_models import Decision, Proposal, ProposalItem
-from awards.vote_models import Participation, VoteSession
+from awards.models import Decision, Participation, Proposal, ProposalItem, VoteSession
 from clusters.models import ClusterYear, Membership
 from demo import stages
 

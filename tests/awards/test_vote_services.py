@@ -6,9 +6,8 @@ from decimal import Decimal
 
 import pytest
 
-from awards import voting
-from awards.award_selectors import round_results
-from awards.vote_models import (
+from awards import access, selectors
+from awards.models import (
     Attendance,
     Candidate,
     Meeting,
@@ -20,18 +19,18 @@ from awards.vote_models import (
     VoteSession,
     VoteTieBreak,
 )
+from awards.selectors import round_results
+from awards.services import votes as voting
 from clusters import services as cluster_services
 from clusters.models import ClusterYear, IssuedNumber, Membership, Position, Unit
 from core.errors import DomainError
 from core.models import AuditEntry
-from tests.awards.vote_support import (
-    build_catalogue,
+from tests.awards.support import (
     candidate_ids,
     cast,
     english,  # noqa: F401  (autouse: messages in English)
     everyone,
     full_meeting,
-    lock_ranking,
     meeting,
     run_vote,
     session,
@@ -39,18 +38,6 @@ from tests.awards.vote_support import (
 
 pytestmark = pytest.mark.django_db
 P = VoteSession.Purpose
-
-
-@pytest.fixture
-def ranked(results):
-    lock_ranking(results)
-    build_catalogue(results.world)
-    return results.world
-
-
-@pytest.fixture
-def the_meeting(ranked):
-    return meeting(ranked)
 
 
 def state(the_session):
@@ -72,7 +59,7 @@ def opened(world, the_meeting, purpose=P.LEADING, **kwargs):
 
 
 def test_vote_rules_default_to_more_than_half_of_those_present_in_two_rounds(world):
-    rules = voting.vote_rules_for(world.parent.pk, 2020)
+    rules = selectors.vote_rules_for(world.parent.pk, 2020)
     assert rules.pk is None
     assert (rules.threshold_percent, rules.strictly_more, rules.base, rules.rounds) == (
         Decimal("50"),
@@ -347,13 +334,13 @@ def test_a_paper_vote_takes_no_online_ballot(ranked, the_meeting):
 
 def test_who_may_vote_now(ranked, the_meeting):
     leading = opened(ranked, the_meeting)
-    assert [u.pk for u in voting.may_vote(ranked.user("badinh"), leading)] == [
+    assert [u.pk for u in access.may_vote(ranked.user("badinh"), leading)] == [
         ranked.unit("badinh").pk
     ]
     cast(ranked, leading, {"badinh": ["dongda"]})
-    assert voting.may_vote(ranked.user("badinh"), leading) == []
-    assert voting.may_vote(ranked.user("canbo.badinh"), leading) == []
-    assert voting.may_vote(ranked.user("xem"), leading) == []
+    assert access.may_vote(ranked.user("badinh"), leading) == []
+    assert access.may_vote(ranked.user("canbo.badinh"), leading) == []
+    assert access.may_vote(ranked.user("xem"), leading) == []
 
 
 # --- counting, rounds and ties -------------------------------------------------------------

@@ -5,8 +5,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from awards.vote_models import VoteTieBreak
-from awards.voting import reaches, share_of, tally
+from awards.models import VoteTieBreak
+from awards.services.votes import reaches, share_of, tally
 
 
 def rules(threshold="50", strictly=True, tie_break=VoteTieBreak.RANKING):

@@ -5,24 +5,14 @@ import datetime
 import pytest
 from django.urls import reverse
 
-from awards import voting
-from awards.vote_models import (
-    Attendance,
-    Candidate,
-    Meeting,
-    Participation,
-    VoteRound,
-    VoteSession,
-)
+from awards.models import Attendance, Candidate, Meeting, Participation, VoteRound, VoteSession
+from awards.services import votes as voting
 from clusters.models import ClusterYear
 from core.models import AuditEntry
-from tests.awards.vote_support import (
-    build_catalogue,
+from tests.awards.support import (
     cast,
     english,  # noqa: F401  (autouse: messages in English)
     everyone,
-    lock_ranking,
-    meeting,
     run_vote,
     session,
 )
@@ -34,18 +24,6 @@ P = VoteSession.Purpose
 
 def url(name, *args):
     return reverse(f"awards:{name}", args=args)
-
-
-@pytest.fixture
-def ranked(results):
-    lock_ranking(results)
-    build_catalogue(results.world)
-    return results.world
-
-
-@pytest.fixture
-def the_meeting(ranked):
-    return meeting(ranked)
 
 
 def messages_of(response):

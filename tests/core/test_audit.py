@@ -12,7 +12,8 @@ from django.urls import reverse
 
 from clusters import services
 from clusters.models import ClusterYear, Membership, Person, Position, Unit
-from core.audit import action_label, audit_record, entries_for, snapshot
+from core.audit import audit_record, entries_for, snapshot
+from core.audit_labels import action_label
 from core.middleware import RequestContextMiddleware, client_address
 from core.models import AuditEntry
 

@@ -12,8 +12,8 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from agreements.prepared_files import DOCUMENT
-from core import prepared
 from core.models import PreparedFile
+from core.prepared import kinds, services, tasks
 from tests.agreements.helpers import make_draft
 from tests.perf.test_background import DATABASE_TASKS, _db_worker_batch
 
@@ -47,7 +47,7 @@ def body(response):
 
 def test_a_prepared_document_is_the_rendered_pdf_stored_for_its_requester(world, draft):
     with translation.override("vi"):  # the title is in the language of the request
-        job = prepared.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
+        job = services.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
     assert job.status == PreparedFile.Status.READY  # the immediate backend of the tests
     assert job.requested_by == world.user("xem")
     assert job.filename == f"giao-uoc-2020-{draft.pk}-du-thao.pdf"
@@ -60,21 +60,21 @@ def test_a_prepared_document_is_the_rendered_pdf_stored_for_its_requester(world,
 
 def test_asking_again_while_it_waits_returns_the_same_job(world, draft, settings):
     settings.TASKS = DUMMY_TASKS  # nothing runs the task: the job stays queued
-    first = prepared.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
-    again = prepared.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
-    other = prepared.prepare(actor=world.user("bantt"), kind=DOCUMENT, params={"pk": draft.pk})
+    first = services.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
+    again = services.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
+    other = services.prepare(actor=world.user("bantt"), kind=DOCUMENT, params={"pk": draft.pk})
     assert first.status == PreparedFile.Status.QUEUED
     assert again.pk == first.pk and other.pk != first.pk
     assert PreparedFile.objects.count() == 2
-    assert prepared.run(first.pk) == PreparedFile.Status.READY
-    assert prepared.run(first.pk) == "skipped"  # a task delivered twice does the work once
+    assert tasks.run(first.pk) == PreparedFile.Status.READY
+    assert tasks.run(first.pk) == "skipped"  # a task delivered twice does the work once
 
 
 def test_an_outsider_cannot_have_it_prepared(world, draft):
     from django.http import Http404
 
     with pytest.raises(Http404):
-        prepared.prepare(actor=world.user("ngoai"), kind=DOCUMENT, params={"pk": draft.pk})
+        services.prepare(actor=world.user("ngoai"), kind=DOCUMENT, params={"pk": draft.pk})
     assert not PreparedFile.objects.exists()
 
 
@@ -85,8 +85,8 @@ def failing_kind(world):
     def produce(agreement, pk):
         raise RuntimeError("the renderer broke")
 
-    kind = prepared.register(
-        prepared.Kind(
+    kind = kinds.register(
+        kinds.Kind(
             key="tests.failing",
             url_name="agreements:document_pdf",
             target=DOCUMENT.target,
@@ -95,14 +95,14 @@ def failing_kind(world):
         )
     )
     yield kind
-    prepared._kinds.pop(kind.key)
+    kinds._kinds.pop(kind.key)
 
 
 def test_a_failure_is_recorded_logged_and_can_be_retried(
     world, draft, failing_kind, client_for, caplog
 ):
-    with caplog.at_level(logging.ERROR, logger="core.prepared"):
-        job = prepared.prepare(actor=world.user("xem"), kind=failing_kind, params={"pk": draft.pk})
+    with caplog.at_level(logging.ERROR, logger="core.prepared.tasks"):
+        job = services.prepare(actor=world.user("xem"), kind=failing_kind, params={"pk": draft.pk})
     assert job.status == PreparedFile.Status.FAILED
     assert "RuntimeError: the renderer broke" in job.error and not job.file
     assert "tests.failing" in caplog.text
@@ -113,12 +113,12 @@ def test_a_failure_is_recorded_logged_and_can_be_retried(
 
 
 def test_old_files_are_pruned_with_their_stored_file(world, draft):
-    old = prepared.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
+    old = services.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
     storage, name = old.file.storage, old.file.name
     PreparedFile.objects.filter(pk=old.pk).update(
         created_at=timezone.now() - datetime.timedelta(hours=25)
     )
-    fresh = prepared.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
+    fresh = services.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
     assert list(PreparedFile.objects.all()) == [fresh]  # finishing a job prunes the old ones
     assert not storage.exists(name) and fresh.file.storage.exists(fresh.file.name)
 
@@ -163,7 +163,7 @@ def test_while_it_waits_the_panel_polls_and_shows_no_link(world, draft, client_f
     # Download before it is ready: back to the file's page, nothing half-made is served.
     early = client.get(file_url(job, download=True))
     assert early.status_code == 302 and early["Location"] == file_url(job)
-    prepared.run(job.pk)
+    tasks.run(job.pk)
     done = client.get(file_url(job), headers=HTMX).content.decode()
     assert POLLING not in done and file_url(job, download=True) in done
 
@@ -173,13 +173,13 @@ def test_the_prepare_page_offers_the_button_and_the_last_copy(world, draft, clie
     first = client.get(prepare_url(draft))
     assert first.status_code == 200 and "Chuẩn bị tệp" in first.text
     assert not PreparedFile.objects.exists()  # a GET prepares nothing
-    job = prepared.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
+    job = services.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
     again = client.get(prepare_url(draft))
     assert file_url(job, download=True) in again.text and job.filename in again.text
 
 
 def test_nobody_else_sees_or_downloads_a_users_file(world, draft, client_for):
-    job = prepared.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
+    job = services.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
     for username in ("bantt", "canbo.badinh", "ngoai"):
         client = client_for(world.user(username))
         assert client.get(file_url(job)).status_code == 404
@@ -189,7 +189,7 @@ def test_nobody_else_sees_or_downloads_a_users_file(world, draft, client_for):
 
 def test_losing_access_before_the_download_refuses_it(world, draft, client_for):
     """The kind's access check runs again at the download (here: a file made for an outsider)."""
-    job = prepared.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
+    job = services.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
     PreparedFile.objects.filter(pk=job.pk).update(requested_by=world.user("ngoai"))
     client = client_for(world.user("ngoai"))
     assert client.get(file_url(job)).status_code == 200  # their own job's page
@@ -201,7 +201,7 @@ def test_the_files_pages_read_a_fixed_number_of_queries(
 ):
     client = client_for(world.user("xem"))
     jobs = [
-        prepared.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
+        services.prepare(actor=world.user("xem"), kind=DOCUMENT, params={"pk": draft.pk})
         for _ in range(3)
     ]
     client.get(file_url(jobs[0]))  # the session and the user's roles are loaded once
@@ -230,7 +230,7 @@ def test_the_db_worker_prepares_the_queued_file(world, settings, client_for):
     html = client.post(prepare_url(draft), headers=HTMX).content.decode()
     job = PreparedFile.objects.get()
     assert job.status == PreparedFile.Status.QUEUED and POLLING in html
-    assert DBTaskResult.objects.filter(task_path="core.tasks.prepare_file").count() == 1
+    assert DBTaskResult.objects.filter(task_path="core.prepared.tasks.prepare_file").count() == 1
 
     worker = _db_worker_batch()
     assert worker.returncode == 0, worker.stderr[-2000:]

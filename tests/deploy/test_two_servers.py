@@ -27,7 +27,7 @@ from django.urls import reverse
 
 from agreements.signing.models import Seal, Signature
 from demo.foundation import DEMO_PASSWORD
-from tests.agreements.signing_support import MEMBERS, adopt_agreement, drawn_png
+from tests.agreements.signing.support import MEMBERS, adopt_agreement, drawn_png
 from tests.perf.support import database_url
 
 ROOT = Path(__file__).resolve().parents[2]

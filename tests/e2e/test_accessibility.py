@@ -23,9 +23,8 @@ def main_pages(world):
     """(who looks, what, address) of every main page of the demo year; None: logged out."""
     from agreements.models import Agreement
     from agreements.signing.models import Seal
-    from awards.models import Assessment
-    from awards.proposal_models import Proposal
-    from awards.vote_models import VoteSession
+    from awards.models import Proposal, VoteSession
+    from results.models import Assessment
 
     agreement = world.agreement
     template = Agreement.objects.get(kind=Agreement.Kind.TEMPLATE, template_year=2021)
@@ -43,14 +42,14 @@ def main_pages(world):
         ("dongda", "unit page", reverse("clusters:unit", args=[world.unit("dongda").pk])),
         ("dongda", "agreement page", agreement.get_absolute_url()),
         ("dongda", "signing status", reverse("agreements:signing", args=[agreement.pk])),
-        ("dongda", "results page", reverse("awards:period", args=[world.period.pk])),
-        ("dongda", "self-assessment sheet", reverse("awards:assessment", args=[sheet.pk])),
+        ("dongda", "results page", reverse("results:period", args=[world.period.pk])),
+        ("dongda", "self-assessment sheet", reverse("results:assessment", args=[sheet.pk])),
         ("dongda", "vote page", reverse("awards:vote", args=[vote.pk])),
         ("dongda", "vote and awards", reverse("awards:award_overview", args=[cy])),
         ("hoankiem", "signing page", reverse("agreements:sign", args=[world.agreement_2021.pk])),
         ("bantt", "cluster-year list", reverse("clusters:cluster_year_list")),
         ("bantt", "agreement editor", template.get_absolute_url()),
-        ("bantt", "comparison", reverse("awards:comparison", args=[world.parent.pk])),
+        ("bantt", "comparison", reverse("results:comparison", args=[world.parent.pk])),
         ("bantt", "proposal page", reverse("awards:proposal", args=[proposal.pk])),
         ("bantt", "accounts list", reverse("accounts:list")),
     ]
@@ -142,7 +141,7 @@ def test_a_chair_signs_with_the_saved_signature_by_keyboard_only(live_server, pa
     """Tab to each control, arrow keys in the radio group, Space and Enter: no mouse."""
     from agreements.signing import services as signing
     from agreements.signing.models import Signature
-    from tests.agreements.signing_support import drawn_png
+    from tests.agreements.signing.support import drawn_png
 
     world, base = live_stage("adopted"), live_server.url
     agreement = world.agreement

@@ -12,12 +12,19 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from awards.proposal_models import Decision, Proposal, ProposalItem
-from awards.vote_models import Candidate, Meeting, Participation, VoteSession
-from tests.awards.conftest import Results, build_agreement
-from tests.awards.vote_support import PDF_BYTES, build_catalogue, lock_ranking
+from awards.models import (
+    Candidate,
+    Decision,
+    Meeting,
+    Participation,
+    Proposal,
+    ProposalItem,
+    VoteSession,
+)
+from tests.awards.support import PDF_BYTES, build_catalogue, lock_ranking
 from tests.e2e.conftest import SCREENSHOTS
 from tests.e2e.test_results_browser import log_in
+from tests.results.support import Results, build_agreement
 
 pytestmark = pytest.mark.browser
 

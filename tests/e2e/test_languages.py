@@ -160,7 +160,7 @@ def test_each_language_speaks_only_itself_on_the_main_pages(page, live_server, d
     assert not leftovers, "\n".join(sorted(set(leftovers)))
 
     # Points with a decimal comma in Vietnamese (101,8), a decimal point in English.
-    results = base + reverse("awards:period", args=[demo_year.period.pk])
+    results = base + reverse("results:period", args=[demo_year.period.pk])
     as_user(page, base, "dongda", "vi")
     page.goto(results)
     table = page.locator("#results-table")

@@ -13,8 +13,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from core import prepared
 from core.models import PreparedFile
+from core.prepared import tasks
 from tests.agreements.helpers import make_draft
 from tests.e2e.conftest import log_in
 
@@ -39,7 +39,7 @@ def test_the_prepared_pdf_appears_without_a_reload(page, live_server, live_world
     shots(page, "waiting")
 
     job = PreparedFile.objects.get()
-    assert prepared.run(job.pk) == PreparedFile.Status.READY  # what the db_worker does
+    assert tasks.run(job.pk) == PreparedFile.Status.READY  # what the db_worker does
     expect(panel).to_have_attribute("data-status", "ready", timeout=10_000)
     expect(panel).to_contain_text("đã sẵn sàng")
     assert page.evaluate("window.notReloaded") is True

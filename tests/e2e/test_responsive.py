@@ -41,7 +41,7 @@ def phone_pages(world):
     return [
         ("dongda", "dashboard", reverse("dashboard")),
         ("hoankiem", "signing page", reverse("agreements:sign", args=[world.agreement_2021.pk])),
-        ("dongda", "results page", reverse("awards:period", args=[world.period.pk])),
+        ("dongda", "results page", reverse("results:period", args=[world.period.pk])),
     ]
 
 

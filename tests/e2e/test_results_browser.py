@@ -8,11 +8,11 @@ from django.urls import reverse
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from awards import services
-from awards.models import Assessment, Period, RankingSnapshot
 from demo.foundation import DEMO_PASSWORD
-from tests.awards.conftest import Results, build_agreement
+from results import services
+from results.models import Assessment, Period, RankingSnapshot
 from tests.e2e.conftest import SCREENSHOTS
+from tests.results.support import Results, build_agreement
 
 pytestmark = pytest.mark.browser
 
@@ -62,7 +62,7 @@ def test_a_unit_submits_and_the_head_locks(page, live_server, review):
 
     # Ba Đình's officer finds the sheet on the dashboard and fills it in.
     log_in(page, base, "canbo.badinh")
-    page.click(f"a[href='{reverse('awards:assessment', args=[sheet.pk])}']")
+    page.click(f"a[href='{reverse('results:assessment', args=[sheet.pk])}']")
     expect(page.locator("#sheet-status")).to_have_class(re.compile(r"\bsheet-draft\b"))
     for code, (kind, value, own) in TYPED.items():
         criterion = results.criterion(code)
@@ -86,9 +86,9 @@ def test_a_unit_submits_and_the_head_locks(page, live_server, review):
 
     # The head's officer accepts it and locks the results.
     log_in(page, base, "canbo.dongda")
-    page.goto(base + reverse("awards:assessment", args=[sheet.pk]))
+    page.goto(base + reverse("results:assessment", args=[sheet.pk]))
     page.click("#accept-sheet")
-    expect(page).to_have_url(re.compile(re.escape(reverse("awards:period", args=[period.pk]))))
+    expect(page).to_have_url(re.compile(re.escape(reverse("results:period", args=[period.pk]))))
     page.click("#lock-results")
     expect(page.locator(".alert-success").first).to_be_visible()
     expect(page.get_by_text("SHA-256")).to_be_visible()

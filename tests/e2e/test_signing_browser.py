@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from agreements.models import Agreement
 from agreements.signing.models import Seal, Signature
 from demo.foundation import DEMO_PASSWORD
-from tests.agreements.signing_support import MEMBERS, adopt_agreement, sign
+from tests.agreements.signing.support import MEMBERS, adopt_agreement, sign
 from tests.e2e.conftest import SCREENSHOTS
 
 pytestmark = pytest.mark.browser

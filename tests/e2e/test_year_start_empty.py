@@ -81,7 +81,7 @@ def test_every_main_list_says_what_to_do_when_empty(client, empty_year, language
         ),
         (
             "dongda",
-            reverse("awards:practices"),
+            reverse("results:practices"),
             [
                 "No practice has been shared yet. A member unit shares its models and good "
                 "practices here during its cluster year; parent staff and the cluster head may "
@@ -131,7 +131,7 @@ def test_a_new_cluster_year_says_what_comes_first(client, empty_year, language):
     assert reverse("agreements:start", args=[year.pk]) in html
 
     response, html = read(
-        client, "canbo.dongda", reverse("awards:cluster_year_results", args=[year.pk]), language
+        client, "canbo.dongda", reverse("results:cluster_year_results", args=[year.pk]), language
     )
     assert response.status_code == 200
     assert says(html, language, "No review has been opened yet.")

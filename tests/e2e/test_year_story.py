@@ -488,27 +488,27 @@ def fill_sheet(page, sheet, username):
 
 
 def step_units_self_assess(page, base, shots):
-    from awards.models import Assessment, Period
+    from results.models import Assessment, Period
 
     year = cluster_year()
     # The head's officer opens the year-end review.
     log_in(page, base, "canbo.dongda")
-    page.goto(base + reverse("awards:cluster_year_results", args=[year.pk]))
+    page.goto(base + reverse("results:cluster_year_results", args=[year.pk]))
     page.select_option("select[name=kind]", Period.Kind.YEAR_END)
     # The service wants a deadline in the future of the machine's clock, not of the story.
     deadline = datetime.date.today() + datetime.timedelta(days=14)
     page.fill("input[name=deadline]", f"{deadline.isoformat()}T17:00")
     page.fill("[name=note]", "Đề nghị các đơn vị tự chấm điểm, gửi trước ngày 15/12/2020.")
-    submit(page, reverse("awards:period_open", args=[year.pk]))
+    submit(page, reverse("results:period_open", args=[year.pk]))
     period = Period.objects.get(cluster_year=year, kind=Period.Kind.YEAR_END)
-    expect(page).to_have_url(re.compile(re.escape(reverse("awards:period", args=[period.pk]))))
+    expect(page).to_have_url(re.compile(re.escape(reverse("results:period", args=[period.pk]))))
     shots(page, "review-opened")
 
     for username, filler in FILLERS.items():
         sheet = Assessment.objects.get(period=period, unit=unit(username))
         log_in(page, base, filler)
-        page.goto(base + reverse("awards:my_sheet", args=[period.pk]))
-        expect(page).to_have_url(base + reverse("awards:assessment", args=[sheet.pk]))
+        page.goto(base + reverse("results:my_sheet", args=[period.pk]))
+        expect(page).to_have_url(base + reverse("results:assessment", args=[sheet.pk]))
         fill_sheet(page, sheet, username)
         page.click("#save-draft")
         expect(page.locator(".alert-success")).to_be_visible()
@@ -522,35 +522,35 @@ def step_units_self_assess(page, base, shots):
 
 
 def step_head_reviews_and_locks(page, base, shots):
-    from awards.models import Assessment, Period, RankingSnapshot, Score
+    from results.models import Assessment, Period, RankingSnapshot, Score
 
     period = Period.objects.get(cluster_year=cluster_year(), kind=Period.Kind.YEAR_END)
     sheets = {u: period.assessments.get(unit=unit(u)) for u in FILLERS}
     # Hoàn Kiếm (the deputy) reviews the head's own sheet.
     log_in(page, base, "hoankiem")
-    page.goto(base + reverse("awards:assessment", args=[sheets["dongda"].pk]))
+    page.goto(base + reverse("results:assessment", args=[sheets["dongda"].pk]))
     page.click("#accept-sheet")
     expect(page.locator(".alert-success")).to_be_visible()
 
     # The head's officer adjusts one of Hoàng Mai's scores with a reason, then accepts the rest.
     log_in(page, base, "canbo.dongda")
     adjusted = Score.objects.filter(assessment=sheets["hoangmai"]).order_by("criterion__code")[0]
-    page.goto(base + reverse("awards:assessment", args=[sheets["hoangmai"].pk]))
+    page.goto(base + reverse("results:assessment", args=[sheets["hoangmai"].pk]))
     page.fill(f"#adjust-{adjusted.pk}", "1")
     page.fill(f"#reason-{adjusted.pk}", "Theo báo cáo của quận, chỉ đạt một phần (minh họa).")
-    submit(page, reverse("awards:score_adjust", args=[adjusted.pk]))
+    submit(page, reverse("results:score_adjust", args=[adjusted.pk]))
     expect(page.locator(".alert-success")).to_be_visible()
     shots(page, "score-adjusted")
     for username, sheet in sheets.items():
         if username == "dongda":
             continue
-        page.goto(base + reverse("awards:assessment", args=[sheet.pk]))
+        page.goto(base + reverse("results:assessment", args=[sheet.pk]))
         page.click("#accept-sheet")
-        expect(page).to_have_url(re.compile(re.escape(reverse("awards:period", args=[period.pk]))))
+        expect(page).to_have_url(re.compile(re.escape(reverse("results:period", args=[period.pk]))))
 
     # Đống Đa's chair locks the results: the ranking is taken.
     log_in(page, base, "dongda")
-    page.goto(base + reverse("awards:period", args=[period.pk]))
+    page.goto(base + reverse("results:period", args=[period.pk]))
     page.click("#lock-results")
     expect(page.locator(".alert-success").first).to_be_visible()
     expect(page.get_by_text("SHA-256")).to_be_visible()
@@ -575,7 +575,7 @@ def test_assessed_units_self_assess_and_the_head_locks(page, live_server, live_s
 
 
 def step_parent_sets_the_catalogue(page, base, shots):
-    from awards.proposal_models import AwardType
+    from awards.models import AwardType
     from clusters.models import Unit
 
     parent = Unit.objects.get(name=PARENT)
@@ -599,7 +599,7 @@ def step_parent_sets_the_catalogue(page, base, shots):
 
 
 def step_the_vote(page, base, shots):
-    from awards.vote_models import Candidate, Meeting, Participation, VoteSession
+    from awards.models import Candidate, Meeting, Participation, VoteSession
 
     year = cluster_year()
     overview = base + reverse("awards:award_overview", args=[year.pk])
@@ -645,8 +645,7 @@ def step_the_vote(page, base, shots):
 
 
 def step_the_proposal(page, base, shots):
-    from awards.proposal_models import Proposal
-    from awards.vote_models import Meeting
+    from awards.models import Meeting, Proposal
 
     year = cluster_year()
     meeting = Meeting.objects.get(cluster_year=year)
@@ -675,7 +674,7 @@ def step_the_proposal(page, base, shots):
 
 
 def step_the_parent_decides(page, base, shots, tmp_path):
-    from awards.proposal_models import Decision, Proposal, ProposalItem
+    from awards.models import Decision, Proposal, ProposalItem
 
     proposal = Proposal.objects.get(cluster_year=cluster_year())
     log_in(page, base, "bantt")

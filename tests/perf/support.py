@@ -14,11 +14,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Agreement
-from awards.models import Assessment, Period
-from awards.proposal_models import Proposal
-from awards.vote_models import Meeting, VoteSession
+from awards.models import Meeting, Proposal, VoteSession
 from clusters.models import ClusterYear, Unit
 from demo import scale
+from results.models import Assessment, Period
 
 LAST_YEAR = 2025
 SMALL = scale.Sizes(prefix="small", units=20, clusters=3, years=2, criteria=16, last_year=LAST_YEAR)

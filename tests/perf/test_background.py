@@ -17,7 +17,7 @@ from django.urls import reverse
 from agreements.signing import services as signing
 from agreements.signing.models import Seal, Signature
 from demo.foundation import DEMO_PASSWORD
-from tests.agreements.signing_support import MEMBERS, adopt_agreement, drawn_png
+from tests.agreements.signing.support import MEMBERS, adopt_agreement, drawn_png
 from tests.perf.support import database_url
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -67,7 +67,8 @@ def test_the_queued_seal_is_made_by_the_db_worker_while_the_panel_polls(
 
     agreement = adopt_agreement(world)
     _sign_all(world, agreement)  # no surrounding transaction: the task is queued at each commit
-    assert DBTaskResult.objects.filter(task_path="agreements.signing.tasks.seal_agreement").count() == 1
+    sealing = DBTaskResult.objects.filter(task_path="agreements.signing.tasks.seal_agreement")
+    assert sealing.count() == 1
     assert Seal.objects.get(agreement=agreement).status == Seal.Status.PENDING
 
     client = client_for(world.user("dongda"))

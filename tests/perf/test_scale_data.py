@@ -8,16 +8,16 @@ from django.contrib.auth import get_user_model
 from django.core.management import CommandError, call_command
 from django.db import connection
 
-from agreements import content
-from agreements.models import Agreement
+from agreements import content, services
+from agreements.models import Agreement, Criterion
+from agreements.services import CRITERION_FIELDS
 from agreements.signing.models import Seal
-from awards import award_documents
-from awards.models import Assessment, Period, RankingEntry, Score
-from awards.proposal_models import Proposal, ProposalDocument
-from awards.selectors import period_results
-from awards.vote_models import Meeting, Participation, VoteCount
+from awards import documents as award_documents
+from awards.models import Meeting, Participation, Proposal, ProposalDocument, VoteCount
 from clusters.models import Cluster, ClusterYear, Unit
 from demo.foundation import DEMO_PASSWORD
+from results.models import Assessment, Period, RankingEntry, Score
+from results.selectors import period_results
 from tests.perf.support import LAST_YEAR, SMALL
 
 pytestmark = pytest.mark.django_db
@@ -135,3 +135,84 @@ def test_the_command_builds_the_sizes_asked_for(settings, capsys):
     assert get_user_model().objects.filter(username="scale.t01.staff").exists()
     with pytest.raises(CommandError, match="already"):
         call_command("seed_scale", "--units", "20", "--clusters", "3", "--years", "2")
+
+
+def _rows(queryset, exclude):
+    fields = [f.name for f in queryset.model._meta.concrete_fields if f.name not in exclude]
+    return list(queryset.values(*fields))
+
+
+def test_the_generator_writes_the_agreement_rows_the_services_would_write(small):
+    """One cluster year's agreement, written again through the services from the same inputs:
+    every field of the agreement, its sections and its criteria is the same (ids, dates of the
+    writing and who wrote it apart)."""
+    bulk = (
+        Agreement.objects.filter(cluster_year__year=LAST_YEAR - 1, is_demo=True)
+        .select_related("cluster_year", "created_by")
+        .order_by("pk")
+        .first()
+    )
+    sections = list(bulk.sections.order_by("order"))
+    criteria = {s.pk: list(s.criteria.order_by("order")) for s in sections}
+    # Out of force (as an amendment would leave it), so that the year can have another.
+    Agreement.objects.filter(pk=bulk.pk).update(status=Agreement.Status.SUPERSEDED)
+
+    actor = bulk.created_by
+    made = services.agreement_create(
+        actor=actor, cluster_year=bulk.cluster_year, origin=bulk.origin, is_demo=True
+    )
+    made = services.agreement_update(
+        actor=actor,
+        agreement=made,
+        expected_version=made.version,
+        title=made.title,
+        place=made.place,
+        date=bulk.date,
+        legal_basis=bulk.legal_basis,  # the head's officer adds the law to the plan's line
+        closing=bulk.closing,
+    )
+    if bulk.origin == Agreement.Origin.BLANK:
+        for section in sections:
+            new = services.section_add(
+                actor=actor, agreement=made, heading=section.heading, text=section.text
+            )
+            for criterion in criteria[section.pk]:
+                services.criterion_add(
+                    actor=actor,
+                    section=new,
+                    **{name: getattr(criterion, name) for name in CRITERION_FIELDS},
+                )
+    services.agreement_circulate(actor=actor, agreement=made)
+    made = services.agreement_adopt(actor=actor, agreement=made)
+
+    skip = {"id", "status", "created_by", "created_at", "updated_at", "adopted_at", "adopted_by"}
+    skip |= {"version", "supersedes", "amendment_reason"}
+    assert (
+        _differences(
+            Agreement.objects.filter(pk=made.pk), Agreement.objects.filter(pk=bulk.pk), skip
+        )
+        == []
+    )
+    skip = {"id", "agreement", "version"}
+    assert (
+        _differences(made.sections.order_by("order"), bulk.sections.order_by("order"), skip) == []
+    )
+    skip = {"id", "section", "version"}
+    made_criteria = Criterion.objects.filter(section__agreement=made).order_by(*ORDER)
+    bulk_criteria = Criterion.objects.filter(section__agreement=bulk).order_by(*ORDER)
+    assert _differences(made_criteria, bulk_criteria, skip) == []
+
+
+def _differences(made, bulk, exclude):
+    """[(row, field, by the services, by the generator)] wherever they differ."""
+    made, bulk = _rows(made, exclude), _rows(bulk, exclude)
+    assert len(made) == len(bulk) > 0
+    return [
+        (i, name, a[name], b[name])
+        for i, (a, b) in enumerate(zip(made, bulk, strict=True))
+        for name in a
+        if a[name] != b[name]
+    ]
+
+
+ORDER = ("section__order", "order")

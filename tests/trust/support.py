@@ -52,11 +52,11 @@ def _year_2022(world):
 def build_full_world():
     """Every demo stage, and the records the story lacks (see the module's docstring)."""
     from agreements.signing import services as signing
-    from awards import services as award_services
-    from awards.models import GoodPractice
     from clusters import services
     from clusters.models import Person
     from demo import stages
+    from results import services as award_services
+    from results.models import GoodPractice
 
     world = stages.build()
     world.plan = services.plan_update(

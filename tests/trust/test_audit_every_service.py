@@ -19,7 +19,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import timezone
 
-from core.audit import action_label
+from core.audit_labels import action_label
 from core.models import AuditEntry
 from demo.foundation import DEMO_PASSWORD, DISTRICTS
 from demo.signing import drawn_signature_png
@@ -32,9 +32,9 @@ MODULES = [
     "clusters.services",
     "agreements.services",
     "agreements.signing.services",
-    "awards.services",
-    "awards.voting",
-    "awards.proposals",
+    "results.services",
+    "awards.services.votes",
+    "awards.services.proposals",
     "core.otp",
 ]
 
@@ -73,62 +73,62 @@ CASES_OF = {
         "agreements.signing.services.signatures_void",
     ],
     "results": [
-        "awards.services.result_rules_save",
-        "awards.services.period_open",
-        "awards.services.period_update",
-        "awards.services.period_assign_peers",
-        "awards.services.assessment_save",
-        "awards.services.assessment_import",
-        "awards.services.evidence_add",
-        "awards.services.evidence_remove",
-        "awards.services.assessment_submit",
-        "awards.services.score_adjust",
-        "awards.services.assessment_return",
-        "awards.services.assessment_accept",
-        "awards.services.assessment_reopen",
-        "awards.services.period_lock",
-        "awards.services.practice_create",
-        "awards.services.practice_update",
-        "awards.services.practice_publish",
-        "awards.services.practice_feature",
-        "awards.services.practice_file_add",
-        "awards.services.practice_file_remove",
+        "results.services.result_rules_save",
+        "results.services.period_open",
+        "results.services.period_update",
+        "results.services.period_assign_peers",
+        "results.services.assessment_save",
+        "results.services.assessment_import",
+        "results.services.evidence_add",
+        "results.services.evidence_remove",
+        "results.services.assessment_submit",
+        "results.services.score_adjust",
+        "results.services.assessment_return",
+        "results.services.assessment_accept",
+        "results.services.assessment_reopen",
+        "results.services.period_lock",
+        "results.services.practice_create",
+        "results.services.practice_update",
+        "results.services.practice_publish",
+        "results.services.practice_feature",
+        "results.services.practice_file_add",
+        "results.services.practice_file_remove",
     ],
     "vote": [
-        "awards.voting.vote_rules_save",
-        "awards.voting.meeting_create",
-        "awards.voting.meeting_update",
-        "awards.voting.attendance_set",
-        "awards.voting.session_create",
-        "awards.voting.session_update",
-        "awards.voting.candidate_add",
-        "awards.voting.candidate_remove",
-        "awards.voting.session_open",
-        "awards.voting.ballot_cast",
-        "awards.voting.vote_close",
-        "awards.voting.vote_paper_tally",
-        "awards.voting.vote_next_round",
-        "awards.voting.vote_finish",
-        "awards.voting.election_rollover",
-        "awards.voting.minutes_issue",
+        "awards.services.votes.vote_rules_save",
+        "awards.services.votes.meeting_create",
+        "awards.services.votes.meeting_update",
+        "awards.services.votes.attendance_set",
+        "awards.services.votes.session_create",
+        "awards.services.votes.session_update",
+        "awards.services.votes.candidate_add",
+        "awards.services.votes.candidate_remove",
+        "awards.services.votes.session_open",
+        "awards.services.votes.ballot_cast",
+        "awards.services.votes.vote_close",
+        "awards.services.votes.vote_paper_tally",
+        "awards.services.votes.vote_next_round",
+        "awards.services.votes.vote_finish",
+        "awards.services.votes.election_rollover",
+        "awards.services.votes.minutes_issue",
     ],
     "proposal": [
-        "awards.proposals.award_type_create",
-        "awards.proposals.award_type_update",
-        "awards.proposals.award_type_remove",
-        "awards.proposals.catalogue_copy",
-        "awards.proposals.proposal_create",
-        "awards.proposals.proposal_item_add",
-        "awards.proposals.proposal_item_update",
-        "awards.proposals.proposal_item_remove",
-        "awards.proposals.item_report_save",
-        "awards.proposals.item_report_upload",
-        "awards.proposals.proposal_submit",
-        "awards.proposals.proposal_return",
-        "awards.proposals.proposal_accept",
-        "awards.proposals.proposal_start_decision",
-        "awards.proposals.proposal_decide",
-        "awards.proposals.decision_revoke",
+        "awards.services.proposals.award_type_create",
+        "awards.services.proposals.award_type_update",
+        "awards.services.proposals.award_type_remove",
+        "awards.services.proposals.catalogue_copy",
+        "awards.services.proposals.proposal_create",
+        "awards.services.proposals.proposal_item_add",
+        "awards.services.proposals.proposal_item_update",
+        "awards.services.proposals.proposal_item_remove",
+        "awards.services.proposals.item_report_save",
+        "awards.services.proposals.item_report_upload",
+        "awards.services.proposals.proposal_submit",
+        "awards.services.proposals.proposal_return",
+        "awards.services.proposals.proposal_accept",
+        "awards.services.proposals.proposal_start_decision",
+        "awards.services.proposals.proposal_decide",
+        "awards.services.proposals.decision_revoke",
     ],
     "second factor": ["core.otp.totp_device_confirm", "core.otp.totp_device_remove"],
 }
@@ -307,9 +307,9 @@ def case_signing(w):
 
 def case_results(w):
     from agreements.models import Criterion
-    from awards import services
-    from awards.models import Assessment, Period, Score
     from demo.results import _entries
+    from results import services
+    from results.models import Assessment, Period, Score
 
     head = w.user("canbo.dongda")
     services.result_rules_save(
@@ -349,7 +349,7 @@ def case_results(w):
             entries=_entries(username, criteria, fixed=True),
         )
     template = client_as(w, "canbo.badinh").get(
-        reverse("awards:assessment_template", args=[badinh.pk])
+        reverse("results:assessment_template", args=[badinh.pk])
     )
     services.assessment_import(
         actor=w.user("canbo.badinh"), assessment=badinh, data=_edited(template.content)
@@ -414,8 +414,7 @@ def _edited(workbook_bytes):
 
 def _clear_the_2020_meeting(w):
     """Move the story's 2020 meeting, proposal and next year aside: the case holds them anew."""
-    from awards.proposal_models import Proposal
-    from awards.vote_models import Meeting
+    from awards.models import Meeting, Proposal
     from clusters.models import ClusterYear
 
     Meeting.objects.filter(cluster_year=w.cluster_year).update(cluster_year=w.cluster_year_2022)
@@ -424,8 +423,8 @@ def _clear_the_2020_meeting(w):
 
 
 def case_vote(w):
-    from awards import voting
-    from awards.vote_models import VoteSession
+    from awards.models import VoteSession
+    from awards.services import votes as voting
     from clusters.models import ClusterYear
     from demo.awards import MEETING_AT, _vote
 
@@ -492,8 +491,8 @@ def case_vote(w):
 
 
 def case_proposal(w):
-    from awards import proposals
-    from awards.proposal_models import AwardType
+    from awards.models import AwardType
+    from awards.services import proposals
     from demo.awards import DECIDED_ON, SUBMITTED_ON
 
     case_vote(w)

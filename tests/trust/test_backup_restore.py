@@ -46,8 +46,8 @@ def pages(world):
         reverse("agreements:detail", args=[agreement.pk]),
         reverse("agreements:signing", args=[agreement.pk]),
         reverse("agreements:verify_code", args=[world.seal.verification_code]),
-        reverse("awards:cluster_year_results", args=[world.cluster_year.pk]),
-        reverse("awards:period", args=[period.pk]),
+        reverse("results:cluster_year_results", args=[world.cluster_year.pk]),
+        reverse("results:period", args=[period.pk]),
         reverse("awards:award_overview", args=[world.cluster_year.pk]),
         reverse("awards:proposal", args=[world.proposal.pk]),
     ]
@@ -94,7 +94,7 @@ def test_a_restored_cluster_year_has_the_same_files_and_pages(trust_world, setti
     assert seal_name in files and world.plan.file.name in files
     assert len(files) >= 10  # plan, scans, evidence, seal, minutes, decision, documents
     counts = manifest["counts"]
-    for label in ("clusters.clusteryear", "agreements.signature", "awards.assessment"):
+    for label in ("clusters.clusteryear", "agreements.signature", "results.assessment"):
         assert counts[label] >= 1, label
     assert counts["core.auditentry"] > 50
 

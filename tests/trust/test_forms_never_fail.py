@@ -25,11 +25,11 @@ pytestmark = pytest.mark.django_db
 
 FORM_MODULES = [
     "clusters.forms",
-    "clusters.account_forms",
+    "clusters.accounts.forms",
     "agreements.forms",
     "agreements.signing.forms",
+    "results.forms",
     "awards.forms",
-    "awards.award_forms",
     "core.otp",
 ]
 EDGES = [
@@ -143,16 +143,16 @@ def form_targets():
             for url, source in views.items()
             if re.search(rf"\b{form_class.__name__}\b", source)
             or (label == "core.otp.TokenForm" and url.startswith("otp_"))
-            or (label.startswith("clusters.account_forms") and _auth_view(url, form_class))
+            or (label.startswith("clusters.accounts.forms") and _auth_view(url, form_class))
         ]
         targets += [(label, url, names) for url in users]
     return targets
 
 
 def _auth_view(url, form_class):
-    from config import accounts_urls
+    from config.urls import auth_urlpatterns
 
-    for entry in accounts_urls.urlpatterns:
+    for entry in auth_urlpatterns:
         kwargs = getattr(entry.callback, "view_initkwargs", {})
         if entry.name == url and form_class in kwargs.values():
             return True

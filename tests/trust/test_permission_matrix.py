@@ -41,7 +41,7 @@ def _first(queryset):
 
 
 def _badinh_sheet(w):
-    from awards.models import Assessment
+    from results.models import Assessment
 
     return _first(Assessment.objects.filter(unit=w.unit("badinh"), period=w.period))
 
@@ -51,7 +51,7 @@ def _badinh_score(w):
 
 
 def _evidence(w):
-    from awards.models import Evidence
+    from results.models import Evidence
 
     mine = Evidence.objects.filter(score__assessment__unit=w.unit("badinh"))
     return _first(mine if mine.exists() else Evidence.objects.all())
@@ -70,7 +70,7 @@ def _item(w):
 
 
 def _award_type(w):
-    from awards.proposal_models import AwardType
+    from awards.models import AwardType
 
     return _first(AwardType.objects.filter(parent=w.parent, year=2020))
 
@@ -78,9 +78,9 @@ def _award_type(w):
 def _bantts_file(w):
     """A document prepared for bantt (the parent body's staff), ready to download."""
     from agreements.prepared_files import DOCUMENT
-    from core import prepared
+    from core.prepared import services
 
-    return prepared.prepare(actor=w.user("bantt"), kind=DOCUMENT, params={"pk": w.agreement.pk})
+    return services.prepare(actor=w.user("bantt"), kind=DOCUMENT, params={"pk": w.agreement.pk})
 
 
 def _membership(w):
@@ -181,37 +181,37 @@ URL_ARGS = {
     "agreements:sealed_pdf": pk(lambda w: w.agreement),
     "agreements:seal_retry": pk(lambda w: w.agreement),
     "agreements:verify_code": lambda w: {"code": w.seal.verification_code},
-    "awards:cluster_year_results": pk(lambda w: w.cluster_year),
-    "awards:period_open": pk(lambda w: w.cluster_year_2022),
-    "awards:period": pk(lambda w: w.period),
-    "awards:period_update": pk(lambda w: w.period),
-    "awards:period_peers": pk(lambda w: w.period),
-    "awards:period_lock": pk(lambda w: w.period),
-    "awards:my_sheet": pk(lambda w: w.period),
-    "awards:score_table_xlsx": pk(lambda w: w.period),
-    "awards:score_table_pdf": pk(lambda w: w.period),
-    "awards:assessment": pk(_badinh_sheet),
-    "awards:assessment_save": pk(_badinh_sheet),
-    "awards:assessment_submit": pk(_badinh_sheet),
-    "awards:assessment_template": pk(_badinh_sheet),
-    "awards:assessment_import": pk(_badinh_sheet),
-    "awards:assessment_accept": pk(_badinh_sheet),
-    "awards:assessment_return": pk(_badinh_sheet),
-    "awards:assessment_reopen": pk(_badinh_sheet),
-    "awards:evidence_upload": pk(_badinh_score),
-    "awards:score_adjust": pk(_badinh_score),
-    "awards:evidence": pk(_evidence),
-    "awards:evidence_remove": pk(_evidence),
-    "awards:comparison": pk(lambda w: w.parent),
-    "awards:rules": lambda w: {"pk": w.parent.pk, "year": 2020},
-    "awards:practice_new": pk(lambda w: w.cluster_year),
-    "awards:practice": pk(lambda w: w.practice),
-    "awards:practice_edit": pk(lambda w: w.practice),
-    "awards:practice_publish": pk(lambda w: w.practice),
-    "awards:practice_feature": pk(lambda w: w.practice),
-    "awards:practice_file_upload": pk(lambda w: w.practice),
-    "awards:practice_file": pk(lambda w: w.practice_file),
-    "awards:practice_file_remove": pk(lambda w: w.practice_file),
+    "results:cluster_year_results": pk(lambda w: w.cluster_year),
+    "results:period_open": pk(lambda w: w.cluster_year_2022),
+    "results:period": pk(lambda w: w.period),
+    "results:period_update": pk(lambda w: w.period),
+    "results:period_peers": pk(lambda w: w.period),
+    "results:period_lock": pk(lambda w: w.period),
+    "results:my_sheet": pk(lambda w: w.period),
+    "results:score_table_xlsx": pk(lambda w: w.period),
+    "results:score_table_pdf": pk(lambda w: w.period),
+    "results:assessment": pk(_badinh_sheet),
+    "results:assessment_save": pk(_badinh_sheet),
+    "results:assessment_submit": pk(_badinh_sheet),
+    "results:assessment_template": pk(_badinh_sheet),
+    "results:assessment_import": pk(_badinh_sheet),
+    "results:assessment_accept": pk(_badinh_sheet),
+    "results:assessment_return": pk(_badinh_sheet),
+    "results:assessment_reopen": pk(_badinh_sheet),
+    "results:evidence_upload": pk(_badinh_score),
+    "results:score_adjust": pk(_badinh_score),
+    "results:evidence": pk(_evidence),
+    "results:evidence_remove": pk(_evidence),
+    "results:comparison": pk(lambda w: w.parent),
+    "results:rules": lambda w: {"pk": w.parent.pk, "year": 2020},
+    "results:practice_new": pk(lambda w: w.cluster_year),
+    "results:practice": pk(lambda w: w.practice),
+    "results:practice_edit": pk(lambda w: w.practice),
+    "results:practice_publish": pk(lambda w: w.practice),
+    "results:practice_feature": pk(lambda w: w.practice),
+    "results:practice_file_upload": pk(lambda w: w.practice),
+    "results:practice_file": pk(lambda w: w.practice_file),
+    "results:practice_file_remove": pk(lambda w: w.practice_file),
     "awards:award_overview": pk(lambda w: w.cluster_year),
     "awards:meeting_create": pk(lambda w: w.cluster_year_2022),
     "awards:meeting_update": pk(lambda w: w.meeting),
@@ -368,38 +368,38 @@ agreements:seal_retry               302/302 405/404 405/302 405/403 405/302 405/
 agreements:verify                   200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400
 agreements:verify_code              200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400
 # Results, votes, proposals and the catalogue of 2020 (head Đống Đa); badinh's own sheet
-awards:cluster_year_results         302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
-awards:period_open                  405/302 405/404 405/403 405/403 405/400 405/403 405/403 405/400
-awards:period                       302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
-awards:period_update                405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
-awards:period_peers                 405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
-awards:period_lock                  405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
-awards:my_sheet                     302/405 404/405 302/405 302/405 302/405 302/405 302/405 302/405
-awards:score_table_xlsx             302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
-awards:score_table_pdf              302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
-awards:assessment                   302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
-awards:assessment_save              405/302 405/404 405/403 405/403 405/403 405/400 405/400 405/403
-awards:assessment_submit            405/302 405/404 405/403 405/403 405/403 405/302 405/302 405/403
-awards:assessment_template          302/405 404/405 403/405 403/405 403/405 200/405 200/405 403/405
-awards:assessment_import            405/302 405/404 405/403 405/403 405/403 405/400 405/400 405/403
-awards:assessment_accept            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
-awards:assessment_return            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
-awards:assessment_reopen            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
-awards:evidence_upload              405/302 405/404 405/403 405/403 405/403 405/302 405/302 405/403
-awards:score_adjust                 405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
-awards:evidence                     302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
-awards:evidence_remove              405/302 405/404 405/403 405/403 405/403 405/302 405/302 405/403
-awards:comparison                   302/405 404/405 200/405 200/405 404/405 404/405 404/405 200/405
-awards:rules                        302/302 404/404 200/400 403/403 404/404 404/404 404/404 200/400
-awards:practices                    302/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405
-awards:practice_new                 302/302 404/404 403/403 403/403 200/400 200/400 200/400 403/403
-awards:practice                     302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
-awards:practice_edit                302/302 404/404 403/403 403/403 403/403 403/403 403/403 403/403
-awards:practice_publish             405/302 405/404 405/403 405/403 405/403 405/403 405/403 405/403
-awards:practice_feature             405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
-awards:practice_file_upload         405/302 405/404 405/403 405/403 405/403 405/403 405/403 405/403
-awards:practice_file                302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
-awards:practice_file_remove         405/302 405/404 405/403 405/403 405/403 405/403 405/403 405/403
+results:cluster_year_results         302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+results:period_open                  405/302 405/404 405/403 405/403 405/400 405/403 405/403 405/400
+results:period                       302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+results:period_update                405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
+results:period_peers                 405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
+results:period_lock                  405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
+results:my_sheet                     302/405 404/405 302/405 302/405 302/405 302/405 302/405 302/405
+results:score_table_xlsx             302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+results:score_table_pdf              302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+results:assessment                   302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+results:assessment_save              405/302 405/404 405/403 405/403 405/403 405/400 405/400 405/403
+results:assessment_submit            405/302 405/404 405/403 405/403 405/403 405/302 405/302 405/403
+results:assessment_template          302/405 404/405 403/405 403/405 403/405 200/405 200/405 403/405
+results:assessment_import            405/302 405/404 405/403 405/403 405/403 405/400 405/400 405/403
+results:assessment_accept            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
+results:assessment_return            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
+results:assessment_reopen            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
+results:evidence_upload              405/302 405/404 405/403 405/403 405/403 405/302 405/302 405/403
+results:score_adjust                 405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
+results:evidence                     302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+results:evidence_remove              405/302 405/404 405/403 405/403 405/403 405/302 405/302 405/403
+results:comparison                   302/405 404/405 200/405 200/405 404/405 404/405 404/405 200/405
+results:rules                        302/302 404/404 200/400 403/403 404/404 404/404 404/404 200/400
+results:practices                    302/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405
+results:practice_new                 302/302 404/404 403/403 403/403 200/400 200/400 200/400 403/403
+results:practice                     302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+results:practice_edit                302/302 404/404 403/403 403/403 403/403 403/403 403/403 403/403
+results:practice_publish             405/302 405/404 405/403 405/403 405/403 405/403 405/403 405/403
+results:practice_feature             405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
+results:practice_file_upload         405/302 405/404 405/403 405/403 405/403 405/403 405/403 405/403
+results:practice_file                302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+results:practice_file_remove         405/302 405/404 405/403 405/403 405/403 405/403 405/403 405/403
 awards:award_overview               302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:meeting_create               405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:meeting_update               405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302

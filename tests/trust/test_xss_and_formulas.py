@@ -36,11 +36,11 @@ def inject(w):
     from agreements import services as agreements
     from agreements.models import Criterion
     from agreements.signing import services as signing
-    from awards import services as awards
-    from awards.models import Assessment, Period
     from clusters import services as clusters
     from clusters.models import Person
     from demo.foundation import DISTRICTS
+    from results import services as awards
+    from results.models import Assessment, Period
 
     admin = w.admin
     unit = w.unit("badinh")
@@ -131,8 +131,8 @@ def page_urls(w, period):
         urls.append(reverse(name, kwargs=kwargs))
     sheet = period.assessments.get(unit=w.unit("badinh"))
     urls += [
-        reverse("awards:period", args=[period.pk]),
-        reverse("awards:assessment", args=[sheet.pk]),
+        reverse("results:period", args=[period.pk]),
+        reverse("results:assessment", args=[sheet.pk]),
         reverse("agreements:detail", args=[w.draft.pk]),
         reverse("agreements:signing", args=[w.agreement_2021.pk]),
         reverse("clusters:unit", args=[w.unit("badinh").pk]) + "?q=%3Cscript%3E",
@@ -175,7 +175,7 @@ def test_payloads_are_literal_text_in_every_pdf(trust_world):
     client = client_as(world, "admin")
     pdfs = {
         "the 2022 draft": reverse("agreements:document_pdf", args=[world.draft.pk]),
-        "the mid-year score table": reverse("awards:score_table_pdf", args=[period.pk]),
+        "the mid-year score table": reverse("results:score_table_pdf", args=[period.pk]),
     }
     for label, url in pdfs.items():
         response = download(client, url)
@@ -198,14 +198,14 @@ def test_excel_exports_hold_the_payloads_as_text_never_as_formulas(trust_world):
     period = inject(world)
     sheet = period.assessments.get(unit=world.unit("badinh"))
     prepared = {  # made in the background (core.prepared)
-        "score table": ("admin", reverse("awards:score_table_xlsx", args=[period.pk])),
+        "score table": ("admin", reverse("results:score_table_xlsx", args=[period.pk])),
         "awards of the year": (
             "admin",
             reverse("awards:parent_awards_xlsx", args=[world.parent.pk, 2020]),
         ),
     }
     direct = {  # small, answered at once
-        "sheet template": ("canbo.badinh", reverse("awards:assessment_template", args=[sheet.pk])),
+        "sheet template": ("canbo.badinh", reverse("results:assessment_template", args=[sheet.pk])),
         "import template": (
             "admin",
             reverse("clusters:import_template", kwargs={"kind": "units", "fmt": "xlsx"}),

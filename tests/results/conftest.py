@@ -1,0 +1,1 @@
+from tests.results.support import results  # noqa: F401  (the results world, a fixture)
