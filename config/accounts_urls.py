@@ -2,7 +2,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import path
 
 from clusters import otp_views
-from clusters.account_forms import LoginForm, PasswordChangeForm, SetPasswordForm
+from clusters.account_forms import LoginForm, SetPasswordForm
 from config import views
 
 urlpatterns = [
@@ -14,11 +14,7 @@ urlpatterns = [
         name="login",
     ),
     path("logout/", views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
-        name="password_change",
-    ),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),
