@@ -45,6 +45,11 @@ class PasswordChangeForm(_HelperMixin, auth_forms.PasswordChangeForm):
     says how many tries are left, and raises PasswordLocked once the pair is locked.
     """
 
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_incorrect": _("Your old password is wrong. Type it again."),
+    }
+
     def __init__(self, user, *args, request, **kwargs):
         super().__init__(user, *args, **kwargs)
         self.request = request
