@@ -6,7 +6,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
-from django.utils.cache import add_never_cache_headers
+from django.utils.cache import patch_cache_control
 
 _request_context: ContextVar[dict | None] = ContextVar("thidua_request", default=None)
 
@@ -72,7 +72,7 @@ class NoStoreMiddleware:
             or (session is not None and (session.accessed or session.modified))
             or response.cookies
         ):
-            add_never_cache_headers(response)
+            patch_cache_control(response, private=True, no_store=True)
         return response
 
 
