@@ -7,8 +7,9 @@ Three layers, all answered at once (429 with `Retry-After`, never a delay that h
 - the per-account limit (`account_pause_seconds`) stops guessing one account from many
   addresses: after LOGIN_ACCOUNT_FAILURE_LIMIT failures within the cool-off from any addresses,
   log-ins to that account are paused for addresses that have not logged into it lately;
-- a re-entered password (`check_password`: the password change, signing) is counted with the
-  log-in failures of the same pair, so that a session cannot be used to guess on.
+- a password typed again while logged in (`check_password`: the password change page, and
+  every page that asks for it, such as signing) is counted with the log-in failures of the
+  same pair, so that a session cannot be used to guess on.
 """
 
 import datetime
