@@ -12,7 +12,10 @@ SYSTEM_PACKAGES := fonts-liberation2 gettext chromium poppler-utils libnss3-tool
 PYTHON_BIN := $(shell scripts/find_python.sh)
 # Two workers (one per core); a module's tests stay together so module-scoped worlds build once.
 PYTEST_ARGS ?= -n 2 --dist loadfile
-TEST_ENV := DEBUG=0 SECRET_KEY=test-only-not-a-secret STATIC_MANIFEST=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
+# The tests' client and live server speak plain HTTP: production settings, without the redirect.
+TEST_ENV := DEBUG=0 SECRET_KEY=test-only-not-a-secret STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
+# The demo is served over plain HTTP on loopback: no HTTPS redirect, secure cookies or HSTS.
+RUN_ENV := DEBUG=1 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
 
 .PHONY: help setup system-packages run test lint format messages demo clean
 
@@ -60,10 +63,10 @@ run: setup
 	@mkdir -p var; if [ -z "$${DATABASE_URL:-}" ] && [ -f db.sqlite3 ] && \
 	  [ "$$(cat $(DEMO_DB_MARK) 2>/dev/null)" != "$(MIGRATIONS_SUM)" ]; then \
 	  echo "Migrations changed: the demo database is made again."; rm -f db.sqlite3; fi
-	DEBUG=1 $(PY) manage.py migrate --no-input -v 0
+	$(RUN_ENV) $(PY) manage.py migrate --no-input -v 0
 	@echo "$(MIGRATIONS_SUM)" > $(DEMO_DB_MARK)
-	DEBUG=1 $(PY) manage.py seed_demo
-	DEBUG=1 $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	$(RUN_ENV) $(PY) manage.py seed_demo
+	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The test databases are kept between runs (--reuse-db) and made again when the migrations
 # changed since they were made (and on a fresh clone, which has no record of them).

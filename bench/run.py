@@ -94,6 +94,7 @@ def environment(db, **extra):
         "SECRET_KEY": "bench-only-not-a-secret",
         "ALLOWED_HOSTS": "127.0.0.1",
         "SECURE_COOKIES": "0",
+        "SECURE_SSL_REDIRECT": "0",
         "SECURE_HSTS_SECONDS": "0",
         "DB_CONN_MAX_AGE": "60",
         "LOG_LEVEL": "WARNING",

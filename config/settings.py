@@ -49,6 +49,8 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # After whitenoise (static files keep their caching), before sessions (sees their cookie).
+    "core.middleware.NoStoreMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "core.middleware.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -226,9 +228,11 @@ SECURE_CSP = {
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
-SESSION_COOKIE_SECURE = not DEBUG and env_bool("SECURE_COOKIES", True)
+# Transport security is on unless DEBUG: secure cookies, HSTS and the redirect to HTTPS. Plain
+# HTTP on loopback (`make run`, the benchmarks, the tests' client) turns each off explicitly.
+SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", not DEBUG)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", False)
+SECURE_SSL_REDIRECT = env_bool("SECURE_SSL_REDIRECT", not DEBUG)
 # Load balancers probe the health endpoint over plain HTTP inside the network.
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 SECURE_HSTS_SECONDS = env_int("SECURE_HSTS_SECONDS", 0 if DEBUG else 31536000)
@@ -243,6 +247,7 @@ if env_bool("BEHIND_TLS_PROXY", False):
 # Log-in throttling (django-axes): five wrong passwords lock the pair (username, client address)
 # for a cool-off, so that nobody can lock a chair out from elsewhere on signing day. The address
 # is the one the audit trail records (core.middleware.client_address, TRUSTED_PROXY_COUNT).
+# Passwords typed again while logged in count too (core.throttling.check_password).
 AXES_ENABLED = env_bool("AXES_ENABLED", True)
 AXES_FAILURE_LIMIT = env_int("AXES_FAILURE_LIMIT", 5)
 AXES_COOLOFF_TIME = datetime.timedelta(minutes=env_int("AXES_COOLOFF_MINUTES", 15))
@@ -251,7 +256,21 @@ AXES_CLIENT_IP_CALLABLE = "core.middleware.client_address"
 AXES_USERNAME_CALLABLE = "core.throttling.client_username"
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "core.throttling.lockout_response"
+# A refused attempt tries no password: it does not count, nor push the end of the cool-off
+# further (the lockout page's "try again in" and Retry-After hold).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+# Successful log-ins are kept (axes' access log): they are the known addresses below.
+AXES_DISABLE_ACCESS_LOG = False
 AXES_VERBOSE = False
+# Per account, from any addresses (core.throttling.account_pause_seconds): after this many
+# failures within the cool-off, log-ins from addresses that have not logged into the account
+# in the last LOGIN_KNOWN_ADDRESS_DAYS days are paused (0: no per-account limit).
+LOGIN_ACCOUNT_FAILURE_LIMIT = env_int("LOGIN_ACCOUNT_FAILURE_LIMIT", 10)
+LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 90)
+# Password-reset e-mails per hour, per account and per client address (silently: the page
+# says the same whether an account exists and whether it was limited).
+PASSWORD_RESET_ACCOUNT_LIMIT = env_int("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
+PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
 
 # Second factor (django-otp, TOTP): optional for every user; when this is on, a signatory must
 # enrol an authenticator app before signing, and confirm a code once per session to sign.

@@ -3,7 +3,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
 from clusters.accounts import views as account_views
-from clusters.accounts.forms import LoginForm, PasswordChangeForm, SetPasswordForm
+from clusters.accounts.forms import LoginForm, SetPasswordForm
 from config import views
 from core.health import health
 from core.prepared.views import job_detail, job_download
@@ -18,11 +18,7 @@ auth_urlpatterns = [
         name="login",
     ),
     path("logout/", views.LogoutView.as_view(), name="logout"),
-    path(
-        "password/change/",
-        auth_views.PasswordChangeView.as_view(form_class=PasswordChangeForm),
-        name="password_change",
-    ),
+    path("password/change/", views.PasswordChangeView.as_view(), name="password_change"),
     path(
         "password/change/done/",
         auth_views.PasswordChangeDoneView.as_view(),

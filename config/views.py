@@ -1,10 +1,12 @@
 """Composition-root pages: the dashboard gathers from every app through the registry."""
 
+import logging
+
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.http import HttpResponseServerError
+from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -13,8 +15,12 @@ from django.views.decorators.csrf import requires_csrf_token
 from django.views.decorators.http import require_GET
 
 from clusters import access
-from clusters.accounts.forms import PasswordResetForm
+from clusters.accounts.forms import PasswordChangeForm, PasswordResetForm
+from core import throttling
 from core.dashboard import tasks_for
+from core.middleware import client_address
+
+logger = logging.getLogger(__name__)
 
 # The dashboard's groups, most urgent first; a task of an unknown kind counts as information.
 TASK_GROUPS = [
@@ -57,13 +63,63 @@ class LogoutView(auth_views.LogoutView):
         return response
 
 
-class PasswordResetView(auth_views.PasswordResetView):
-    """Reset links point at SITE_URL, never at whatever Host header the request carried."""
+class PasswordChangeView(auth_views.PasswordChangeView):
+    """Django's page; wrong old passwords count as failed log-ins, and a locked pair gets 429."""
 
-    form_class = PasswordResetForm
+    form_class = PasswordChangeForm
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
+
+    def get(self, request, *args, **kwargs):
+        throttling.require_password_allowed(request, request.user)
+        return super().get(request, *args, **kwargs)
+
+    def dispatch(self, request, *args, **kwargs):
+        try:
+            return super().dispatch(request, *args, **kwargs)
+        except throttling.PasswordLocked as locked:
+            return locked.response()
+
+
+RESET_WINDOW_SECONDS = 3600
+
+
+class _LimitedPasswordResetForm(PasswordResetForm):
+    """Mails only the accounts that had fewer than PASSWORD_RESET_ACCOUNT_LIMIT links this hour."""
+
+    def get_users(self, email):
+        for user in super().get_users(email):
+            if throttling.allow_attempt(
+                f"password-reset:account:{user.pk}",
+                limit=settings.PASSWORD_RESET_ACCOUNT_LIMIT,
+                window_seconds=RESET_WINDOW_SECONDS,
+            ):
+                yield user
+            else:
+                logger.warning("Password reset e-mail limited for account %s", user.pk)
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    """Reset links point at SITE_URL, never at whatever Host header the request carried.
+
+    E-mails are limited per client address and per account (per hour), silently: the next
+    page says the same whether an account uses the address and whether a limit held it back,
+    so that it tells nobody which addresses have accounts.
+    """
+
+    form_class = _LimitedPasswordResetForm
     email_template_name = "registration/password_reset_email.txt"
 
     def form_valid(self, form):
+        address = client_address(self.request)
+        if not throttling.allow_attempt(
+            f"password-reset:address:{address or 'unknown'}",
+            limit=settings.PASSWORD_RESET_ADDRESS_LIMIT,
+            window_seconds=RESET_WINDOW_SECONDS,
+        ):
+            logger.warning("Password reset e-mails limited for address %s", address)
+            return HttpResponseRedirect(self.get_success_url())
         self.extra_email_context = {"site_url": settings.SITE_URL}
         return super().form_valid(form)
 

@@ -9,6 +9,7 @@ _ACTION_LABELS = {
     "account.admin_create": _("Account created in administration"),
     "account.admin_update": _("Account changed in administration"),
     "account.admin_password": _("Password set in administration"),
+    "account.password_wrong": _("Wrong password entered again"),
     "group.admin_create": _("Group created in administration"),
     "group.admin_update": _("Group changed in administration"),
     "group.admin_delete": _("Group deleted in administration"),

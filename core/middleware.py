@@ -1,4 +1,4 @@
-"""Per-request context (client address, user agent) for the audit trail."""
+"""Per-request context (client address, user agent) for the audit trail; private caching."""
 
 import ipaddress
 from contextvars import ContextVar
@@ -6,6 +6,7 @@ from contextvars import ContextVar
 from django.conf import settings
 from django.middleware.locale import LocaleMiddleware as DjangoLocaleMiddleware
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 
 _request_context: ContextVar[dict | None] = ContextVar("thidua_request", default=None)
 
@@ -49,6 +50,30 @@ class RequestContextMiddleware:
             return self.get_response(request)
         finally:
             _request_context.reset(token)
+
+
+class NoStoreMiddleware:
+    """`Cache-Control: no-store` on every response that belongs to a session.
+
+    That is a response to a request carrying the session cookie (any logged-in page, file
+    downloads included), one whose view used or changed the session, and one that sets a
+    cookie: none may be kept by the browser's history cache or a shared proxy. Placed after
+    whitenoise, which answers static files itself, with their long caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if (
+            settings.SESSION_COOKIE_NAME in request.COOKIES
+            or (session is not None and (session.accessed or session.modified))
+            or response.cookies
+        ):
+            patch_cache_control(response, private=True, no_store=True)
+        return response
 
 
 class LocaleMiddleware(DjangoLocaleMiddleware):

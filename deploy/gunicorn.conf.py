@@ -10,6 +10,9 @@ tasks and files live in PostgreSQL and the object storage.
 import multiprocessing
 import os
 
+# Loopback unless told otherwise: only the reverse proxy may reach gunicorn, since the client
+# address comes from its X-Forwarded-For (docs/deploy.md). Another server's proxy: this
+# machine's private address behind a firewall, or a unix socket ("unix:/run/thidua/…sock").
 bind = os.environ.get("GUNICORN_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("GUNICORN_WORKERS", 2 * multiprocessing.cpu_count() + 1))
 worker_class = "sync"

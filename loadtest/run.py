@@ -52,6 +52,7 @@ def server_env(args, media):
             "DB_CONN_MAX_AGE": "60",
             "STATIC_MANIFEST": "0",
             "SECURE_COOKIES": "0",  # plain HTTP on loopback
+            "SECURE_SSL_REDIRECT": "0",
             "SECURE_HSTS_SECONDS": "0",
             "TASKS_BACKEND": "django_tasks_db.DatabaseBackend",
             "MEDIA_ROOT": str(media),

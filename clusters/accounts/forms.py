@@ -5,6 +5,9 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import ngettext
+
+from core import throttling
 
 User = get_user_model()
 
@@ -36,7 +39,37 @@ class LoginForm(_HelperMixin, auth_forms.AuthenticationForm):
 
 
 class PasswordChangeForm(_HelperMixin, auth_forms.PasswordChangeForm):
-    pass
+    """Wrong old passwords count as failed log-ins of the account from the client's address.
+
+    `request` is required: the check (core.throttling.check_password) records each failure,
+    says how many tries are left, and raises PasswordLocked once the pair is locked.
+    """
+
+    error_messages = {
+        **auth_forms.PasswordChangeForm.error_messages,
+        "password_incorrect": _("Your old password is wrong. Type it again."),
+    }
+
+    def __init__(self, user, *args, request, **kwargs):
+        super().__init__(user, *args, **kwargs)
+        self.request = request
+
+    def clean_old_password(self):
+        old_password = self.cleaned_data["old_password"]
+        if throttling.check_password(self.request, self.user, old_password):
+            return old_password
+        message = self.error_messages["password_incorrect"]
+        tries = throttling.password_tries_left(self.request, self.user)
+        if tries:
+            warning = ngettext(
+                "After %(count)d more wrong password, changing the password and logging in "
+                "from your address are paused for a while.",
+                "After %(count)d more wrong passwords, changing the password and logging in "
+                "from your address are paused for a while.",
+                tries,
+            ) % {"count": tries}
+            message = f"{message} {warning}"
+        raise forms.ValidationError(message, code="password_incorrect")
 
 
 class PasswordResetForm(_HelperMixin, auth_forms.PasswordResetForm):

@@ -120,6 +120,7 @@ def servers(s3, tmp_path, transactional_db):
         SECRET_KEY=SECRET_KEY,
         ALLOWED_HOSTS="127.0.0.1",
         SECURE_COOKIES="0",
+        SECURE_SSL_REDIRECT="0",
         STATIC_MANIFEST="0",
         STORAGE_BACKEND="s3",
         CACHE_BACKEND="database",

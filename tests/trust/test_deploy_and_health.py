@@ -12,14 +12,14 @@ from django.urls import reverse
 
 pytestmark = pytest.mark.django_db
 
-# What a production server sets (README): the rest has production defaults outside DEBUG.
+# What a production server sets (README): the rest has production defaults outside DEBUG —
+# secure cookies, HSTS and the HTTPS redirect among them, none of which is set here.
 PRODUCTION_ENV = {
     "DEBUG": "0",
     "SECRET_KEY": secrets.token_urlsafe(50),
     "ALLOWED_HOSTS": "thidua.example.vn",
     "CSRF_TRUSTED_ORIGINS": "https://thidua.example.vn",
     "SITE_URL": "https://thidua.example.vn",
-    "SECURE_SSL_REDIRECT": "1",
     "BEHIND_TLS_PROXY": "1",
     "TRUSTED_PROXY_COUNT": "1",
     "STATIC_MANIFEST": "1",

@@ -157,7 +157,8 @@ def _auth_view(url, form_class):
         if entry.name == url and form_class in kwargs.values():
             return True
         view_class = getattr(entry.callback, "view_class", None)
-        if entry.name == url and getattr(view_class, "form_class", None) is form_class:
+        used = getattr(view_class, "form_class", None)  # the form, or the view's own subclass
+        if entry.name == url and inspect.isclass(used) and issubclass(used, form_class):
             return True
     return False
 
