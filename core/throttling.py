@@ -27,6 +27,7 @@ from django.core.cache import cache
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.functional import LazyObject
+from django.utils.translation import ngettext
 
 from core.audit import audit_record
 from core.middleware import client_address
@@ -245,6 +246,21 @@ def check_password(request, user, password):
     if getattr(request, "axes_locked_out", False):
         raise _mark_locked(request, credentials)
     return False
+
+
+def wrong_password_message(request, user, message):
+    """`message` for a wrong re-entered password, with how many tries remain before the pause."""
+    tries = password_tries_left(request, user)
+    if not tries:
+        return message
+    warning = ngettext(
+        "After %(count)d more wrong password, logging in and confirming with your password "
+        "from your address are paused for a while.",
+        "After %(count)d more wrong passwords, logging in and confirming with your password "
+        "from your address are paused for a while.",
+        tries,
+    ) % {"count": tries}
+    return f"{message} {warning}"
 
 
 def password_tries_left(request, user):

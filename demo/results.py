@@ -17,7 +17,6 @@ from agreements.models import IN_FORCE, Agreement, Criterion
 from agreements.signing import services as signing
 from agreements.signing.models import Signature
 from core.text import fold
-from demo.foundation import DEMO_PASSWORD
 from results import services
 from results.models import Assessment, GoodPractice, Period, Score
 from results.selectors import results_agreement
@@ -104,7 +103,6 @@ def _ensure_signed(world, agreement):
             actor=world.user(username),
             agreement=agreement,
             unit=unit,
-            password=DEMO_PASSWORD,
             method=Signature.Method.TYPED,
             content_hash=agreement.content_hash,
         )

@@ -18,7 +18,7 @@ from agreements.signing import tasks
 from agreements.signing.models import Seal, Signature
 from agreements.signing.selectors import OPEN_FOR_SIGNING
 from demo.agreements import CONFERENCE_AT
-from demo.foundation import DEMO_PASSWORD, DISTRICTS
+from demo.foundation import DISTRICTS
 
 SIGNED_FROM = CONFERENCE_AT + datetime.timedelta(hours=1, minutes=10)
 
@@ -73,7 +73,6 @@ def build(world):
                 actor=world.user(username),
                 agreement=agreement,
                 unit=unit,
-                password=DEMO_PASSWORD,
                 method=Signature.Method.DRAWN,
                 image=drawn_signature_png(chair_name),
                 content_hash=agreement.content_hash,

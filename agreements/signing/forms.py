@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.signing.models import SIGNATURE_IMAGE_MAX_BYTES, Signature
 from clusters.models import Unit
+from core import throttling
 
 VERIFY_MAX_BYTES = 20 * 1024 * 1024
 DATA_URL_PREFIX = "data:image/png;base64,"
@@ -61,8 +62,9 @@ class SignForm(forms.Form):
         label=_("I have read the adopted content shown above and sign it for my unit."),
     )
 
-    def __init__(self, *args, units, has_saved, **kwargs):
+    def __init__(self, *args, request, units, has_saved, **kwargs):
         super().__init__(*args, **kwargs)
+        self.request = request
         self.fields["unit"].queryset = Unit.objects.filter(pk__in=[u.pk for u in units])
         if len(units) == 1:
             self.fields["unit"].initial = units[0].pk
@@ -71,6 +73,20 @@ class SignForm(forms.Form):
             self.fields["method"].choices = [
                 c for c in ONLINE_METHODS if c[0] != Signature.Method.SAVED
             ]
+
+    def clean_password(self):
+        """Wrong passwords count as failed log-ins (core.throttling): a locked pair raises
+        PasswordLocked, which the view answers with the lockout page."""
+        password = self.cleaned_data["password"]
+        user = self.request.user
+        if throttling.check_password(self.request, user, password):
+            return password
+        raise forms.ValidationError(
+            throttling.wrong_password_message(
+                self.request, user, _("The password is not correct.")
+            ),
+            code="password_incorrect",
+        )
 
     def clean_image(self):
         return decode_png_data_url(self.cleaned_data.get("image"))

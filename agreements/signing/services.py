@@ -171,20 +171,21 @@ def signature_sign(
     actor,
     agreement,
     unit,
-    password,
     method,
     content_hash,
     image=b"",
     save_for_later=False,
 ):
-    """Sign the adopted agreement for `unit` (its chair or authorised vice-chair only)."""
+    """Sign the adopted agreement for `unit` (its chair or authorised vice-chair only).
+
+    The signer proved it is them by typing the password again on the signing page
+    (SignForm.clean_password), where wrong ones count with the failed log-ins.
+    """
     _require_authenticated(actor)
     agreement = _lock(agreement)
     require_open(agreement)
     _require_member(agreement, unit)
     position = _require_signatory(actor, unit)
-    if not password or not actor.check_password(password):
-        raise DomainError({"password": _("The password is not correct.")})
     if content_hash != agreement.content_hash:
         raise DomainError(
             _("The content shown is not the adopted content. Reload the page and sign again.")

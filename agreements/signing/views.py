@@ -32,6 +32,7 @@ from agreements.signing.forms import (
 from agreements.signing.models import SavedSignature, Seal
 from clusters import access as cluster_access
 from clusters.models import signature_block
+from core import throttling
 from core.errors import DomainError
 from core.middleware import client_address
 from core.otp import second_factor_required
@@ -131,12 +132,18 @@ def sign(request, pk):
     if units:
         form = SignForm(
             request.POST or None,
+            request=request,
             units=units,
             has_saved=saved is not None,
             initial={"content_hash": agreement.content_hash},
         )
+        try:  # the password typed again: a pair locked by wrong ones gets the lockout page
+            throttling.require_password_allowed(request, request.user)
+            valid = request.method == "POST" and form.is_valid()
+        except throttling.PasswordLocked as locked:
+            return locked.response()
         if request.method == "POST":
-            if form.is_valid():
+            if valid:
                 data = form.cleaned_data
                 outcome = call_service(
                     request,
@@ -144,7 +151,6 @@ def sign(request, pk):
                     form,
                     agreement=agreement,
                     unit=data["unit"],
-                    password=data["password"],
                     method=data["method"],
                     content_hash=data["content_hash"],
                     image=data["image"],

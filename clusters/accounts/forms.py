@@ -5,7 +5,6 @@ from django import forms
 from django.contrib.auth import forms as auth_forms
 from django.contrib.auth import get_user_model
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import ngettext
 
 from core import throttling
 
@@ -58,17 +57,9 @@ class PasswordChangeForm(_HelperMixin, auth_forms.PasswordChangeForm):
         old_password = self.cleaned_data["old_password"]
         if throttling.check_password(self.request, self.user, old_password):
             return old_password
-        message = self.error_messages["password_incorrect"]
-        tries = throttling.password_tries_left(self.request, self.user)
-        if tries:
-            warning = ngettext(
-                "After %(count)d more wrong password, changing the password and logging in "
-                "from your address are paused for a while.",
-                "After %(count)d more wrong passwords, changing the password and logging in "
-                "from your address are paused for a while.",
-                tries,
-            ) % {"count": tries}
-            message = f"{message} {warning}"
+        message = throttling.wrong_password_message(
+            self.request, self.user, self.error_messages["password_incorrect"]
+        )
         raise forms.ValidationError(message, code="password_incorrect")
 
 

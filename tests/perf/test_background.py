@@ -16,7 +16,6 @@ from django.urls import reverse
 
 from agreements.signing import services as signing
 from agreements.signing.models import Seal, Signature
-from demo.foundation import DEMO_PASSWORD
 from tests.agreements.signing.support import MEMBERS, adopt_agreement, drawn_png
 from tests.perf.support import database_url
 
@@ -31,7 +30,6 @@ def _sign_all(world, agreement):
             actor=world.user(username),
             agreement=agreement,
             unit=world.unit(username),
-            password=DEMO_PASSWORD,
             method=Signature.Method.DRAWN,
             image=drawn_png(seed),
             content_hash=agreement.content_hash,

@@ -21,7 +21,7 @@ from django.utils import timezone
 
 from core.audit_labels import action_label
 from core.models import AuditEntry
-from demo.foundation import DEMO_PASSWORD, DISTRICTS
+from demo.foundation import DISTRICTS
 from demo.signing import drawn_signature_png
 from tests.core import test_audit as clusters_audit
 from tests.trust.support import client_as, pdf_upload
@@ -281,7 +281,6 @@ def case_signing(w):
         actor=w.user("badinh"),
         agreement=agreement,
         unit=w.unit("badinh"),
-        password=DEMO_PASSWORD,
         method=Signature.Method.SAVED,
         content_hash=agreement.content_hash,
     )

@@ -15,7 +15,6 @@ from agreements.signing.models import Seal, Signature
 from agreements.signing.services import paper_signing_confirm, signature_sign
 from core import sealing
 from core.models import AuditEntry
-from demo.foundation import DEMO_PASSWORD
 from tests.trust.support import client_as
 
 pytestmark = pytest.mark.django_db
@@ -31,7 +30,6 @@ def complete_the_signing(world, capture):
                 actor=world.user(username),
                 agreement=agreement,
                 unit=world.unit(username),
-                password=DEMO_PASSWORD,
                 method=Signature.Method.TYPED,
                 content_hash=agreement.content_hash,
             )

@@ -8,7 +8,7 @@ from django.test import Client, RequestFactory
 from django.urls import reverse
 
 from core import throttling
-from core.audit import action_label
+from core.audit_labels import action_label
 from core.models import AuditEntry
 
 pytestmark = pytest.mark.django_db

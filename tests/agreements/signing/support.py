@@ -64,13 +64,11 @@ def scan_pdf(text="Bản giấy đã ký — DỮ LIỆU MINH HỌA"):
 
 def sign(world, username, agreement, *, unit=None, method="drawn", image=None, **extra):
     from agreements.signing import services as signing
-    from demo.foundation import DEMO_PASSWORD
 
     return signing.signature_sign(
         actor=world.user(username),
         agreement=agreement,
         unit=unit or world.unit(username),
-        password=extra.pop("password", DEMO_PASSWORD),
         method=method,
         image=drawn_png(MEMBERS.index(username) if username in MEMBERS else 0)
         if image is None and method == "drawn"

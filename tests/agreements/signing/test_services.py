@@ -176,13 +176,6 @@ def test_the_database_refuses_a_second_live_signature(world, agreement):
         duplicate.save()
 
 
-def test_a_wrong_password_is_refused(world, agreement):
-    error = _refused(lambda: sign(world, "dongda", agreement, password="wrong"), "password")
-    assert "password" in error.error_dict
-    _refused(lambda: sign(world, "dongda", agreement, password=""), "password")
-    assert not Signature.objects.exists()
-
-
 def test_a_draft_cannot_be_signed(world):
     draft = services.agreement_create(
         actor=world.user("dongda"),
@@ -220,14 +213,12 @@ def test_a_superseded_agreement_cannot_be_signed_and_its_signatures_turn_void(wo
 
 
 def test_an_expired_session_is_refused(world, agreement):
-    from demo.foundation import DEMO_PASSWORD
 
     _refused(
         lambda: signing.signature_sign(
             actor=AnonymousUser(),
             agreement=agreement,
             unit=world.unit("dongda"),
-            password=DEMO_PASSWORD,
             method="drawn",
             image=drawn_png(),
             content_hash=agreement.content_hash,

@@ -3,6 +3,7 @@
 import base64
 
 import pytest
+from axes.models import AccessAttempt
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
@@ -119,8 +120,43 @@ def test_a_wrong_password_is_refused_on_the_page(world, agreement, client_for):
         url("sign", agreement.pk), sign_post(agreement, world.unit("badinh"), password="nope")
     )
     assert response.status_code == 400
-    assert response.context["form"].errors["password"]
+    [error] = response.context["form"].errors["password"]
+    assert error.startswith("The password is not correct.")
+    assert "After 4 more wrong passwords" in error
     assert not Signature.objects.exists()
+    wrong = AuditEntry.objects.filter(action="account.password_wrong")
+    assert list(wrong.values_list("object_id", flat=True)) == [str(world.user("badinh").pk)]
+
+
+def test_guessing_the_password_by_signing_locks_signing_and_logging_in(world, agreement, client):
+    """Wrong passwords on the signing page count with the log-in failures of the same pair."""
+    client.force_login(world.user("badinh"))
+    page = url("sign", agreement.pk)
+    for attempt in range(1, 5):
+        response = client.post(
+            page, sign_post(agreement, world.unit("badinh"), password=f"x{attempt}")
+        )
+        assert response.status_code == 400, attempt
+    locked = client.post(page, sign_post(agreement, world.unit("badinh"), password="x5"))
+    assert locked.status_code == 429
+    assert int(locked["Retry-After"]) > 0
+    assert AccessAttempt.objects.get(username="badinh").failures_since_start == 5
+    # Locked: the page, the right password, and logging in from that address.
+    assert client.get(page).status_code == 429
+    assert client.post(page, sign_post(agreement, world.unit("badinh"))).status_code == 429
+    assert not Signature.objects.exists()
+    client.logout()
+    login = client.post(reverse("login"), {"username": "badinh", "password": DEMO_PASSWORD})
+    assert login.status_code == 429
+    assert AuditEntry.objects.filter(action="account.password_wrong").count() == 5
+
+
+def test_the_right_password_after_a_wrong_one_signs(world, agreement, client_for):
+    client = client_for(world.user("badinh"))
+    client.post(url("sign", agreement.pk), sign_post(agreement, world.unit("badinh"), password="x"))
+    response = client.post(url("sign", agreement.pk), sign_post(agreement, world.unit("badinh")))
+    assert response.status_code == 302
+    assert Signature.objects.filter(unit=world.unit("badinh")).count() == 1
 
 
 @pytest.mark.parametrize(
