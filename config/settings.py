@@ -289,5 +289,12 @@ LOGGING = {
 DEV_KEYS_DIR = BASE_DIR / "var" / "dev-keys"
 SEAL_PKCS12_PATH = Path(env_str("SEAL_PKCS12_PATH", str(DEV_KEYS_DIR / "seal.p12")))
 SEAL_PKCS12_PASSWORD = env_str("SEAL_PKCS12_PASSWORD", "thidua-demo-only")
-SEAL_TRUST_ROOTS = [Path(p) for p in env_list("SEAL_TRUST_ROOTS", [str(DEV_KEYS_DIR / "ca.pem")])]
+# The demo PKI (make setup): its roots, and its OCSP, CRL and timestamp services on this port
+# (`manage.py pki_services`; the port is written into the demo certificates).
+DEMO_PKI_PORT = env_int("DEMO_PKI_PORT", 8991)
+_DEMO_ROOTS = [
+    str(DEV_KEYS_DIR / "pki" / "roots" / f"{arch}-root.pem")
+    for arch in ("demo-cong-vu", "demo-cong-cong")
+]
+SEAL_TRUST_ROOTS = [Path(p) for p in env_list("SEAL_TRUST_ROOTS", _DEMO_ROOTS)]
 SEAL_TIMESTAMP_URL = env_str("SEAL_TIMESTAMP_URL", "")

@@ -26,6 +26,20 @@ CHROMIUM_ARGS = [
 ]
 
 
+def pytest_configure(config):
+    """The demo PKI's online services (OCSP, CRLs, timestamps), once for every worker."""
+    if not hasattr(config, "workerinput"):
+        from tests import pki_services
+
+        config.pki_services = pki_services.start()
+
+
+def pytest_unconfigure(config):
+    from tests import pki_services
+
+    pki_services.stop(getattr(config, "pki_services", None))
+
+
 @pytest.fixture(autouse=True)
 def _fast_and_quiet(settings, tmp_path):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]

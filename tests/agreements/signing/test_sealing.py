@@ -128,7 +128,7 @@ def test_poppler_pdfsig_says_the_signature_is_valid_and_trusted(sealed_pdf, dev_
     )
     subprocess.run(
         ["certutil", "-A", "-d", f"sql:{nss}", "-n", "thidua-demo-ca", "-t", "CT,C,C", "-i"]
-        + [str(dev_keys / "ca.pem")],
+        + [str(dev_keys / "pki" / "roots" / "demo-cong-vu-root.pem")],
         check=True,
         capture_output=True,
     )
@@ -160,9 +160,10 @@ def test_one_changed_byte_in_the_content_is_detected(sealed_pdf, plain_pdf):
 def test_one_changed_byte_in_the_signature_is_detected(sealed_pdf):
     reader = PdfFileReader(io.BytesIO(sealed_pdf), strict=False)
     (signature,) = reader.embedded_signatures
-    start, length = signature.byte_range[0] + signature.byte_range[1], 200
-    # Inside the hex of /Contents, well into the signature value near its end.
-    position = start + length
+    # Inside the hex of /Contents, in the middle of the signature value itself.
+    value = signature.signer_info["signature"].native.hex().encode()
+    position = sealed_pdf.lower().find(value) + len(value) // 2
+    assert position > signature.byte_range[1]
     data = bytearray(sealed_pdf)
     data[position] = ord("0") if data[position] != ord("0") else ord("1")
     check = sealing.verify_sealed_pdf(bytes(data))
