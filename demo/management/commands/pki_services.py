@@ -1,5 +1,7 @@
 """Serve the demo PKI's OCSP, CRLs and timestamps on 127.0.0.1 (demo and tests only)."""
 
+import contextlib
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -12,10 +14,6 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         port = settings.DEMO_PKI_PORT
         http = server(settings.DEV_KEYS_DIR / "pki", port)
-        self.stdout.write(
-            f"Demo PKI services on 127.0.0.1:{port} (timestamps: {timestamp_url(port)})"
-        )
-        try:
+        self.stdout.write(f"Demo PKI on 127.0.0.1:{port}; timestamps: {timestamp_url(port)}")
+        with contextlib.suppress(KeyboardInterrupt):
             http.serve_forever()
-        except KeyboardInterrupt:
-            pass
