@@ -113,9 +113,15 @@ def _annex(totals):
     return rows
 
 
-def _cell(member, signed):
+def slot_id(unit_id):
+    """The id of the box a unit's digital signature fields are placed on."""
+    return f"slot-{unit_id}"
+
+
+def _cell(member, signed, digital=False):
     extra = signed.get(member["unit_id"], {}) if signed else {}
     return {
+        "slot_id": slot_id(member["unit_id"]) if digital else "",
         "unit_id": member["unit_id"],
         "unit": member["name"].upper(),
         "role_label": ROLE_LABELS.get(member["role"], NBSP),
@@ -126,10 +132,11 @@ def _cell(member, signed):
     }
 
 
-def signature_cells(agreement, signed=None):
+def signature_cells(agreement, signed=None, *, digital=False):
     """One cell per member unit: the members as adopted (frozen) or as they are (a draft).
 
-    `signed` maps unit ids to {"image": data URI, "note": text} for the signing work.
+    `signed` maps unit ids to {"image": data URI, "note": text} for the signing work; with
+    `digital`, each cell holds an empty box where its unit's signature fields will be.
     """
     if agreement.is_template:
         return []
@@ -137,7 +144,7 @@ def signature_cells(agreement, signed=None):
         members = agreement.members_snapshot
     else:
         members = selectors.members_snapshot(agreement.cluster_year, agreement.date)
-    return [_cell(m, signed) for m in members]
+    return [_cell(m, signed, digital) for m in members]
 
 
 def _rows(cells, columns=COLUMNS):
@@ -147,7 +154,7 @@ def _rows(cells, columns=COLUMNS):
     return rows
 
 
-def agreement_document_context(agreement, *, signed=None):
+def agreement_document_context(agreement, *, signed=None, digital=False):
     """Everything templates/documents/agreement.html needs, in Vietnamese."""
     sections = selectors.sections_with_criteria(agreement)
     totals = selectors.totals(sections)
@@ -168,7 +175,7 @@ def agreement_document_context(agreement, *, signed=None):
             f"Các đơn vị trong {cluster.name}",
             f"Lưu: VT, {cluster.name}",
         ]
-    cells = signature_cells(agreement, signed)
+    cells = signature_cells(agreement, signed, digital=digital)
     title = nfc(agreement.title)
     superseded_note = ""
     if agreement.status == agreement.Status.SUPERSEDED:

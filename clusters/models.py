@@ -226,6 +226,7 @@ class Position(ConstraintErrorsOnFields, models.Model):
         VICE_CHAIR = "vice_chair", _("Vice-chair")
         STANDING_MEMBER = "standing_member", _("Standing member")
         OFFICER = "officer", _("Emulation officer")
+        CLERK = "clerk", _("Clerk (applies the unit's organisation signature)")
 
     person = models.ForeignKey(
         Person, verbose_name=_("person"), on_delete=models.PROTECT, related_name="positions"

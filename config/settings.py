@@ -297,4 +297,29 @@ _DEMO_ROOTS = [
     for arch in ("demo-cong-vu", "demo-cong-cong")
 ]
 SEAL_TRUST_ROOTS = [Path(p) for p in env_list("SEAL_TRUST_ROOTS", _DEMO_ROOTS)]
+# Digital signatures: the roots (and intermediates) verifiers trust — the Government Cipher
+# Committee's public-service root and the licensed public CAs' roots, PEM files an administrator
+# installs. The demo's two chains by default.
+SIGNATURE_TRUST_ROOTS = [
+    Path(p)
+    for p in env_list(
+        "SIGNATURE_TRUST_ROOTS",
+        _DEMO_ROOTS + [r.replace("-root.pem", "-ca.pem") for r in _DEMO_ROOTS],
+    )
+]
 SEAL_TIMESTAMP_URL = env_str("SEAL_TIMESTAMP_URL", "")
+# Remote signing: a Cloud Signature Consortium API v1 provider (the demo's emulator by default,
+# `manage.py csc_emulator`), and this application's client credentials there.
+DEMO_CSC_PORT = env_int("DEMO_CSC_PORT", 8992)
+REMOTE_SIGNING_URL = env_str("REMOTE_SIGNING_URL", f"http://127.0.0.1:{DEMO_CSC_PORT}")
+REMOTE_SIGNING_CLIENT_ID = env_str("REMOTE_SIGNING_CLIENT_ID", "thidua-demo")
+REMOTE_SIGNING_CLIENT_SECRET = env_str("REMOTE_SIGNING_CLIENT_SECRET", "thidua-demo-secret")
+# A signer's turn on the agreement's file, in seconds.
+SIGNING_TURN_SECONDS = env_int("SIGNING_TURN_SECONDS", 300)
+# Organisation keys entrusted to the server are kept encrypted under this secret (required in
+# production before any is installed; the demo's is generated at set-up).
+ORGANISATION_KEY_SECRET = env_str("ORGANISATION_KEY_SECRET", "") or (
+    (DEV_KEYS_DIR / "organisation-key.secret").read_text().strip()
+    if (DEV_KEYS_DIR / "organisation-key.secret").exists()
+    else ""
+)

@@ -72,11 +72,16 @@ def static_file_url(path):
     return Path(found).resolve().as_uri()
 
 
-def render_pdf(template, context, *, pdf_variant="pdf/a-3b"):
-    """Render `template` with `context` to PDF bytes (fonts embedded, PDF/A-3b by default)."""
+def render_document(template, context):
+    """Lay `template` out with `context`: the WeasyPrint document, whose boxes can be read
+    before it is written (where the signature fields go)."""
     from weasyprint import HTML
 
     html = render_to_string(template, context)
     base_url = Path(settings.BASE_DIR).resolve().as_uri() + "/"
-    document = HTML(string=nfc(html), base_url=base_url, url_fetcher=_make_fetcher())
-    return document.write_pdf(pdf_variant=pdf_variant)
+    return HTML(string=nfc(html), base_url=base_url, url_fetcher=_make_fetcher()).render()
+
+
+def render_pdf(template, context, *, pdf_variant="pdf/a-3b"):
+    """Render `template` with `context` to PDF bytes (fonts embedded, PDF/A-3b by default)."""
+    return render_document(template, context).write_pdf(pdf_variant=pdf_variant)

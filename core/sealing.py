@@ -114,7 +114,7 @@ class SealingError(Exception):
     """The seal could not be applied (missing or unreadable key, signing failure)."""
 
 
-def _outside_event_loop(function, *args):
+def outside_event_loop(function, *args):
     """Call `function`, in a worker thread if this thread already runs an event loop.
 
     pyHanko's synchronous API calls asyncio.run(), which refuses to run inside a running
@@ -159,6 +159,13 @@ def _signer_from_file(path, _mtime_ns, _size, password):
     return signer
 
 
+def organisation_signer():
+    """The organisation's sealing signer (SEAL_PKCS12_PATH), loaded once per process."""
+    from django.conf import settings
+
+    return _load_signer(settings.SEAL_PKCS12_PATH, settings.SEAL_PKCS12_PASSWORD)
+
+
 def seal_pdf(pdf_bytes, *, reason, location="", field_name="Seal"):
     """Return `pdf_bytes` with one invisible PAdES signature by the organisation appended."""
     from django.conf import settings
@@ -182,7 +189,7 @@ def seal_pdf(pdf_bytes, *, reason, location="", field_name="Seal"):
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
         pdf_signer = signers.PdfSigner(metadata, signer=signer, timestamper=timestamper)
-        output = _outside_event_loop(pdf_signer.sign_pdf, writer)
+        output = outside_event_loop(pdf_signer.sign_pdf, writer)
     except Exception as error:
         raise SealingError(f"The document could not be sealed: {error}") from error
     return output.getvalue()
@@ -229,7 +236,7 @@ def _check(pdf_bytes, trust_root_paths, max_bytes):
     try:
         roots = [load_cert_from_pemder(str(p)) for p in trust_root_paths]
         context = ValidationContext(trust_roots=roots, allow_fetching=False)
-        status = _outside_event_loop(validate_pdf_signature, signature, context)
+        status = outside_event_loop(validate_pdf_signature, signature, context)
     except Exception:
         return SealCheck(
             sha256=sha256,

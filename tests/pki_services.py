@@ -1,8 +1,9 @@
-"""The demo PKI's OCSP, CRL and timestamp services for the test run, started once by the
-controlling process (xdist workers share them) and stopped at the end.
+"""The demo PKI's OCSP, CRL and timestamp services and the demo remote signing provider for
+the test run, started once by the controlling process (xdist workers share them) and stopped at
+the end.
 
-Certificates name these services at 127.0.0.1:DEMO_PKI_PORT. A server already answering there
-(`make run` starts the same services) is used as it is.
+Certificates name the PKI services at 127.0.0.1:DEMO_PKI_PORT; the provider listens on
+DEMO_CSC_PORT. A server already answering there (`make run` starts the same ones) is used as it is.
 """
 
 import os
@@ -16,42 +17,53 @@ ROOT = Path(__file__).resolve().parent.parent
 PROBE = "/demo-cong-vu/crls/ca/latest.crl"
 
 
-def _port():
-    return int(os.environ.get("DEMO_PKI_PORT", "8991"))
+SERVICES = [
+    # (manage.py command, port variable, default port, a path that answers 200 when it is up)
+    ("pki_services", "DEMO_PKI_PORT", 8991, PROBE),
+    ("csc_emulator", "DEMO_CSC_PORT", 8992, "/info"),
+]
 
 
-def answering(port, timeout=1.0):
+def answering(port, path, timeout=1.0):
     try:
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}{PROBE}", timeout=timeout) as reply:
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}{path}", timeout=timeout) as reply:
             return reply.status == 200
     except OSError:
         return False
 
 
-def start():
-    """Start the services unless they answer already; return the process (or None)."""
-    port = _port()
-    if answering(port):
+def _start(command, port, path):
+    if answering(port, path):
         return None
     process = subprocess.Popen(
-        [sys.executable, str(ROOT / "manage.py"), "pki_services"],
+        [sys.executable, str(ROOT / "manage.py"), command],
         cwd=ROOT,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     deadline = time.monotonic() + 60
     while time.monotonic() < deadline:
-        if answering(port, timeout=2):
+        if answering(port, path, timeout=2):
             return process
         if process.poll() is not None:
-            raise RuntimeError(f"manage.py pki_services stopped (exit {process.returncode})")
+            raise RuntimeError(f"manage.py {command} stopped (exit {process.returncode})")
         time.sleep(0.2)
     process.kill()
-    raise RuntimeError(f"The demo PKI services did not answer on port {port}")
+    raise RuntimeError(f"manage.py {command} did not answer on port {port}")
 
 
-def stop(process):
-    if process is not None:
+def start():
+    """Start the services that do not answer yet; return the processes started."""
+    return [
+        _start(command, int(os.environ.get(variable, default)), path)
+        for command, variable, default, path in SERVICES
+    ]
+
+
+def stop(processes):
+    for process in processes or []:
+        if process is None:
+            continue
         process.terminate()
         try:
             process.wait(timeout=10)

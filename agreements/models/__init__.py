@@ -15,6 +15,15 @@ from agreements.models.agreement import (
     content_sha256,
 )
 from agreements.models.conference import Conference, Guest
+from agreements.signing.digital.models import (
+    Certificate,
+    DocumentRevision,
+    OrganisationKey,
+    SealImage,
+    SignatureSlot,
+    SigningRecord,
+    Turn,
+)
 from agreements.signing.models import (
     Decline,
     PaperSigning,
@@ -25,6 +34,13 @@ from agreements.signing.models import (
 )
 
 __all__ = [
+    "Certificate",
+    "DocumentRevision",
+    "OrganisationKey",
+    "SealImage",
+    "SignatureSlot",
+    "SigningRecord",
+    "Turn",
     "EDITABLE",
     "IN_FORCE",
     "Agreement",

@@ -35,6 +35,11 @@ class Agreement(Versioned):
         SEALED = "sealed", _("Sealed")
         SUPERSEDED = "superseded", _("Superseded")
 
+    class SigningMode(models.TextChoices):
+        SIMPLE = "simple", _("Electronic signatures and the application's seal")
+        DIGITAL = "digital", _("Digital signatures of every unit")
+        MIXED = "mixed", _("Each unit chooses")
+
     class Origin(models.TextChoices):
         BLANK = "blank", _("Blank")
         TEMPLATE = "template", _("The parent's template")
@@ -95,6 +100,17 @@ class Agreement(Versioned):
         related_name="+",
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    signing_mode = models.CharField(
+        _("how it is signed"),
+        max_length=10,
+        choices=SigningMode,
+        default=SigningMode.SIMPLE,
+        help_text=_(
+            "Digital: every unit's chair and then the unit sign with their own certificates "
+            "(chữ ký số). Simple: drawn or typed signatures sealed by the application — an "
+            "electronic signature, not a digital signature."
+        ),
+    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,

@@ -42,6 +42,33 @@ def clean_signature_image(data):
     return out.getvalue()
 
 
+SEAL_IMAGE_MAX_BYTES = 1024 * 1024
+
+
+def clean_seal_image(data):
+    """A unit's seal image: a PNG with a transparent background, re-encoded, or raise."""
+    data = bytes(data or b"")
+    if not data:
+        raise DomainError({"image": _("Choose the seal's image (PNG).")})
+    if len(data) > SEAL_IMAGE_MAX_BYTES or not data.startswith(PNG_MAGIC):
+        raise DomainError({"image": _("The seal must be a PNG image of at most 1 MB.")})
+    try:
+        with Image.open(io.BytesIO(data)) as probe:
+            probe.verify()
+        with Image.open(io.BytesIO(data)) as image:
+            width, height = image.size
+            if not (100 <= width <= 3000 and 100 <= height <= 3000):
+                raise DomainError({"image": _("The seal image has an unusable size.")})
+            image = image.convert("RGBA")
+    except (UnidentifiedImageError, OSError, ValueError, SyntaxError, Image.DecompressionBombError):
+        raise DomainError({"image": _("The seal image cannot be read.")}) from None
+    if image.getchannel("A").getextrema()[0] == 255:
+        raise DomainError({"image": _("The seal image needs a transparent background.")})
+    out = io.BytesIO()
+    image.save(out, format="PNG", optimize=True)
+    return out.getvalue()
+
+
 @lru_cache(maxsize=1)
 def _signature_font_path():
     for pattern in ("Liberation Serif:italic", "DejaVu Serif:italic", "serif:italic"):

@@ -33,6 +33,7 @@ class Signature(models.Model):
         SAVED = "saved", _("Saved signature")
         TYPED = "typed", _("Typed name")
         PAPER = "paper", _("Signed on paper at the conference")
+        DIGITAL = "digital", _("Digital signatures of the chair and the unit")
 
     agreement = models.ForeignKey(
         "agreements.Agreement",

@@ -93,7 +93,7 @@ def _require_member(agreement, unit):
         )
 
 
-def _require_signatory(actor, unit):
+def require_signatory(actor, unit):
     position = signer_position(actor, unit)
     if position is None:
         raise DomainError(
@@ -115,7 +115,7 @@ def _person_name(user):
     return person.full_name if person else (user.get_full_name() or user.get_username())
 
 
-def _signature_fields(position):
+def signature_fields(position):
     return {
         "signer_name": position.person.full_name,
         "signer_title": position.title,
@@ -124,7 +124,7 @@ def _signature_fields(position):
     }
 
 
-def _complete_if_done(agreement, *, actor):
+def complete_if_done(agreement, *, actor):
     """After a signature: move ADOPTED → SIGNING, and to SIGNED when nobody is left.
 
     Runs under the agreement's row lock; returns the Seal when sealing was just requested.
@@ -185,7 +185,16 @@ def signature_sign(
     agreement = _lock(agreement)
     require_open(agreement)
     _require_member(agreement, unit)
-    position = _require_signatory(actor, unit)
+    position = require_signatory(actor, unit)
+    if agreement.signing_mode == Agreement.SigningMode.DIGITAL:
+        raise DomainError(
+            _("This agreement is signed with digital signatures: sign with your certificate.")
+        )
+    if agreement.document_revisions.filter(slot__unit=unit).exists():
+        raise DomainError(
+            _("%(unit)s has begun signing digitally: finish with the digital signatures.")
+            % {"unit": unit.short_name}
+        )
     if content_hash != agreement.content_hash:
         raise DomainError(
             _("The content shown is not the adopted content. Reload the page and sign again.")
@@ -215,7 +224,7 @@ def signature_sign(
                 method=method,
                 signed_at=timezone.now(),
                 content_hash=agreement.content_hash,
-                **_signature_fields(position),
+                **signature_fields(position),
             )
     except IntegrityError:  # the constraint holds even if the lock were bypassed
         raise DomainError(
@@ -236,7 +245,7 @@ def signature_sign(
             "image_sha256": hashlib.sha256(png).hexdigest(),
         },
     )
-    _complete_if_done(agreement, actor=actor)
+    complete_if_done(agreement, actor=actor)
     return signature
 
 
@@ -247,7 +256,7 @@ def signature_decline(*, actor, agreement, unit, reason):
     agreement = _lock(agreement)
     require_open(agreement)
     _require_member(agreement, unit)
-    position = _require_signatory(actor, unit)
+    position = require_signatory(actor, unit)
     _require_not_signed(agreement, unit)
     reason = (reason or "").strip()
     if not reason:
@@ -395,7 +404,7 @@ def paper_signing_confirm(*, actor, paper):
     paper.save(update_fields=["confirmed_by", "confirmed_at"])
     position = signer_position(actor, paper.unit)
     fields = (
-        _signature_fields(position)
+        signature_fields(position)
         if position is not None
         else {
             "signer_name": paper.signer_name,
@@ -421,7 +430,7 @@ def paper_signing_confirm(*, actor, paper):
         action="paper_signing.confirm",
         after={"signature": signature.pk, "scan_sha256": paper.scan_sha256},
     )
-    _complete_if_done(agreement, actor=actor)
+    complete_if_done(agreement, actor=actor)
     return signature
 
 

@@ -22,6 +22,7 @@ from django.utils import timezone
 from agreements import document
 from agreements.models import Agreement
 from agreements.signing import selectors
+from agreements.signing.digital import closing, pdf, revisions
 from agreements.signing.models import Seal, Signature
 from core import sealing
 from core.audit import audit_record
@@ -171,18 +172,24 @@ def _fail(seal_pk, error):
         audit_record(actor=None, obj=seal, action="seal.fail", after={"error": seal.error[:500]})
 
 
-def _store(seal_pk, sealed, attests):
-    """Store the sealed file once; a concurrent run that finished first wins."""
+def _store(seal_pk, sealed, attests, *, subject=None, record=None):
+    """Store the sealed file once; a concurrent run that finished first wins.
+
+    A digitally signed agreement's file comes with its signing record and who closed it.
+    """
     with transaction.atomic():
         seal = Seal.objects.select_for_update().get(pk=seal_pk)
         agreement = Agreement.objects.select_for_update().get(pk=seal.agreement_id)
         if seal.status != Seal.Status.PENDING or seal.file:
             return seal
-        check = sealing.verify_sealed_pdf(sealed)
+        if subject is None:
+            subject = sealing.verify_sealed_pdf(sealed).signer
         seal.file.save("sealed.pdf", ContentFile(sealed), save=False)
         seal.sha256 = hashlib.sha256(sealed).hexdigest()
         seal.size = len(sealed)
-        seal.certificate_subject = check.signer[:300]
+        seal.certificate_subject = subject[:300]
+        if record is not None:
+            revisions.closing_store(agreement, sealed, record)
         seal.attests = attests
         seal.sealed_at = timezone.now()
         seal.status = Seal.Status.SEALED
@@ -212,6 +219,8 @@ def seal_now(agreement_pk):
     if seal is None:
         return "skipped"
     agreement = seal.agreement
+    if agreement.signature_slots.exists():
+        return _close_digital(seal, agreement)
     try:
         context = final_document_context(agreement, seal)
         pdf = render_pdf(TEMPLATE, context)
@@ -226,6 +235,28 @@ def seal_now(agreement_pk):
         _fail(seal.pk, error)
         return Seal.Status.FAILED
     return _store(seal.pk, sealed, context["attests"]).status
+
+
+DIGITAL_ATTESTS = (
+    "Các chữ ký số trên tệp là của từng Chủ tịch và từng cơ quan, tổ chức ký giao ước; hệ thống "
+    "Thi đua chỉ thêm chữ ký kết thúc sau chữ ký cuối cùng."
+)
+
+
+def _close_digital(seal, agreement):
+    """Add the closing signature to the digitally signed file and issue its signing record."""
+    try:
+        final = closing.close_file(agreement)
+        url = verification_url(seal)
+        record = closing.render_record(
+            agreement, seal, hashlib.sha256(final).hexdigest(), url, qr_data_uri(url)
+        )
+        closer = pdf.read_signatures(final, pdf.validation_context())[-1].signer_name
+    except Exception as error:  # a failure leaves a visible, retryable state
+        logger.exception("Closing agreement %s failed", agreement.pk)
+        _fail(seal.pk, error)
+        return Seal.Status.FAILED
+    return _store(seal.pk, final, DIGITAL_ATTESTS, subject=closer, record=record).status
 
 
 @task

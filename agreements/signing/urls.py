@@ -1,4 +1,4 @@
-from django.urls import path
+from django.urls import include, path
 
 from agreements.signing import views
 
@@ -22,4 +22,6 @@ urlpatterns = [
     # Public verification (no login).
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
+    # Digital signatures.
+    path("", include("agreements.signing.digital.urls")),
 ]

@@ -21,6 +21,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from agreements import access as agreement_access
 from agreements.signing import access, selectors, services, verification
+from agreements.signing.digital import access as digital_access
+from agreements.signing.digital import selectors as digital_selectors
+from agreements.signing.digital.forms import OpenForm as DigitalOpenForm
 from agreements.signing.forms import (
     CloseSigningForm,
     DeclineForm,
@@ -257,7 +260,38 @@ def signing_status(request, pk):
         context["close_form"] = CloseSigningForm()
     if request.htmx:
         return render(request, "agreements/signing/_status.html", context)
+    context["digital"] = digital_context(request.user, agreement, context)
     return render(request, "agreements/signing/status.html", context)
+
+
+def digital_context(user, agreement, context):
+    """The digital signing panel: each field, who signed it, and what the viewer may do."""
+    rows = digital_selectors.slot_rows(agreement)
+    if not rows:
+        can_open = (
+            context["can_run_signing"]
+            and agreement.status == agreement.Status.ADOPTED
+            and context["signed_count"] == 0
+        )
+        return {"open_form": DigitalOpenForm() if can_open else None, "rows": []}
+    signer_units = cluster_access.signer_unit_ids(user)
+    clerk_units = digital_access.clerk_unit_ids(user)
+    is_open = agreement.status in selectors.OPEN_FOR_SIGNING
+    filled = {row.slot.unit_id for row in rows if row.revision and row.slot.kind == "personal"}
+    for row in rows:
+        row.can_sign = (
+            is_open
+            and row.revision is None
+            and (
+                (row.slot.kind == "personal" and row.slot.unit_id in signer_units)
+                or (
+                    row.slot.kind == "organisation"
+                    and row.slot.unit_id in clerk_units
+                    and row.slot.unit_id in filled
+                )
+            )
+        )
+    return {"rows": rows, "mode": agreement.get_signing_mode_display()}
 
 
 def _paper_form(agreement, data=None, files=None):

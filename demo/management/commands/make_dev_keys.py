@@ -1,5 +1,7 @@
 """Generate the demo PKI into var/dev-keys (an ignored folder): never for production."""
 
+import secrets
+
 from django.conf import settings
 from django.core.management.base import BaseCommand
 
@@ -12,6 +14,10 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         folder = settings.DEV_KEYS_DIR
         folder.mkdir(parents=True, exist_ok=True)
+        secret = folder / "organisation-key.secret"
+        if not secret.exists():
+            secret.write_text(secrets.token_hex(32))
+            secret.chmod(0o600)
         made = generate(
             folder / "pki",
             port=settings.DEMO_PKI_PORT,

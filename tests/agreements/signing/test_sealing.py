@@ -221,7 +221,7 @@ def test_a_pdf_signed_elsewhere_is_not_trusted(plain_pdf, tmp_path):
         signer=signer,
     )
     # Like core.sealing, out of any event loop this thread runs (browser tests leave one).
-    foreign = sealing._outside_event_loop(pdf_signer.sign_pdf, writer).getvalue()
+    foreign = sealing.outside_event_loop(pdf_signer.sign_pdf, writer).getvalue()
 
     check = sealing.verify_sealed_pdf(foreign)
     assert check.intact and check.valid and check.covers_whole_file

@@ -1,0 +1,147 @@
+"""Reads of the digital signing: the fields and who signed each, the file's latest revision,
+the line of signers, the certificates in force."""
+
+from dataclasses import dataclass
+
+from django.db.models import Q
+from django.utils import timezone
+
+from agreements.signing.digital.models import (
+    Certificate,
+    Confirmation,
+    DocumentRevision,
+    OrganisationKey,
+    SealImage,
+    SignatureSlot,
+    Turn,
+)
+from agreements.signing.models import Signature
+
+
+def latest_revision(agreement):
+    return DocumentRevision.objects.filter(agreement=agreement).order_by("-number").first()
+
+
+def read_revision(revision):
+    with revision.file.open("rb") as handle:
+        return handle.read()
+
+
+def personal_certificate(person, sha256=None):
+    """The person's certificates in force (the one with `sha256`, or the newest)."""
+    found = Certificate.objects.filter(
+        person=person, kind=Certificate.Kind.PERSONAL, status=Confirmation.CONFIRMED
+    )
+    if sha256:
+        found = found.filter(sha256=sha256)
+    return found.order_by("-confirmed_at", "-pk").first()
+
+
+def organisation_key(unit):
+    return (
+        OrganisationKey.objects.filter(unit=unit, status=Confirmation.CONFIRMED)
+        .select_related("certificate")
+        .order_by("-confirmed_at", "-pk")
+        .first()
+    )
+
+
+def seal_image(unit):
+    return (
+        SealImage.objects.filter(unit=unit, status=Confirmation.CONFIRMED)
+        .order_by("-confirmed_at", "-pk")
+        .first()
+    )
+
+
+@dataclass
+class SlotRow:
+    slot: SignatureSlot
+    revision: DocumentRevision | None
+    turn: Turn | None
+
+
+def slot_rows(agreement):
+    """Every field of the agreement's file with the revision that filled it and its open turn
+    (a fixed number of queries)."""
+    slots = list(
+        SignatureSlot.objects.filter(agreement=agreement)
+        .select_related("unit", "revision__added_by", "revision__certificate")
+        .order_by("order")
+    )
+    turns = {
+        t.slot_id: t
+        for t in Turn.objects.filter(
+            agreement=agreement, state__in=[Turn.State.WAITING, Turn.State.ACTIVE]
+        ).select_related("user")
+    }
+    return [SlotRow(slot, getattr(slot, "revision", None), turns.get(slot.pk)) for slot in slots]
+
+
+def is_filled(slot):
+    return DocumentRevision.objects.filter(slot=slot).exists()
+
+
+def unit_slots(agreement, unit):
+    return {
+        s.kind: s
+        for s in SignatureSlot.objects.filter(agreement=agreement, unit=unit).select_related("unit")
+    }
+
+
+def queue(agreement):
+    """The open turns in order: the active one first, then those waiting."""
+    turns = Turn.objects.filter(
+        agreement=agreement, state__in=[Turn.State.WAITING, Turn.State.ACTIVE]
+    ).select_related("user", "slot__unit")
+    return sorted(turns, key=lambda t: (t.state != Turn.State.ACTIVE, t.requested_at, t.pk))
+
+
+def place_in_line(turn):
+    """1 for the turn being served, then 2, 3… (None when the turn is no longer open)."""
+    if turn.state not in (Turn.State.WAITING, Turn.State.ACTIVE):
+        return None
+    for position, other in enumerate(queue(turn.agreement), start=1):
+        if other.pk == turn.pk:
+            return position
+    return None
+
+
+def expired_active(agreement):
+    return Turn.objects.filter(
+        agreement=agreement, state=Turn.State.ACTIVE, expires_at__lt=timezone.now()
+    )
+
+
+def digitally_signed_units(agreement):
+    return set(
+        Signature.objects.filter(
+            agreement=agreement, void=False, method=Signature.Method.DIGITAL
+        ).values_list("unit_id", flat=True)
+    )
+
+
+def pending_registrations(parent_ids):
+    """Certificates, seal images and organisation keys waiting for a second person."""
+    unit_filter = Q(unit__parent_id__in=parent_ids) | Q(unit_id__in=parent_ids)
+    person_filter = Q(person__positions__unit__parent_id__in=parent_ids) | Q(
+        person__positions__unit_id__in=parent_ids
+    )
+    return {
+        "certificates": list(
+            Certificate.objects.filter(status=Confirmation.PENDING)
+            .filter(unit_filter | person_filter)
+            .select_related("person", "unit", "registered_by")
+            .distinct()
+        ),
+        "seal_images": list(
+            SealImage.objects.filter(status=Confirmation.PENDING)
+            .filter(unit_filter)
+            .select_related("unit", "registered_by")
+        ),
+        "organisation_keys": list(
+            OrganisationKey.objects.filter(status=Confirmation.PENDING)
+            .filter(unit_filter)
+            .select_related("unit", "certificate", "registered_by")
+        ),
+    }
