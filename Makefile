@@ -65,8 +65,13 @@ run: setup
 	  echo "Migrations changed: the demo database is made again."; rm -f db.sqlite3; fi
 	$(RUN_ENV) $(PY) manage.py migrate --no-input -v 0
 	@echo "$(MIGRATIONS_SUM)" > $(DEMO_DB_MARK)
-	$(RUN_ENV) $(PY) manage.py seed_demo
-	$(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+	@# The demo PKI's OCSP, CRL and timestamp services and the demo remote signing provider
+	@# run beside the demo (digital signatures are checked against them), and stop with it.
+	@$(RUN_ENV) $(PY) manage.py demo_pki > var/demo-pki.log 2>&1 & pki=$$!; \
+	  $(RUN_ENV) $(PY) manage.py csc_emulator > var/csc-emulator.log 2>&1 & csc=$$!; \
+	  trap 'kill $$pki $$csc 2>/dev/null' EXIT INT TERM; sleep 3; \
+	  $(RUN_ENV) $(PY) manage.py seed_demo && \
+	  $(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
 
 # The test databases are kept between runs (--reuse-db) and made again when the migrations
 # changed since they were made (and on a fresh clone, which has no record of them).

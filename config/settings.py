@@ -290,7 +290,7 @@ DEV_KEYS_DIR = BASE_DIR / "var" / "dev-keys"
 SEAL_PKCS12_PATH = Path(env_str("SEAL_PKCS12_PATH", str(DEV_KEYS_DIR / "seal.p12")))
 SEAL_PKCS12_PASSWORD = env_str("SEAL_PKCS12_PASSWORD", "thidua-demo-only")
 # The demo PKI (make setup): its roots, and its OCSP, CRL and timestamp services on this port
-# (`manage.py pki_services`; the port is written into the demo certificates).
+# (`manage.py demo_pki`; the port is written into the demo certificates).
 DEMO_PKI_PORT = env_int("DEMO_PKI_PORT", 8991)
 _DEMO_ROOTS = [
     str(DEV_KEYS_DIR / "pki" / "roots" / f"{arch}-root.pem")

@@ -3,7 +3,7 @@
 A stage is (name, builder(world) -> None). Later issues append their stages here.
 """
 
-from demo import agreements, awards, foundation, results, signing
+from demo import agreements, awards, digital, foundation, results, signing
 
 STAGES = [
     ("foundation", None),
@@ -11,6 +11,7 @@ STAGES = [
     ("signed", signing.build),
     ("assessed", results.build),
     ("decided", awards.build),
+    ("digital", digital.build),
 ]
 
 

@@ -19,7 +19,7 @@ PROBE = "/demo-cong-vu/crls/ca/latest.crl"
 
 SERVICES = [
     # (manage.py command, port variable, default port, a path that answers 200 when it is up)
-    ("pki_services", "DEMO_PKI_PORT", 8991, PROBE),
+    ("demo_pki", "DEMO_PKI_PORT", 8991, PROBE),
     ("csc_emulator", "DEMO_CSC_PORT", 8992, "/info"),
 ]
 

@@ -22,6 +22,7 @@ urlpatterns = [
     # Public verification (no login).
     path("verify/", views.verify, name="verify"),
     path("verify/<str:code>/", views.verify_code, name="verify_code"),
+    path("verify/<str:code>/record.pdf", views.signing_record_pdf, name="signing_record_pdf"),
     # Digital signatures.
     path("", include("agreements.signing.digital.urls")),
 ]

@@ -480,8 +480,21 @@ def verify_code(request, code):
         "closure": getattr(seal.agreement, "signing_closure", None),
         "form": form,
         "result": result,
+        "digital_rows": [
+            row for row in digital_selectors.slot_rows(seal.agreement) if row.revision is not None
+        ],
         "verify_url": request.build_absolute_uri(
             reverse("agreements:verify_code", args=[seal.verification_code])
         ),
     }
     return render(request, "agreements/signing/verify_code.html", context, status=status)
+
+
+@require_GET
+def signing_record_pdf(request, code):
+    """The signing record of a digitally signed agreement, for whoever holds its code."""
+    seal = get_object_or_404(Seal, verification_code=code, status=Seal.Status.SEALED)
+    record = getattr(seal.agreement, "signing_record", None)
+    if record is None:
+        raise Http404
+    return attachment_response(record.file, f"thong-tin-ky-so-{seal.agreement_id}.pdf")

@@ -1,5 +1,5 @@
 """The demo PKI's online services: OCSP, CRLs and timestamps (certomancer's Animator, a WSGI
-app) on 127.0.0.1, in a thread (tests) or in the foreground (`manage.py pki_services`)."""
+app) on 127.0.0.1, in a thread (tests) or in the foreground (`manage.py demo_pki`)."""
 
 import logging
 import threading

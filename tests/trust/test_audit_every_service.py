@@ -36,6 +36,7 @@ MODULES = [
     "awards.services.votes",
     "awards.services.proposals",
     "core.otp",
+    "agreements.signing.digital.services",
 ]
 
 CASES_OF = {
@@ -131,6 +132,26 @@ CASES_OF = {
         "awards.services.proposals.decision_revoke",
     ],
     "second factor": ["core.otp.totp_device_confirm", "core.otp.totp_device_remove"],
+    "digital": [
+        f"agreements.signing.digital.services.{name}"
+        for name in (
+            "certificate_register",
+            "certificate_register_remote",
+            "certificate_confirm",
+            "certificate_refuse",
+            "seal_image_register",
+            "seal_image_confirm",
+            "organisation_key_install",
+            "organisation_key_confirm",
+            "digital_signing_open",
+            "turn_request",
+            "turn_cancel",
+            "remote_begin",
+            "remote_finish",
+            "revision_accept",
+            "organisation_sign",
+        )
+    ],
 }
 # Service (module.function) -> the case that calls it.
 SERVICES = {service: case for case, services in CASES_OF.items() for service in services}
@@ -566,8 +587,70 @@ def case_second_factor(w):
     otp.totp_device_remove(actor=user, token=code(device, 1))
 
 
+def case_digital(w):
+    from agreements import services as agreement_services
+    from agreements.models import Agreement
+    from agreements.signing.digital import services
+    from agreements.signing.digital.models import Certificate, DocumentRevision, SignatureSlot
+    from demo.digital import seal_png
+    from demo.pki import config
+    from tests.agreements.signing.digital import support
+
+    head = w.user("hoankiem")
+    amendment = agreement_services.agreement_amend(
+        actor=head, agreement=w.agreement_2021, reason="Sửa đổi thử"
+    )
+    agreement_services.agreement_circulate(actor=head, agreement=amendment)
+    amendment = agreement_services.agreement_adopt(actor=head, agreement=amendment)
+    services.digital_signing_open(actor=head, agreement=amendment, mode=Agreement.SigningMode.MIXED)
+    # Ba Đình's chair signs remotely (approving at the provider); its clerk adds the unit's.
+    support.sign_remotely(w, amendment, "badinh")
+    support.sign_organisation(w, amendment, "badinh")
+    # Long Biên's chair joins the line, then leaves it.
+    field = SignatureSlot.objects.get(
+        agreement=amendment, unit=w.unit("longbien"), kind=SignatureSlot.Kind.PERSONAL
+    )
+    turn = services.turn_request(
+        actor=w.user("longbien"),
+        agreement=amendment,
+        slot=field,
+        channel=DocumentRevision.Channel.REMOTE,
+    )
+    services.turn_cancel(actor=w.user("longbien"), turn=turn)
+    # Registrations: confirmed by a second person, or refused with a reason.
+    chair = w.user("badinh")
+    record = services.certificate_register(
+        actor=chair,
+        kind=Certificate.Kind.PERSONAL,
+        der=support.certificate_der(config.SERVICE, config.REVOKED),
+        person=chair.person,
+    )
+    services.certificate_refuse(actor=w.user("bantt"), certificate=record, reason="Đã thu hồi")
+    clerk = support.clerk(w, "badinh")
+    seal = services.seal_image_register(
+        actor=clerk, unit=w.unit("badinh"), image=seal_png("BA ĐÌNH")
+    )
+    services.seal_image_confirm(actor=w.user("bantt"), seal_image=seal)
+    key = services.organisation_key_install(
+        actor=clerk,
+        unit=w.unit("badinh"),
+        pkcs12_data=support.pki_file(config.SERVICE, f"{config.APP_SEAL}.pfx").read_bytes(),
+        password="",
+    )
+    services.organisation_key_confirm(actor=w.user("bantt"), organisation_key=key)
+    services.certificate_confirm(
+        actor=w.user("bantt"),
+        certificate=services.certificate_register_remote(
+            actor=w.user("canbo.badinh"),
+            person=chair.person,
+            credential=f"{config.SERVICE}/{config.chair_label('dongda')}",
+        ),
+    )
+
+
 CASES = {
     "draft": case_draft,
+    "digital": case_digital,
     "signing": case_signing,
     "results": case_results,
     "vote": case_vote,

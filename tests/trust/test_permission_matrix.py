@@ -69,6 +69,28 @@ def _item(w):
     return _first(w.proposal.items.all())
 
 
+def _badinh_chair_field(w):
+    from agreements.signing.digital.models import SignatureSlot
+
+    return _first(
+        SignatureSlot.objects.filter(
+            agreement=w.agreement_2021, unit=w.unit("badinh"), kind=SignatureSlot.Kind.PERSONAL
+        )
+    )
+
+
+def _hoankiem_turn(w):
+    from agreements.signing.digital.models import Turn
+
+    return _first(Turn.objects.filter(agreement=w.agreement_2021, user=w.user("hoankiem")))
+
+
+def _badinh_certificate(w):
+    from agreements.signing.digital.models import Certificate
+
+    return _first(Certificate.objects.filter(person__user=w.user("badinh")))
+
+
 def _award_type(w):
     from awards.models import AwardType
 
@@ -181,6 +203,24 @@ URL_ARGS = {
     "agreements:sealed_pdf": pk(lambda w: w.agreement),
     "agreements:seal_retry": pk(lambda w: w.agreement),
     "agreements:verify_code": lambda w: {"code": w.seal.verification_code},
+    "agreements:signing_record_pdf": lambda w: {"code": w.seal.verification_code},
+    "agreements:digital_open": pk(lambda w: w.agreement_2021),
+    "agreements:digital_sign": lambda w: {
+        "pk": w.agreement_2021.pk,
+        "slot_pk": _badinh_chair_field(w).pk,
+    },
+    "agreements:digital_file": pk(lambda w: w.agreement_2021),
+    "agreements:digital_turn": pk(_hoankiem_turn),
+    "agreements:digital_return": lambda w: {},
+    "agreements:certificates": lambda w: {},
+    "agreements:certificate_register": lambda w: {},
+    "agreements:certificate_refuse": pk(_badinh_certificate),
+    "agreements:registration_confirm": lambda w: {
+        "kind": "certificate",
+        "pk": _badinh_certificate(w).pk,
+    },
+    "agreements:seal_image_register": lambda w: {"unit_pk": w.unit("badinh").pk},
+    "agreements:organisation_key_install": lambda w: {"unit_pk": w.unit("badinh").pk},
     "results:cluster_year_results": pk(lambda w: w.cluster_year),
     "results:period_open": pk(lambda w: w.cluster_year_2022),
     "results:period": pk(lambda w: w.period),
@@ -367,6 +407,20 @@ agreements:sealed_pdf               302/302 404/405 200/405 200/405 200/405 200/
 agreements:seal_retry               302/302 405/404 405/302 405/403 405/302 405/403 405/403 405/302
 agreements:verify                   200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400
 agreements:verify_code              200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400
+# Digital signatures (2021, opened by its head Hoàn Kiếm): the field's chair or clerk signs;
+# a turn is its signer's only; certificates are registered by their holders and confirmed by staff
+agreements:signing_record_pdf       404/405 404/405 404/405 404/405 404/405 404/405 404/405 404/405
+agreements:digital_open             302/302 405/404 405/403 405/403 405/403 405/403 405/403 405/403
+agreements:digital_sign             302/302 405/404 405/403 405/403 405/403 405/403 405/302 405/403
+agreements:digital_file             302/302 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+agreements:digital_turn             302/302 404/404 404/404 404/404 404/404 404/404 404/404 404/404
+agreements:digital_return           302/302 404/405 404/405 404/405 404/405 404/405 404/405 404/405
+agreements:certificates             302/302 200/405 200/405 200/405 200/405 200/405 200/405 200/405
+agreements:certificate_register     302/302 405/302 405/302 405/403 405/302 405/302 405/302 405/403
+agreements:certificate_refuse       302/302 405/404 405/302 405/404 405/404 405/403 405/403 405/302
+agreements:registration_confirm     302/302 405/404 405/302 405/404 405/404 405/403 405/403 405/302
+agreements:seal_image_register      302/302 405/404 405/302 405/404 405/404 405/302 405/302 405/302
+agreements:organisation_key_install 302/302 405/404 405/302 405/404 405/404 405/302 405/302 405/302
 # Results, votes, proposals and the catalogue of 2020 (head Đống Đa); badinh's own sheet
 results:cluster_year_results         302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 results:period_open                  405/302 405/404 405/403 405/403 405/400 405/403 405/403 405/400

@@ -33,8 +33,23 @@ class Command(BaseCommand):
         out = self.stdout
         out.write(f"File:       {file}")
         out.write(f"SHA-256:    {check.sha256 or '-'}")
-        out.write(f"Signatures: {check.signature_count}")
-        if check.signature_count:
+        if result.digital:
+            out.write(f"Signatures: {len(result.signatures)}")
+            for number, signed in enumerate(result.signatures, start=1):
+                found = signed.found
+                when = (
+                    f"{timezone.localtime(found.signed_at):%Y-%m-%d %H:%M:%S %z}"
+                    if found.signed_at
+                    else "-"
+                )
+                out.write(
+                    f"  {number:2}. {found.field_name:<10} {signed.unit or '-'} — {signed.kind}: "
+                    f"{found.signer_name} (issuer {found.issuer_name}), {when}: {signed.verdict}, "
+                    f"revocation {found.revocation}, changes after: {found.changes_after}"
+                )
+        else:
+            out.write(f"Signatures: {check.signature_count}")
+        if check.signature_count and not result.digital:
             out.write(f"Signed by:  {check.signer or '-'}")
             if check.signed_at:
                 out.write(f"Signed at:  {timezone.localtime(check.signed_at):%Y-%m-%d %H:%M:%S %z}")

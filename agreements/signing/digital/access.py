@@ -4,7 +4,13 @@ from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.http import Http404
 
-from agreements.signing.digital.models import Certificate, OrganisationKey, SealImage, Turn
+from agreements.signing.digital.models import (
+    Certificate,
+    OrganisationKey,
+    SealImage,
+    SignatureSlot,
+    Turn,
+)
 from clusters import access as cluster_access
 from clusters.models import Position
 
@@ -102,3 +108,18 @@ def can_manage_unit_keys(user, unit):
     """The unit's own people (officers, clerks, chair) and its parent's staff."""
     parent = unit.parent if unit.parent_id else unit
     return unit.pk in cluster_access.unit_ids(user) or cluster_access.is_parent_staff(user, parent)
+
+
+def get_slot_to_sign(user, agreement, pk):
+    """A field of the agreement's file the user may sign: its unit's chair (or vice-chair who may
+    sign) for the personal one, its clerk for the organisation's; others of the agreement 403."""
+    slot = SignatureSlot.objects.select_related("unit").filter(agreement=agreement, pk=pk).first()
+    if slot is None:
+        raise Http404
+    if slot.kind == SignatureSlot.Kind.PERSONAL and slot.unit_id in cluster_access.signer_unit_ids(
+        user
+    ):
+        return slot
+    if slot.kind == SignatureSlot.Kind.ORGANISATION and slot.unit_id in clerk_unit_ids(user):
+        return slot
+    raise PermissionDenied

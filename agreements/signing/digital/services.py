@@ -91,9 +91,29 @@ def _parent_of_unit(unit):
     return unit.parent if unit.parent_id else unit
 
 
+def _may_register(actor, *, person=None, unit=None):
+    """The holder, the people of the holder's unit, or the parent body's staff."""
+    units = [unit] if unit is not None else []
+    if person is not None:
+        if person.user_id == actor.pk:
+            return
+        units = [
+            p.unit for p in Position.objects.current().filter(person=person).select_related("unit")
+        ]
+    for each in units:
+        if each.pk in cluster_access.unit_ids(actor) or cluster_access.is_parent_staff(
+            actor, _parent_of_unit(each)
+        ):
+            return
+    raise DomainError(
+        _("Only the holder, their unit's people or the parent body's staff may register it.")
+    )
+
+
 @transaction.atomic
 def certificate_register(*, actor, kind, der, person=None, unit=None, remote_credential=""):
     """Register a signing certificate for a person or a unit; it counts once confirmed."""
+    _may_register(actor, person=person, unit=unit)
     certificate = _load_certificate(der)
     now = timezone.now()
     record = Certificate(
@@ -190,6 +210,7 @@ def certificate_refuse(*, actor, certificate, reason):
 
 @transaction.atomic
 def seal_image_register(*, actor, unit, image):
+    _may_register(actor, unit=unit)
     png = clean_seal_image(image)
     record = SealImage.objects.create(
         unit=unit, image=png, sha256=hashlib.sha256(png).hexdigest(), registered_by=actor
@@ -493,6 +514,12 @@ def turn_cancel(*, actor, turn):
             raise DomainError(_("This turn is not yours to cancel."))
         turn.state = Turn.State.CANCELLED
         turn.save(update_fields=["state"])
+        audit_record(
+            actor=actor,
+            obj=agreement,
+            action="signing.turn_cancel",
+            after={"field": turn.slot.name},
+        )
         _advance(agreement)
         return turn
 
@@ -715,6 +742,12 @@ def remote_begin(*, actor, turn, return_url):
             raise DomainError(_("Your turn is over: ask for a new one."))
         current.prepared = prepared.as_dict()
         current.save(update_fields=["prepared"])
+        audit_record(
+            actor=actor,
+            obj=turn.agreement,
+            action="signing.remote_begin",
+            after={"field": turn.slot.name, "certificate": certificate.sha256},
+        )
     return provider.start(
         certificate.remote_credential, prepared.to_sign, state=str(turn.pk), return_url=return_url
     )

@@ -48,13 +48,6 @@ def digital_open(request, pk):
     return redirect(_signing(agreement))
 
 
-def _slot(agreement, pk):
-    slot = SignatureSlot.objects.select_related("unit").filter(agreement=agreement, pk=pk).first()
-    if slot is None:
-        raise Http404
-    return slot
-
-
 def _return_url(request):
     return request.build_absolute_uri(reverse("agreements:digital_return"))
 
@@ -64,7 +57,7 @@ def _return_url(request):
 def digital_sign(request, pk, slot_pk):
     """Ask for a turn on a field; when it comes at once, go on to sign."""
     agreement = agreement_access.get_agreement(request.user, pk)
-    slot = _slot(agreement, slot_pk)
+    slot = access.get_slot_to_sign(request.user, agreement, slot_pk)
     channel = (
         DocumentRevision.Channel.REMOTE
         if slot.kind == SignatureSlot.Kind.PERSONAL

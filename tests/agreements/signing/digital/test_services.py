@@ -103,8 +103,8 @@ def test_the_whole_agreement_signed_by_every_chair_and_unit_then_closed(
     for step, username in enumerate(MEMBERS):
         sign_remotely(world, opened, username)
         with django_capture_on_commit_callbacks(execute=True):  # the last one closes the file
-            sign_organisation(world, opened, username)
-        data = current(opened)
+            revision = sign_organisation(world, opened, username)
+        data = selectors.read_revision(revision)
         found = pdf.read_signatures(data, pdf.validation_context())
         assert len(found) == 2 * (step + 1)
         assert all(f.intact and f.valid and f.trusted for f in found), found
