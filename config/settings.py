@@ -8,7 +8,7 @@ from django.core.exceptions import ImproperlyConfigured
 from django.utils.csp import CSP
 from django.utils.translation import gettext_lazy as _
 
-from config.env import env_bool, env_int, env_list, env_str
+from config.env import env_bool, env_int, env_list, env_str, origin_of
 
 BASE_DIR = Path(__file__).resolve().parent.parent
 
@@ -314,6 +314,14 @@ DEMO_CSC_PORT = env_int("DEMO_CSC_PORT", 8992)
 REMOTE_SIGNING_URL = env_str("REMOTE_SIGNING_URL", f"http://127.0.0.1:{DEMO_CSC_PORT}")
 REMOTE_SIGNING_CLIENT_ID = env_str("REMOTE_SIGNING_CLIENT_ID", "thidua-demo")
 REMOTE_SIGNING_CLIENT_SECRET = env_str("REMOTE_SIGNING_CLIENT_SECRET", "thidua-demo-secret")
+# The signer leaves through a form (POST, then a redirect to the provider's approval page):
+# browsers hold that redirect to the CSP's form-action, so the provider's origin is allowed there
+# (and any other origin its approval page lives on, REMOTE_SIGNING_PAGE_ORIGINS).
+SECURE_CSP["form-action"] += [
+    origin_of(url)
+    for url in [REMOTE_SIGNING_URL, *env_list("REMOTE_SIGNING_PAGE_ORIGINS", [])]
+    if origin_of(url)
+]
 # A signer's turn on the agreement's file, in seconds.
 SIGNING_TURN_SECONDS = env_int("SIGNING_TURN_SECONDS", 300)
 # Organisation keys entrusted to the server are kept encrypted under this secret (required in

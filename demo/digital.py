@@ -119,8 +119,9 @@ def _certificates(world, username):
         services.seal_image_confirm(actor=world.user("bantt"), seal_image=seal)
 
 
-def _head_signs(world, agreement, username):
-    """The head's chair signs with its key (as a USB token would); its clerk adds the unit's."""
+def sign_unit(world, agreement, username, *, organisation=True):
+    """The unit's chair signs with its key (as a USB token would); its clerk adds the unit's
+    organisation signature with the key entrusted to the server (unless `organisation` is off)."""
     chair = world.user(username)
     field = SignatureSlot.objects.get(
         agreement=agreement, unit=world.unit(username), kind=SignatureSlot.Kind.PERSONAL
@@ -148,15 +149,15 @@ def _head_signs(world, agreement, username):
         services.revision_accept(
             actor=chair, turn=turn, data=data, channel=DocumentRevision.Channel.UPLOAD
         )
-    organisation = SignatureSlot.objects.get(
+    organisation_field = SignatureSlot.objects.get(
         agreement=agreement, unit=world.unit(username), kind=SignatureSlot.Kind.ORGANISATION
     )
-    if not selectors.is_filled(organisation):
+    if organisation and not selectors.is_filled(organisation_field):
         clerk = world.user(f"vanthu.{username}")
         turn = services.turn_request(
             actor=clerk,
             agreement=agreement,
-            slot=organisation,
+            slot=organisation_field,
             channel=DocumentRevision.Channel.SERVER_KEY,
         )
         services.organisation_sign(actor=clerk, turn=turn)
@@ -171,7 +172,7 @@ def build(world):
         services.digital_signing_open(
             actor=world.user("hoankiem"), agreement=agreement, mode=Agreement.SigningMode.MIXED
         )
-    _head_signs(world, agreement, "hoankiem")
+    sign_unit(world, agreement, "hoankiem")
     world.agreement_2021 = Agreement.objects.get(pk=agreement.pk)
     world.digital_opened_on = datetime.date(2021, 2, 4)
     return world

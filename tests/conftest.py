@@ -29,13 +29,13 @@ CHROMIUM_ARGS = [
 def pytest_configure(config):
     """The demo PKI's online services (OCSP, CRLs, timestamps), once for every worker."""
     if not hasattr(config, "workerinput"):
-        from tests import pki_services
+        from demo.pki import running as pki_services
 
         config.pki_services = pki_services.start()
 
 
 def pytest_unconfigure(config):
-    from tests import pki_services
+    from demo.pki import running as pki_services
 
     pki_services.stop(getattr(config, "pki_services", None))
 

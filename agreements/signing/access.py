@@ -14,11 +14,13 @@ from clusters.models import Membership
 
 
 def signable_units(user, agreement):
-    """Member units the user may sign for now: signatory, active member, not yet signed."""
+    """Member units the user may sign for simply now: signatory, active member, not yet signed,
+    and not signing digitally (a digital agreement, or a unit that began in mixed mode)."""
     if (
         not user.is_authenticated
         or agreement.is_template
         or agreement.status not in (OPEN_FOR_SIGNING)
+        or agreement.signing_mode == agreement.SigningMode.DIGITAL
     ):
         return []
     mine = cluster_access.signer_unit_ids(user)
@@ -34,6 +36,10 @@ def signable_units(user, agreement):
     signed = set(
         Signature.objects.filter(agreement=agreement, unit_id__in=ids, void=False).values_list(
             "unit_id", flat=True
+        )
+    ) | set(
+        agreement.document_revisions.filter(slot__unit_id__in=ids).values_list(
+            "slot__unit_id", flat=True
         )
     )
     units = {

@@ -100,6 +100,24 @@ class Signature(models.Model):
     def is_paper(self):
         return self.method == self.Method.PAPER
 
+    @property
+    def is_simple(self):
+        """Drawn, saved or typed in the application: an electronic signature (chữ ký điện tử),
+        which the law does not count as a digital signature (chữ ký số)."""
+        return self.method in (self.Method.DRAWN, self.Method.SAVED, self.Method.TYPED)
+
+    @property
+    def kind_of_signature(self):
+        """How the unit signed, as every page says it (mixed signings show each unit's)."""
+        if self.is_paper:
+            return _("On paper, at the conference")
+        if self.method == self.Method.DIGITAL:
+            return _("Digital signatures (chữ ký số) of the chair and the organisation")
+        return SIMPLE_LABEL
+
+
+SIMPLE_LABEL = _("Electronic signature, not a digital signature (chữ ký số)")
+
 
 class SavedSignature(models.Model):
     """A user's saved signature image, reused on later agreements (the keyboard path)."""

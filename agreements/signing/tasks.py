@@ -33,9 +33,10 @@ logger = logging.getLogger(__name__)
 TEMPLATE = "documents/signing_record.html"
 SEAL_FIELD = "ThiDuaSeal"
 METHOD_NAMES = {
-    Signature.Method.DRAWN: "Ký trực tuyến (chữ ký vẽ tay)",
-    Signature.Method.SAVED: "Ký trực tuyến (chữ ký đã lưu)",
-    Signature.Method.TYPED: "Ký trực tuyến (chữ ký theo họ tên)",
+    Signature.Method.DRAWN: "Ký trực tuyến (chữ ký vẽ tay; chữ ký điện tử, không phải chữ ký số)",
+    Signature.Method.SAVED: "Ký trực tuyến (chữ ký đã lưu; chữ ký điện tử, không phải chữ ký số)",
+    Signature.Method.TYPED: "Ký trực tuyến (chữ ký theo họ tên; chữ ký điện tử, không phải chữ ký số)",
+    Signature.Method.DIGITAL: "Chữ ký số của Chủ tịch và của cơ quan, tổ chức",
     Signature.Method.PAPER: selectors.PAPER_NOTE,
 }
 

@@ -265,7 +265,8 @@ def signing_status(request, pk):
 
 
 def digital_context(user, agreement, context):
-    """The digital signing panel: each field, who signed it, and what the viewer may do."""
+    """The digital signing panel: each unit's fields, who signed them, what the viewer may do.
+    A unit that signed otherwise (simply, or on paper: mixed mode) shows how instead."""
     rows = digital_selectors.slot_rows(agreement)
     if not rows:
         can_open = (
@@ -273,15 +274,24 @@ def digital_context(user, agreement, context):
             and agreement.status == agreement.Status.ADOPTED
             and context["signed_count"] == 0
         )
-        return {"open_form": DigitalOpenForm() if can_open else None, "rows": []}
+        return {"open_form": DigitalOpenForm() if can_open else None, "units": []}
     signer_units = cluster_access.signer_unit_ids(user)
     clerk_units = digital_access.clerk_unit_ids(user)
     is_open = agreement.status in selectors.OPEN_FOR_SIGNING
     filled = {row.slot.unit_id for row in rows if row.revision and row.slot.kind == "personal"}
+    otherwise = {
+        row.unit_id: row.signature
+        for row in context["signing_rows"]
+        if row.signature is not None and row.signature.method != row.signature.Method.DIGITAL
+    }
+    units = {}
     for row in rows:
+        if row.slot.kind == "closing":
+            continue
         row.can_sign = (
             is_open
             and row.revision is None
+            and row.slot.unit_id not in otherwise
             and (
                 (row.slot.kind == "personal" and row.slot.unit_id in signer_units)
                 or (
@@ -291,7 +301,12 @@ def digital_context(user, agreement, context):
                 )
             )
         )
-    return {"rows": rows, "mode": agreement.get_signing_mode_display()}
+        entry = units.setdefault(
+            row.slot.unit_id,
+            {"unit": row.slot.unit, "fields": [], "otherwise": otherwise.get(row.slot.unit_id)},
+        )
+        entry["fields"].append(row)
+    return {"units": list(units.values()), "mode": agreement.get_signing_mode_display()}
 
 
 def _paper_form(agreement, data=None, files=None):

@@ -306,7 +306,8 @@ def organisation_key_confirm(*, actor, organisation_key):
     return record
 
 
-def _organisation_signer(record):
+def organisation_signer_of(record):
+    """The signer of a unit's entrusted organisation key (decrypted in memory only)."""
     try:
         data = _fernet().decrypt(bytes(record.sealed_key))
     except InvalidToken:
@@ -689,7 +690,7 @@ def organisation_sign(*, actor, turn):
             _("%(unit)s has entrusted no organisation certificate to the server.")
             % {"unit": turn.slot.unit.short_name}
         )
-    signer = _organisation_signer(key)
+    signer = organisation_signer_of(key)
     previous = selectors.read_revision(turn.base_revision)
     data = pdf.sign(
         previous,

@@ -39,7 +39,7 @@ from tests.agreements.signing.digital.support import (
     sign_remotely,
     slot,
 )
-from tests.agreements.signing.support import MEMBERS, adopt_agreement
+from tests.agreements.signing.support import MEMBERS, adopt_agreement, sign
 
 pytestmark = pytest.mark.django_db
 
@@ -333,3 +333,43 @@ def test_pending_certificates_do_not_count(world, agreement):
     )
     with pytest.raises(DomainError):
         sign_remotely(world, agreement, "badinh")
+
+
+def test_mixed_mode_each_unit_signs_its_way_and_every_page_says_which(
+    world, agreement, client_for, django_capture_on_commit_callbacks
+):
+    prepare_everyone(world, ["badinh"])
+    services.digital_signing_open(
+        actor=world.user("dongda"), agreement=agreement, mode=Agreement.SigningMode.MIXED
+    )
+    sign_remotely(world, agreement, "badinh")
+    simple_sign = url("sign", agreement.pk)
+    # Ba Đình began digitally: the simple signature is no longer offered to its chair (and the
+    # service refuses it); Đống Đa may still sign simply.
+    assert (
+        simple_sign not in client_for(world.user("badinh")).get(url("signing", agreement.pk)).text
+    )
+    assert simple_sign in client_for(world.user("dongda")).get(url("signing", agreement.pk)).text
+    with pytest.raises(DomainError):
+        sign(world, "badinh", agreement)
+    with django_capture_on_commit_callbacks(execute=True):
+        for username in MEMBERS:
+            if username != "badinh":
+                sign(world, username, agreement)
+        sign_organisation(world, agreement, "badinh")
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.SEALED
+    page = client_for(world.user("dongda")).get(url("signing", agreement.pk)).text
+    said = page.lower().count("electronic signature, not a digital signature")
+    assert said == 2 * (len(MEMBERS) - 1)  # the list of signatures and the digital panel
+    seal = Seal.objects.get(agreement=agreement)
+    public = Client().get(url("verify_code", seal.verification_code)).text
+    assert public.count("Electronic signature, not a digital signature") == len(MEMBERS) - 1
+    assert public.count("Digital signatures (chữ ký số) of the chair and the organisation") == 1
+
+
+def test_a_digital_agreement_offers_no_simple_signature(world, opened, client_for):
+    page = client_for(world.user("badinh")).get(url("signing", opened.pk)).text
+    assert url("sign", opened.pk) not in page
+    with pytest.raises(DomainError):
+        sign(world, "badinh", opened)

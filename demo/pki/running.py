@@ -1,6 +1,6 @@
-"""The demo PKI's OCSP, CRL and timestamp services and the demo remote signing provider for
-the test run, started once by the controlling process (xdist workers share them) and stopped at
-the end.
+"""The demo PKI's OCSP, CRL and timestamp services and the demo remote signing provider, started
+as processes of their own for whoever needs them answering: the test run (once, by the controlling
+process; xdist workers share them) and the benchmark. `make run` starts the same commands itself.
 
 Certificates name the PKI services at 127.0.0.1:DEMO_PKI_PORT; the provider listens on
 DEMO_CSC_PORT. A server already answering there (`make run` starts the same ones) is used as it is.
@@ -13,7 +13,7 @@ import time
 import urllib.request
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
+ROOT = Path(__file__).resolve().parents[2]
 PROBE = "/demo-cong-vu/crls/ca/latest.crl"
 
 
