@@ -32,10 +32,11 @@ logger = logging.getLogger(__name__)
 
 TEMPLATE = "documents/signing_record.html"
 SEAL_FIELD = "ThiDuaSeal"
+SIMPLE_NOTE = "chữ ký điện tử, không phải chữ ký số"
 METHOD_NAMES = {
-    Signature.Method.DRAWN: "Ký trực tuyến (chữ ký vẽ tay; chữ ký điện tử, không phải chữ ký số)",
-    Signature.Method.SAVED: "Ký trực tuyến (chữ ký đã lưu; chữ ký điện tử, không phải chữ ký số)",
-    Signature.Method.TYPED: "Ký trực tuyến (chữ ký theo họ tên; chữ ký điện tử, không phải chữ ký số)",
+    Signature.Method.DRAWN: f"Ký trực tuyến (chữ ký vẽ tay; {SIMPLE_NOTE})",
+    Signature.Method.SAVED: f"Ký trực tuyến (chữ ký đã lưu; {SIMPLE_NOTE})",
+    Signature.Method.TYPED: f"Ký trực tuyến (chữ ký theo họ tên; {SIMPLE_NOTE})",
     Signature.Method.DIGITAL: "Chữ ký số của Chủ tịch và của cơ quan, tổ chức",
     Signature.Method.PAPER: selectors.PAPER_NOTE,
 }
