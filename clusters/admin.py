@@ -51,7 +51,7 @@ class SuccessionAdmin(ReadOnlyAdmin):
 class PositionInline(admin.TabularInline):
     model = Position
     extra = 0
-    fields = ["unit", "title", "can_sign", "start", "end"]
+    fields = ["unit", "title", "can_sign", "start", "end", "confirmation"]
     readonly_fields = fields
     can_delete = False
 
@@ -76,8 +76,9 @@ class PositionAdmin(ServiceAdmin):
     create_service = services.position_create
     update_service = services.position_update
     update_kwarg = "position"
-    list_display = ["person", "unit", "title", "can_sign", "start", "end"]
-    list_filter = ["title", "can_sign"]
+    list_display = ["person", "unit", "title", "can_sign", "start", "end", "confirmation"]
+    list_filter = ["title", "can_sign", "confirmation"]
+    readonly_fields = ["confirmation", "requested_by", "confirmed_by", "refused_by"]
     search_fields = ["person__full_name", "unit__name"]
     list_select_related = ["person", "unit"]
     autocomplete_fields = ["person", "unit"]

@@ -18,6 +18,8 @@ ACTION_LABELS = {
     "person.update": _("Person changed"),
     "position.create": _("Position given"),
     "position.update": _("Position changed"),
+    "position.confirm": _("Appointment confirmed"),
+    "position.refuse": _("Appointment refused"),
     "viewer.grant": _("Read access granted"),
     "plan.create": _("Plan added"),
     "plan.update": _("Plan changed"),

@@ -3,9 +3,9 @@
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
-from clusters import access
+from clusters import access, selectors
 from clusters.models import ClusterYear
-from core.dashboard import Task, register
+from core.dashboard import Action, Task, register
 
 
 @register
@@ -26,3 +26,65 @@ def cluster_tasks(user):
         )
         for cy in years
     ]
+
+
+def _appointment(position):
+    return _("%(person)s as %(title)s of %(unit)s") % {
+        "person": position.person.full_name,
+        "title": position.get_title_display(),
+        "unit": position.unit.short_name,
+    }
+
+
+def _asked(position):
+    by = position.requested_by
+    return _("Asked by %(who)s on %(date)s.") % {
+        "who": (by.get_full_name() or by.get_username()) if by else "—",
+        "date": f"{position.requested_at:%d/%m/%Y}",
+    }
+
+
+@register
+def appointment_tasks(user):
+    """Appointments waiting for a second person: to confirm, asked for, or in one's unit."""
+    pending = selectors.pending_appointments(user)
+    tasks = []
+    for position in pending["to_confirm"]:
+        tasks.append(
+            Task(
+                title=_("Confirm the appointment: %(what)s") % {"what": _appointment(position)},
+                url=reverse("clusters:unit", args=[position.unit_id]),
+                detail=_asked(position),
+                kind="action",
+                actions=(
+                    Action(_("Confirm"), reverse("clusters:position_confirm", args=[position.pk])),
+                    Action(
+                        _("Refuse"),
+                        reverse("clusters:position_refuse", args=[position.pk]),
+                        style="outline-danger",
+                        reason=True,
+                    ),
+                ),
+            )
+        )
+    for position in pending["asked"]:
+        tasks.append(
+            Task(
+                title=_("Waiting for confirmation: %(what)s") % {"what": _appointment(position)},
+                url=reverse("clusters:unit", args=[position.unit_id]),
+                detail=_("Another person of the parent body must confirm it before it counts."),
+            )
+        )
+    for position in pending["in_my_unit"]:
+        tasks.append(
+            Task(
+                title=_("An appointment in your unit waits for confirmation: %(what)s")
+                % {"what": _appointment(position)},
+                url=reverse("clusters:unit", args=[position.unit_id]),
+                detail=_asked(position)
+                + " "
+                + _("If you did not expect it, tell the parent body's staff."),
+                kind="warning",
+            )
+        )
+    return tasks

@@ -7,6 +7,7 @@ from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from core.confirmation import Confirmable, Confirmation
 from core.text import fold
 from core.uploads import PDF, GeneratedName, UploadValidator
 from core.versioning import Versioned
@@ -209,12 +210,26 @@ class Person(Versioned):
 
 class PositionQuerySet(models.QuerySet):
     def current(self, on=None):
+        """Positions in force on the day: within their dates and confirmed where they must be."""
         on = on or timezone.localdate()
-        return self.filter(Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on))
+        return self.filter(
+            Q(start__lte=on), Q(end__isnull=True) | Q(end__gte=on), Position.in_force_q()
+        )
+
+    def pending(self):
+        return self.filter(confirmation=Confirmation.PENDING)
 
 
-class Position(ConstraintErrorsOnFields, models.Model):
-    """A person's position in a unit over a period; signatories may sign for the unit."""
+# Titles whose holder signs for the unit, votes for it or applies its organisation signature:
+# such a position counts only once a second person of the parent body confirms it.
+RIGHT_TITLES = ("chair", "vice_chair", "clerk")
+
+
+class Position(ConstraintErrorsOnFields, Confirmable):
+    """A person's position in a unit over a period; signatories may sign for the unit.
+
+    A position that grants a right (see `grants_rights`) takes effect once confirmed.
+    """
 
     constraint_fields = {
         "position_valid_range": "end",
@@ -267,7 +282,22 @@ class Position(ConstraintErrorsOnFields, models.Model):
 
     def is_current(self, on=None):
         on = on or timezone.localdate()
-        return self.start <= on and (self.end is None or self.end >= on)
+        return self.is_in_force and self.start <= on and (self.end is None or self.end >= on)
+
+    @classmethod
+    def in_force_q(cls, prefix=""):
+        """Confirmed positions, and those that grant no right (an officer's) from the start."""
+        grants = Q(**{f"{prefix}can_sign": True}) | Q(**{f"{prefix}title__in": RIGHT_TITLES})
+        return super().in_force_q(prefix) | ~grants
+
+    @property
+    def is_in_force(self):
+        return not self.grants_rights or super().is_in_force
+
+    @property
+    def grants_rights(self):
+        """Whether the holder may sign, vote or seal for the unit (so a second person confirms)."""
+        return self.can_sign or self.title in RIGHT_TITLES
 
     @property
     def signature_block(self):

@@ -82,19 +82,32 @@ def unit_rows(user, *, q="", kind="", status=""):
 
 
 def unit_page(user, unit):
+    """The unit, its memberships, its positions (pending ones with who may decide them) and its
+    history, which includes its positions' (appointments, confirmations, refusals)."""
     visible_years = access.visible_cluster_years(user).values("pk")
+    can_manage = access.managed_units(user).filter(pk=unit.pk).exists()
+    positions = list(
+        unit.positions.select_related(
+            "person", "requested_by", "confirmed_by", "refused_by"
+        ).order_by("end", "title", "person__full_name")
+    )
+    for position in positions:
+        position.may_decide = (
+            can_manage
+            and position.is_pending
+            and position.requested_by_id != user.pk
+            and position.person.user_id != user.pk
+        )
     return {
         "unit": unit,
         "memberships": Membership.objects.filter(unit=unit, cluster_year__in=visible_years)
         .select_related("cluster_year__cluster__parent", "replaced_by__unit")
         .order_by("-cluster_year__year", "cluster_year__cluster__name"),
-        "positions": unit.positions.select_related("person").order_by(
-            "end", "title", "person__full_name"
-        ),
+        "positions": positions,
         "successions": unit.successions.select_related("successor"),
         "predecessions": unit.predecessions.select_related("predecessor"),
-        "audit_entries": entries_for(unit),
-        "can_manage": access.managed_units(user).filter(pk=unit.pk).exists(),
+        "audit_entries": entries_for(unit, also=positions),
+        "can_manage": can_manage,
     }
 
 
@@ -158,3 +171,39 @@ def search(user, q):
         kind: {"items": items[:SEARCH_LIMIT], "more": len(items) > SEARCH_LIMIT}
         for kind, items in results.items()
     }
+
+
+PENDING_LIMIT = 20
+
+
+def pending_appointments(user):
+    """Appointments waiting for a second person, as the user sees them on the dashboard.
+
+    `to_confirm`: those the user may confirm (parent staff; not their own request, not their
+    own right); `asked`: those the user asked for; `in_my_unit`: those in a unit of which the
+    user is the chair, or one of its people when it has no chair. A constant number of queries.
+    """
+    if not user.is_authenticated:
+        return {"to_confirm": [], "asked": [], "in_my_unit": []}
+    pending = Position.objects.pending().select_related("person", "unit", "requested_by")
+    pending = pending.order_by("requested_at", "pk")
+    to_confirm = []
+    if access.is_parent_staff(user):
+        to_confirm = list(
+            pending.filter(unit__in=access.managed_units(user))
+            .exclude(requested_by=user)
+            .exclude(person__user=user)[:PENDING_LIMIT]
+        )
+    asked = list(pending.filter(requested_by=user)[:PENDING_LIMIT])
+    mine = access.unit_ids(user)
+    chairs = Position.objects.current().filter(unit_id__in=mine, title=Position.Title.CHAIR)
+    chairs = set(chairs.values_list("unit_id", "person__user_id"))
+    chaired = {unit_id for unit_id, _user in chairs}
+    contact_of = {
+        unit_id for unit_id in mine if unit_id not in chaired or (unit_id, user.pk) in chairs
+    }
+    seen = {p.pk for p in to_confirm} | {p.pk for p in asked}
+    in_my_unit = [
+        p for p in pending.filter(unit_id__in=contact_of)[:PENDING_LIMIT] if p.pk not in seen
+    ]
+    return {"to_confirm": to_confirm, "asked": asked, "in_my_unit": in_my_unit}

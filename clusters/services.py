@@ -9,11 +9,13 @@ from django.core.mail import send_mail
 from django.db import IntegrityError, models, transaction
 from django.tasks import task
 from django.template.loader import render_to_string
+from django.urls import reverse
 from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from clusters import access
 from clusters.events import member_joined
 from clusters.models import (
     Cluster,
@@ -30,6 +32,7 @@ from clusters.models import (
     ViewerGrant,
 )
 from core.audit import audit_record, snapshot
+from core.confirmation import confirmation_decide, confirmation_request, confirmation_waive
 from core.errors import ConflictError, DomainError
 from core.mail import send_each
 from core.versioning import save_versioned
@@ -211,9 +214,52 @@ def person_update(*, actor, person, expected_version, **data):
     )
 
 
+def _ask_confirmation(position, *, actor, widened):
+    """A position granting a right waits for a second person; any other is in force at once."""
+    if not position.grants_rights:
+        confirmation_waive(position, actor=actor)
+    elif widened or not position.is_in_force:
+        confirmation_request(position, actor=actor)
+
+
+def _widens(before, position):
+    """Whether an edit gives more than the position gave: another title, signing, more time."""
+    return (
+        before.title != position.title
+        or (position.can_sign and not before.can_sign)
+        or position.start < before.start
+        or (before.end is not None and (position.end is None or position.end > before.end))
+    )
+
+
+def _appointment_audit(*, actor, position, action, before=None, reason=""):
+    fields = ["person", "unit", "title", "can_sign", "start", "end", "confirmation"]
+    audit_record(
+        actor=actor,
+        obj=position,
+        action=action,
+        before=before,
+        after=snapshot(position, fields),
+        reason=reason,
+    )
+    if position.is_pending and action in ("position.create", "position.update"):
+        transaction.on_commit(lambda: position_pending_notify.enqueue(position.pk))
+
+
 @transaction.atomic
 def position_create(*, actor, **data):
-    return _create(Position, actor=actor, action="position.create", **data)
+    """The appointment service: every position is made here (form, import, admin, demo).
+
+    One that lets its holder sign, vote or apply the organisation signature counts only once
+    a second person of the parent body confirms it (position_confirm).
+    """
+    _editable_fields(Position, data)
+    position = Position(**data)
+    _ask_confirmation(position, actor=actor, widened=True)
+    position.full_clean()
+    position.save()
+    _appointment_audit(actor=actor, position=position, action="position.create")
+    return position
 
 
 @transaction.atomic
@@ -228,8 +274,64 @@ def position_appoint(*, actor, unit, person=None, full_name="", email="", phone=
 
 @transaction.atomic
 def position_update(*, actor, position, **data):
+    """Change a position; one that then gives more rights waits again for confirmation."""
     position = Position.objects.select_for_update().get(pk=position.pk)
-    return _update(position, actor=actor, action="position.update", **data)
+    _editable_fields(Position, data)
+    before = Position(**{f.attname: getattr(position, f.attname) for f in Position._meta.fields})
+    fields = list(data)
+    for name, value in data.items():
+        setattr(position, name, value)
+    _ask_confirmation(position, actor=actor, widened=_widens(before, position))
+    position.full_clean()
+    position.save()
+    _appointment_audit(
+        actor=actor,
+        position=position,
+        action="position.update",
+        before=snapshot(before, [*fields, "confirmation"]),
+    )
+    return position
+
+
+def _confirmable_position(actor, position):
+    position = (
+        Position.objects.select_for_update().select_related("person", "unit").get(pk=position.pk)
+    )
+    if not (actor.is_superuser or access.is_parent_staff(actor)) or not (
+        access.managed_units(actor).filter(pk=position.unit_id).exists()
+    ):
+        raise DomainError(_("Only the parent body's staff may confirm an appointment."))
+    return position
+
+
+@transaction.atomic
+def position_confirm(*, actor, position):
+    """A second person of the parent body confirms an appointment: it takes effect."""
+    position = _confirmable_position(actor, position)
+    confirmation_decide(
+        position, actor=actor, confirm=True, beneficiary_user_ids=[position.person.user_id]
+    )
+    _appointment_audit(actor=actor, position=position, action="position.confirm")
+    transaction.on_commit(lambda: position_decided_notify.enqueue(position.pk))
+    return position
+
+
+@transaction.atomic
+def position_refuse(*, actor, position, reason):
+    """A second person of the parent body refuses an appointment: it never takes effect."""
+    position = _confirmable_position(actor, position)
+    confirmation_decide(
+        position,
+        actor=actor,
+        confirm=False,
+        reason=reason,
+        beneficiary_user_ids=[position.person.user_id],
+    )
+    _appointment_audit(
+        actor=actor, position=position, action="position.refuse", reason=position.refusal_reason
+    )
+    transaction.on_commit(lambda: position_decided_notify.enqueue(position.pk))
+    return position
 
 
 @transaction.atomic
@@ -599,3 +701,39 @@ def number_allocate(*, actor, unit, year, symbol, purpose):
             raise DomainError(_("The number register is busy; try again.")) from None
         audit_record(actor=actor, obj=issued, action="number.allocate", after={"purpose": purpose})
         return issued
+
+
+# --- appointments: who is told -------------------------------------------------------------
+
+
+def _unit_contacts(unit):
+    """The unit's current chair, or without one its other people in force (its officers)."""
+    positions = list(Position.objects.current().filter(unit=unit).select_related("person__user"))
+    chairs = [p for p in positions if p.title == Position.Title.CHAIR]
+    return [
+        (p.person.user.email if p.person.user else "") or p.person.email
+        for p in (chairs or positions)
+        if p.person.user is None or p.person.user.is_active
+    ]
+
+
+def _appointment_mail(position_id, template):
+    position = Position.objects.select_related("person", "unit", "requested_by").get(pk=position_id)
+    context = {
+        "position": position,
+        "link": f"{settings.SITE_URL}{reverse('clusters:unit', args=[position.unit_id])}",
+    }
+    with translation.override(settings.LANGUAGE_CODE):
+        return send_each(_unit_contacts(position.unit), template, context)
+
+
+@task()
+def position_pending_notify(position_id):
+    """Tell the unit's chair (or its officers) that a right was asked for in its name."""
+    return _appointment_mail(position_id, "clusters/email/position_pending")
+
+
+@task()
+def position_decided_notify(position_id):
+    """Tell the unit's chair (or its officers) that the appointment was confirmed or refused."""
+    return _appointment_mail(position_id, "clusters/email/position_decided")

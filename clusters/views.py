@@ -527,6 +527,36 @@ def position_edit(request, pk):
     return _form_page(request, form, title=str(position), cancel_url=back)
 
 
+def _position_decided(request, pk, service, **kwargs):
+    position = access.get_position_to_manage(request.user, pk)
+    call_service(request, service, position=position, **kwargs)
+    if request.POST.get("back") == "dashboard":
+        return redirect("dashboard")
+    return redirect("clusters:unit", position.unit_id)
+
+
+@require_POST
+@login_required
+def position_confirm(request, pk):
+    """A second person of the parent body confirms an appointment."""
+    return _position_decided(
+        request, pk, services.position_confirm, success=_("The appointment is confirmed.")
+    )
+
+
+@require_POST
+@login_required
+def position_refuse(request, pk):
+    """A second person of the parent body refuses an appointment, with the reason."""
+    return _position_decided(
+        request,
+        pk,
+        services.position_refuse,
+        success=_("The appointment is refused."),
+        reason=request.POST.get("reason", "")[:1000],
+    )
+
+
 @require_GET
 @login_required
 def person_detail(request, pk):

@@ -3,6 +3,7 @@
 import datetime
 import decimal
 import uuid
+from itertools import groupby
 
 from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
@@ -52,6 +53,17 @@ def audit_record(*, actor, obj, action, before=None, after=None, reason=""):
     )
 
 
-def entries_for(obj, limit=50):
-    """The newest audit entries of `obj`, for its page."""
-    return list(AuditEntry.objects.for_object(obj)[:limit])
+def entries_for(obj, limit=50, also=()):
+    """The newest audit entries of `obj`, for its page, with those of the objects `also`
+    (records that belong to it, e.g. a unit's positions), each marked with its `subject`."""
+    entries = AuditEntry.objects.for_object(obj)
+    for model, group in groupby(sorted(also, key=lambda o: type(o).__name__), key=type):
+        entries = entries | AuditEntry.objects.filter(
+            content_type=ContentType.objects.get_for_model(model),
+            object_id__in=[str(o.pk) for o in group],
+        )
+    entries = list(entries.order_by("-at", "-pk")[:limit])
+    key = (ContentType.objects.get_for_model(type(obj)).pk, str(obj.pk))
+    for entry in entries:
+        entry.subject = "" if (entry.content_type_id, entry.object_id) == key else entry.object_repr
+    return entries

@@ -10,12 +10,23 @@ _providers = []
 
 
 @dataclass(frozen=True)
+class Action:
+    """A button on a task that posts to `url`; with `reason`, it asks for one first."""
+
+    label: str
+    url: str
+    style: str = "primary"
+    reason: bool = False
+
+
+@dataclass(frozen=True)
 class Task:
     title: str
     url: str
     detail: str = ""
     due: object = None
     kind: str = "info"  # info | action | warning
+    actions: tuple = ()
 
 
 def register(provider):

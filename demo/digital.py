@@ -73,7 +73,7 @@ def _clerk(world, username):
     user = world.users.get(login) or _user(login, f"Văn thư {short_name}")
     world.users[login] = user
     person = _person(world.admin, f"Văn thư {short_name}", user)
-    _position(world.admin, person, world.unit(username), Position.Title.CLERK)
+    _position(world.user("bantt"), person, world.unit(username), Position.Title.CLERK)
     return user
 
 

@@ -25,6 +25,7 @@ from core.text import fold
 
 DEMO_PASSWORD = "thidua-demo"
 DEMO_MARK = "DỮ LIỆU MINH HỌA"
+SECOND_STAFF = "bantt2"  # the Hà Nội parent body's second staff member: confirms appointments
 
 User = get_user_model()
 
@@ -104,10 +105,18 @@ def _person(actor, full_name, user=None):
 
 
 def _position(actor, person, unit, title, *, can_sign=False, start=datetime.date(2019, 6, 1)):
+    """Appoint through the service; a position that grants a right is confirmed by the second
+    staff member of the Hà Nội parent body (bantt2), as the rule asks of every appointment."""
     position = Position.objects.filter(person=person, unit=unit, title=title).first()
-    return position or services.position_create(
-        actor=actor, person=person, unit=unit, title=title, can_sign=can_sign, start=start
-    )
+    if position is None:
+        position = services.position_create(
+            actor=actor, person=person, unit=unit, title=title, can_sign=can_sign, start=start
+        )
+    if position.is_pending:
+        position = services.position_confirm(
+            actor=User.objects.get(username=SECOND_STAFF), position=position
+        )
+    return position
 
 
 def _district(actor, parent, level, short_name):
@@ -177,11 +186,10 @@ def build():
         collective_name="Ban Thường trực",
         email="mttq.hanoi@demo.thidua.invalid",
     )
-    _position(
-        admin, _person(admin, "Nguyễn Lan Hương"), parent, Position.Title.CHAIR, can_sign=True
-    )
     bantt = world.users["bantt"] = _user("bantt", "Ngô Thị H")
     _position(admin, _person(admin, "Ngô Thị H", bantt), parent, Position.Title.OFFICER)
+    bantt2 = world.users[SECOND_STAFF] = _user(SECOND_STAFF, "Đào Văn Q")
+    _position(admin, _person(admin, "Đào Văn Q", bantt2), parent, Position.Title.OFFICER)
     xem = world.users["xem"] = _user("xem", "Đinh Văn K")
     if not ViewerGrant.objects.filter(user=xem, unit=parent).exists():
         services.viewer_grant_create(actor=admin, user=xem, unit=parent)
@@ -202,14 +210,17 @@ def build():
         unit = world.units[username] = _district(admin, parent, district, short_name)
         user = world.users[username] = _user(username, chair_name)
         _position(
-            admin, _person(admin, chair_name, user), unit, Position.Title.CHAIR, can_sign=True
+            bantt, _person(admin, chair_name, user), unit, Position.Title.CHAIR, can_sign=True
         )
     _position(
-        admin,
+        bantt,
         _person(admin, "Bùi Thị L"),
         world.units["hoankiem"],
         Position.Title.VICE_CHAIR,
         can_sign=True,
+    )
+    _position(
+        bantt, _person(admin, "Nguyễn Lan Hương"), parent, Position.Title.CHAIR, can_sign=True
     )
     for username, officer_name in (("dongda", "Nguyễn Văn M"), ("badinh", "Lý Thị N")):
         officer = world.users[f"canbo.{username}"] = _user(f"canbo.{username}", officer_name)

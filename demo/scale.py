@@ -72,6 +72,7 @@ from clusters.models import (
     ViewerGrant,
     signature_block,
 )
+from core.confirmation import Confirmation
 from core.models import AuditEntry
 from core.text import fold
 from demo.foundation import DEMO_MARK, DEMO_PASSWORD
@@ -657,7 +658,15 @@ class Builder:
         holders = [r for r in roles if r[2] is not None]
         for (unit, username, title, can_sign), person in zip(holders, people, strict=True):
             positions.append(
-                Position(person=person, unit=unit, title=title, can_sign=can_sign, start=start)
+                Position(
+                    person=person,
+                    unit=unit,
+                    title=title,
+                    can_sign=can_sign,
+                    start=start,
+                    # Bulk demo data: counted as appointments confirmed before the rule.
+                    confirmation=Confirmation.CONFIRMED,
+                )
             )
             if title == Position.Title.CHAIR:
                 self.chairs[unit.pk] = (person.user, person.full_name)

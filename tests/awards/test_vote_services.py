@@ -246,6 +246,7 @@ def test_a_ballot_from_a_non_member_is_refused(ranked, the_meeting):
         unit=outsider,
         title=Position.Title.CHAIR,
         can_sign=True,
+        confirmation="confirmed",
     )
     before = state(leading)
     with pytest.raises(DomainError, match="member unit"):

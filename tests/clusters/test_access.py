@@ -159,7 +159,11 @@ def test_a_position_counts_from_its_first_day_in_vietnam_time(world, monkeypatch
     unit = world.unit("hoangmai")
     person = Person.objects.create(full_name="Trịnh Văn Q", user=user)
     position = Position.objects.create(
-        person=person, unit=unit, title="vice_chair", start=datetime.date(2026, 1, 1)
+        person=person,
+        unit=unit,
+        title="vice_chair",
+        start=datetime.date(2026, 1, 1),
+        confirmation="confirmed",
     )
     monkeypatch.setattr(
         timezone, "now", lambda: datetime.datetime(2025, 12, 31, 18, 30, tzinfo=datetime.UTC)

@@ -180,6 +180,17 @@ def _preparing_year(world, year=2030):
     return cluster_year
 
 
+def _pending_position(world):
+    """A vice-chair asked for by bantt: the admin, a second person, decides it."""
+    return services.position_create(
+        actor=world.user("bantt"),
+        person=Person.objects.get(full_name="Bùi Thị L"),
+        unit=world.unit("longbien"),
+        title=Position.Title.VICE_CHAIR,
+        can_sign=True,
+    )
+
+
 def _invited_user(world):
     user = User.objects.create(username="moi", email="moi@example.invalid")
     user.set_unusable_password()
@@ -231,6 +242,8 @@ CASES = {
         "position": Position.objects.get(person__user=w.user("canbo.badinh")),
         "end": datetime.date(2030, 12, 31),
     },
+    "position_confirm": lambda w: {"position": _pending_position(w)},
+    "position_refuse": lambda w: {"position": _pending_position(w), "reason": "Không có quyết định"},
     "viewer_grant_create": lambda w: {"user": w.user("dongda"), "unit": w.parent},
     "account_create": lambda w: {
         "person": Person.objects.get(full_name="Bùi Thị L"),

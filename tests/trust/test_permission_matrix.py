@@ -159,6 +159,8 @@ URL_ARGS = {
     "clusters:succession_create": pk(lambda w: w.unit("badinh")),
     "clusters:position_create": pk(lambda w: w.unit("badinh")),
     "clusters:position_edit": pk(_position),
+    "clusters:position_confirm": pk(_position),
+    "clusters:position_refuse": pk(_position),
     "clusters:person": pk(lambda w: w.person),
     "clusters:person_edit": pk(lambda w: w.person),
     "clusters:import_template": lambda w: {"kind": "units", "fmt": "xlsx"},
@@ -355,6 +357,8 @@ clusters:unit_edit                  302/302 404/404 200/200 403/403 403/403 403/
 clusters:succession_create          302/302 404/404 200/200 403/403 403/403 403/403 403/403 200/200
 clusters:position_create            302/302 404/404 200/200 403/403 403/403 403/403 403/403 200/200
 clusters:position_edit              302/302 404/404 200/200 403/403 403/403 403/403 403/403 200/200
+clusters:position_confirm           405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
+clusters:position_refuse            405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 clusters:person                     302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 clusters:person_edit                302/302 404/404 200/200 403/403 403/403 403/403 403/403 200/200
 clusters:search                     302/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405

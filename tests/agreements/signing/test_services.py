@@ -150,6 +150,7 @@ def test_a_signatory_of_a_non_member_cannot_sign(world, agreement):
         unit=outsider_unit,
         title=Position.Title.CHAIR,
         can_sign=True,
+        confirmation="confirmed",
     )
     _refused(lambda: sign(world, "ngoai", agreement, unit=outsider_unit), "is not a member")
     assert not Signature.objects.exists()

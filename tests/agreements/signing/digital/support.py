@@ -44,6 +44,7 @@ def clerk(world, username):
             unit=world.unit(username),
             title=Position.Title.CLERK,
             start=datetime.date(2019, 1, 1),
+            confirmation="confirmed",
         )
     return user
 
