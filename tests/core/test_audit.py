@@ -243,7 +243,10 @@ CASES = {
         "end": datetime.date(2030, 12, 31),
     },
     "position_confirm": lambda w: {"position": _pending_position(w)},
-    "position_refuse": lambda w: {"position": _pending_position(w), "reason": "Không có quyết định"},
+    "position_refuse": lambda w: {
+        "position": _pending_position(w),
+        "reason": "Không có quyết định",
+    },
     "viewer_grant_create": lambda w: {"user": w.user("dongda"), "unit": w.parent},
     "account_create": lambda w: {
         "person": Person.objects.get(full_name="Bùi Thị L"),

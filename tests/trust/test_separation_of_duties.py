@@ -79,9 +79,7 @@ def test_parent_staff_who_appoint_themselves_cannot_sign_until_a_second_person_c
     assert page.status_code in (403, 404)
 
     # They cannot confirm it themselves…
-    _refused(
-        lambda: services.position_confirm(actor=bantt, position=position), "A second person"
-    )
+    _refused(lambda: services.position_confirm(actor=bantt, position=position), "A second person")
     # …and the second staff member can: then (and only then) the right counts.
     services.position_confirm(actor=world.user("bantt2"), position=position)
     assert hoangmai.pk in access.signer_unit_ids(_fresh(bantt))
@@ -190,7 +188,9 @@ def test_widening_an_officer_into_a_signer_waits_again_and_ending_does_not(world
     assert world.unit("badinh").pk not in access.signer_unit_ids(_fresh(world.user("canbo.badinh")))
 
     chair = Position.objects.get(person__user=world.user("badinh"))
-    services.position_update(actor=world.user("bantt"), position=chair, end=datetime.date(2030, 1, 1))
+    services.position_update(
+        actor=world.user("bantt"), position=chair, end=datetime.date(2030, 1, 1)
+    )
     chair.refresh_from_db()
     assert chair.confirmation == "confirmed"
     # Prolonging it is a new grant: a second person confirms it again.
@@ -296,9 +296,7 @@ def test_confirm_and_refuse_through_the_pages(world):
 def test_the_requester_is_told_why_they_cannot_confirm(world):
     client = login(world.user("bantt"))
     position = _self_appointment(world, client)
-    response = client.post(
-        reverse("clusters:position_confirm", args=[position.pk]), follow=True
-    )
+    response = client.post(reverse("clusters:position_confirm", args=[position.pk]), follow=True)
     assert response.status_code == 200
     assert Position.objects.get(pk=position.pk).confirmation == "pending"
     assert "A second person" in response.content.decode()
@@ -310,9 +308,7 @@ def test_the_requester_is_told_why_they_cannot_confirm(world):
 @pytest.mark.parametrize("name", ["clusters:position_confirm", "clusters:position_refuse"])
 def test_outsiders_get_404_and_members_403(world, username, status, name):
     position = _self_appointment(world, login(world.user("bantt")))
-    response = login(world.user(username)).post(
-        reverse(name, args=[position.pk]), {"reason": "x"}
-    )
+    response = login(world.user(username)).post(reverse(name, args=[position.pk]), {"reason": "x"})
     assert response.status_code == status
     assert Position.objects.get(pk=position.pk).confirmation == "pending"
 
@@ -332,13 +328,13 @@ def test_the_dashboard_asks_the_second_person_and_warns_the_units_chair(world):
     assert confirm_url in second
     mine = login(world.user("bantt")).get(reverse("dashboard"))
     assert confirm_url not in mine.content.decode()
-    assert any(
-        "Waiting for confirmation" in t.title for _k, _l, ts in mine.context["task_groups"] for t in ts
-    )
+    assert any("Waiting for confirmation" in t.title for t in _tasks(mine))
     chair = login(world.user("hoangmai")).get(reverse("dashboard"))
-    assert any(
-        "in your unit" in t.title for _k, _l, ts in chair.context["task_groups"] for t in ts
-    )
+    assert any("in your unit" in t.title for t in _tasks(chair))
+
+
+def _tasks(response):
+    return [task for _kind, _label, tasks in response.context["task_groups"] for task in tasks]
 
 
 def _queries(client, url):
