@@ -116,6 +116,22 @@ def get_paper_signing_to_withdraw(user, pk):
     return paper
 
 
+def get_paper_signing_to_contest(user, pk):
+    """For that unit's signatory only: 403 to other readers."""
+    paper = get_paper_signing(user, pk)
+    if signer_position(user, paper.unit) is None:
+        raise PermissionDenied
+    return paper
+
+
+def get_paper_signing_to_resolve(user, pk):
+    """For the parent body's staff only: 403 to other readers."""
+    paper = get_paper_signing(user, pk)
+    if not cluster_access.is_parent_staff(user, paper.agreement.cluster_year.cluster.parent):
+        raise PermissionDenied
+    return paper
+
+
 def can_confirm_paper(user, paper):
     """That unit's signatory, or parent staff of the cluster's parent body."""
     agreement = paper.agreement

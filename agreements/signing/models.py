@@ -9,6 +9,7 @@ import secrets
 from django.conf import settings
 from django.db import models
 from django.db.models import Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import Unit
@@ -209,6 +210,38 @@ class PaperSigning(models.Model):
     )
     confirmed_at = models.DateTimeField(_("confirmed at"), null=True, blank=True)
     withdrawn = models.BooleanField(_("withdrawn"), default=False)
+    # The unit's chair sees the record and may contest it until `contest_until`; parent staff
+    # confirm it only after that, or once the chair accepted it (confirming it is accepting it).
+    contest_until = models.DateTimeField(_("may be contested until"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("accepted by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    contested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("contested by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    contested_at = models.DateTimeField(_("contested at"), null=True, blank=True)
+    contest_reason = models.TextField(_("reason for contesting"), blank=True)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("resolved by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    resolved_at = models.DateTimeField(_("resolved at"), null=True, blank=True)
+    resolution_reason = models.TextField(_("reason for the resolution"), blank=True)
 
     class Meta:
         verbose_name = _("paper signing")
@@ -235,6 +268,30 @@ class PaperSigning(models.Model):
     @property
     def is_confirmed(self):
         return self.confirmed_at is not None
+
+    @property
+    def is_contested(self):
+        """Contested by the unit's chair and not yet resolved by parent staff."""
+        return self.contested_at is not None and self.resolved_at is None
+
+    def in_contest_period(self, now=None):
+        """Whether the unit's chair may still contest it (so parent staff wait)."""
+        now = now or timezone.now()
+        return (
+            self.accepted_at is None and self.contest_until is not None and now < self.contest_until
+        )
+
+    @property
+    def record_note(self):
+        """Who recorded and who confirmed it, for the signing record (Vietnamese only)."""
+
+        def name(user):
+            return (user.get_full_name() or user.get_username()) if user else "—"
+
+        note = f"ghi nhận: {name(self.recorded_by)}"
+        if self.confirmed_by_id:
+            note += f"; xác nhận: {name(self.confirmed_by)}"
+        return note
 
 
 class SigningClosure(models.Model):

@@ -68,14 +68,19 @@ def signing_rows(agreement):
     A fixed number of queries whatever the number of members.
     """
     rows = {u["unit_id"]: UnitSigning(**u) for u in required_units(agreement)}
-    signatures = Signature.objects.filter(agreement=agreement).select_related("paper")
+    signatures = Signature.objects.filter(agreement=agreement).select_related(
+        "paper__recorded_by", "paper__confirmed_by"
+    )
     if agreement.status != Agreement.Status.SUPERSEDED:
         signatures = signatures.filter(void=False)
     # A superseded agreement shows the signatures it had, marked void.
     for signature in signatures.order_by("void", "-signed_at"):
         if signature.unit_id in rows and rows[signature.unit_id].signature is None:
             rows[signature.unit_id].signature = signature
-    for paper in PaperSigning.objects.filter(agreement=agreement, withdrawn=False):
+    papers = PaperSigning.objects.filter(agreement=agreement, withdrawn=False).select_related(
+        "recorded_by", "confirmed_by", "contested_by"
+    )
+    for paper in papers:
         if paper.unit_id in rows:
             rows[paper.unit_id].paper = paper
     for decline in Decline.objects.filter(agreement=agreement).order_by("-at", "-pk"):

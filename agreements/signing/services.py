@@ -6,9 +6,11 @@ enqueued exactly once, by whichever transaction completes the set (the unique co
 live signatures backs the lock). Rendering and sealing run after the commit, in a task.
 """
 
+import datetime
 import hashlib
 import logging
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
@@ -361,7 +363,10 @@ def paper_signing_record(*, actor, agreement, units, scan):
             scan_sha256=digest,
             recorded_by=actor,
             recorded_at=now,
+            contest_until=now + datetime.timedelta(days=settings.PAPER_SIGNING_CONTEST_DAYS),
         )
+        if signer_position(actor, unit) is not None:  # the head's chair, for their own unit
+            record.accepted_by, record.accepted_at = actor, now
         if stored_name is None:
             record.scan.save("scan.pdf", ContentFile(data), save=False)
             stored_name = record.scan.name
@@ -379,10 +384,7 @@ def paper_signing_record(*, actor, agreement, units, scan):
     return records
 
 
-@transaction.atomic
-def paper_signing_confirm(*, actor, paper):
-    """Confirm a paper signing: it becomes that unit's signature ("Ký bản giấy tại hội nghị")."""
-    _require_authenticated(actor)
+def _paper_locked(paper):
     agreement = _lock(paper.agreement_id)
     paper = PaperSigning.objects.select_for_update().select_related("unit").get(pk=paper.pk)
     paper.agreement = agreement
@@ -391,17 +393,58 @@ def paper_signing_confirm(*, actor, paper):
     if paper.is_confirmed:
         raise DomainError(_("This paper signing has already been confirmed."))
     require_open(agreement)
+    return agreement, paper
+
+
+@transaction.atomic
+def paper_signing_confirm(*, actor, paper):
+    """Confirm a paper signing: it becomes that unit's signature ("Ký bản giấy tại hội nghị").
+
+    Never by whoever recorded it. The unit's own signatory confirming it accepts it; parent
+    staff confirm it only once the unit's chair accepted it or the period for contesting
+    (PAPER_SIGNING_CONTEST_DAYS) is over, and never while it is contested.
+    """
+    _require_authenticated(actor)
+    agreement, paper = _paper_locked(paper)
     if not can_confirm_paper(actor, paper):
         raise DomainError(
             _("Only the signatory of %(unit)s or the parent body's staff may confirm this.")
             % {"unit": paper.unit.short_name}
         )
+    if actor.pk == paper.recorded_by_id:
+        raise DomainError(
+            _("Whoever recorded a paper signing cannot confirm it: a second person does.")
+        )
+    if paper.is_contested:
+        raise DomainError(
+            _("The unit's chair contested this paper signing: the parent body's staff resolve it.")
+        )
+    now = timezone.now()
+    if signer_position(actor, paper.unit) is not None:
+        if paper.accepted_at is None:
+            paper.accepted_by, paper.accepted_at = actor, now
+    elif paper.in_contest_period(now):
+        raise DomainError(
+            _(
+                "The chair of %(unit)s may contest it until %(date)s: confirm it after that, "
+                "or once the chair accepts it."
+            )
+            % {
+                "unit": paper.unit.short_name,
+                "date": f"{timezone.localtime(paper.contest_until):%d/%m/%Y %H:%M}",
+            }
+        )
+    return _paper_signature(actor, agreement, paper, now, action="paper_signing.confirm")
+
+
+def _paper_signature(actor, agreement, paper, now, *, action, reason=""):
+    """The confirmed paper signing becomes the unit's signature; sealing follows if it was the
+    last one."""
     _require_member(agreement, paper.unit)
     _require_not_signed(agreement, paper.unit)
-    now = timezone.now()
     paper.confirmed_by = actor
     paper.confirmed_at = now
-    paper.save(update_fields=["confirmed_by", "confirmed_at"])
+    paper.save()
     position = signer_position(actor, paper.unit)
     fields = (
         signature_fields(position)
@@ -427,11 +470,63 @@ def paper_signing_confirm(*, actor, paper):
     audit_record(
         actor=actor,
         obj=paper,
-        action="paper_signing.confirm",
+        action=action,
         after={"signature": signature.pk, "scan_sha256": paper.scan_sha256},
+        reason=reason,
     )
     complete_if_done(agreement, actor=actor)
     return signature
+
+
+@transaction.atomic
+def paper_signing_contest(*, actor, paper, reason):
+    """The unit's signatory says the unit did not sign this paper copy: it does not count
+    until the parent body's staff resolve it."""
+    _require_authenticated(actor)
+    agreement, paper = _paper_locked(paper)
+    if signer_position(actor, paper.unit) is None:
+        raise DomainError(
+            _("Only the signatory of %(unit)s may contest it.") % {"unit": paper.unit.short_name}
+        )
+    if paper.contested_at is not None:
+        raise DomainError(_("This paper signing is already contested."))
+    if not paper.in_contest_period():
+        raise DomainError(_("The period for contesting this paper signing is over."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError({"reason": _("Say why the unit contests it.")})
+    paper.contested_by, paper.contested_at = actor, timezone.now()
+    paper.contest_reason = reason[:1000]
+    paper.save(update_fields=["contested_by", "contested_at", "contest_reason"])
+    audit_record(actor=actor, obj=paper, action="paper_signing.contest", reason=reason)
+    return paper
+
+
+@transaction.atomic
+def paper_signing_resolve(*, actor, paper, uphold, reason):
+    """Parent staff resolve a contested paper signing: it stands (the unit's signature) or it
+    is annulled (the unit signs again)."""
+    _require_authenticated(actor)
+    agreement, paper = _paper_locked(paper)
+    if not cluster_access.is_parent_staff(actor, agreement.cluster_year.cluster.parent):
+        raise DomainError(_("Only the parent body's staff may resolve a contested paper signing."))
+    if not paper.is_contested:
+        raise DomainError(_("This paper signing is not contested."))
+    if actor.pk in (paper.recorded_by_id, paper.contested_by_id):
+        raise DomainError(_("Neither whoever recorded it nor whoever contested it may resolve it."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise DomainError({"reason": _("Give the reason for the decision.")})
+    now = timezone.now()
+    paper.resolved_by, paper.resolved_at, paper.resolution_reason = actor, now, reason[:1000]
+    if uphold:
+        return _paper_signature(
+            actor, agreement, paper, now, action="paper_signing.uphold", reason=reason
+        )
+    paper.withdrawn = True
+    paper.save()
+    audit_record(actor=actor, obj=paper, action="paper_signing.annul", reason=reason)
+    return paper
 
 
 @transaction.atomic

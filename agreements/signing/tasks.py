@@ -120,6 +120,7 @@ def final_document_context(agreement, seal):
                 "time": _time(s.signed_at) if s else "",
                 "method": METHOD_NAMES.get(s.method, "") if s else "Không ký",
                 "scan_sha256": s.paper.scan_sha256 if s and s.is_paper else "",
+                "paper_note": s.paper.record_note if s and s.is_paper else "",
                 "content_hash": s.content_hash if s else "",
             }
         )

@@ -15,6 +15,8 @@ urlpatterns = [
     path("agreements/<int:pk>/signing/close/", views.close, name="signing_close"),
     path("paper-signings/<int:pk>/confirm/", views.paper_confirm, name="paper_confirm"),
     path("paper-signings/<int:pk>/withdraw/", views.paper_withdraw, name="paper_withdraw"),
+    path("paper-signings/<int:pk>/contest/", views.paper_contest, name="paper_contest"),
+    path("paper-signings/<int:pk>/resolve/", views.paper_resolve, name="paper_resolve"),
     path("paper-signings/<int:pk>/scan/", views.paper_scan, name="paper_scan"),
     # The seal.
     path("agreements/<int:pk>/sealed.pdf", views.sealed_pdf, name="sealed_pdf"),

@@ -85,7 +85,26 @@ def status_context(user, agreement):
         "confirmable_papers": [
             r.paper
             for r in rows
-            if r.awaiting_confirmation and (staff or r.unit_id in signer_units)
+            if r.awaiting_confirmation
+            and not r.paper.is_contested
+            and r.paper.recorded_by_id != user.pk
+            and (r.unit_id in signer_units or (staff and not r.paper.in_contest_period()))
+        ],
+        "contestable_papers": [
+            r.paper
+            for r in rows
+            if r.awaiting_confirmation
+            and r.unit_id in signer_units
+            and r.paper.contested_at is None
+            and r.paper.in_contest_period()
+        ],
+        "resolvable_papers": [
+            r.paper
+            for r in rows
+            if r.awaiting_confirmation
+            and staff
+            and r.paper.is_contested
+            and user.pk not in (r.paper.recorded_by_id, r.paper.contested_by_id)
         ],
         "can_see_declines": can_run or staff or bool(signable),
     }
@@ -369,6 +388,37 @@ def paper_confirm(request, pk):
         services.paper_signing_confirm,
         success=_("The paper signing of %(unit)s is confirmed.") % {"unit": paper.unit_name},
         paper=paper,
+    )
+    return redirect("agreements:signing", paper.agreement.pk)
+
+
+@login_required
+@require_POST
+def paper_contest(request, pk):
+    """The unit's signatory contests a paper signing recorded in the unit's name."""
+    paper = access.get_paper_signing_to_contest(request.user, pk)
+    call_service(
+        request,
+        services.paper_signing_contest,
+        success=_("The paper signing is contested; the parent body's staff will resolve it."),
+        paper=paper,
+        reason=request.POST.get("reason", ""),
+    )
+    return redirect("agreements:signing", paper.agreement.pk)
+
+
+@login_required
+@require_POST
+def paper_resolve(request, pk):
+    """Parent staff resolve a contested paper signing: it stands, or it is annulled."""
+    paper = access.get_paper_signing_to_resolve(request.user, pk)
+    call_service(
+        request,
+        services.paper_signing_resolve,
+        success=_("The contested paper signing is resolved."),
+        paper=paper,
+        uphold=request.POST.get("decision") == "uphold",
+        reason=request.POST.get("reason", ""),
     )
     return redirect("agreements:signing", paper.agreement.pk)
 

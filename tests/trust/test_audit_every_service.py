@@ -69,6 +69,8 @@ CASES_OF = {
         "agreements.signing.services.paper_signing_withdraw",
         "agreements.signing.services.paper_signing_record",
         "agreements.signing.services.paper_signing_confirm",
+        "agreements.signing.services.paper_signing_contest",
+        "agreements.signing.services.paper_signing_resolve",
         "agreements.signing.services.signing_close",
         "agreements.signing.services.seal_retry",
         "agreements.signing.services.signatures_void",
@@ -317,7 +319,17 @@ def case_signing(w):
         units=[w.unit("longbien")],
         scan=pdf_upload("ban-giay-2.pdf", "Ban giay"),
     )
-    signing.paper_signing_confirm(actor=w.user("bantt"), paper=paper)
+    signing.paper_signing_contest(actor=w.user("longbien"), paper=paper, reason="Chưa ký")
+    signing.paper_signing_resolve(
+        actor=w.user("bantt"), paper=paper, uphold=False, reason="Không có trong biên bản"
+    )
+    (paper,) = signing.paper_signing_record(
+        actor=w.user("hoankiem"),
+        agreement=agreement,
+        units=[w.unit("longbien")],
+        scan=pdf_upload("ban-giay-3.pdf", "Ban giay"),
+    )
+    signing.paper_signing_confirm(actor=w.user("longbien"), paper=paper)
     signing.signing_close(actor=w.user("bantt"), agreement=agreement, reason="Hết hạn ký")
     seal = Seal.objects.get(agreement=agreement)
     Seal.objects.filter(pk=seal.pk).update(status=Seal.Status.FAILED, error="thử")

@@ -9,11 +9,12 @@ import hashlib
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from agreements.models import Agreement
 from agreements.signing import tasks, verification
 from agreements.signing.digital import closing
-from agreements.signing.models import Seal, Signature
+from agreements.signing.models import PaperSigning, Seal, Signature
 from agreements.signing.services import paper_signing_confirm, signature_sign
 from core.models import AuditEntry
 from tests.trust.support import client_as
@@ -36,6 +37,8 @@ def complete_the_signing(world, capture):
                 method=Signature.Method.TYPED,
                 content_hash=agreement.content_hash,
             )
+        # Long Biên's chair let the period for contesting pass: parent staff may confirm.
+        PaperSigning.objects.filter(pk=world.paper.pk).update(contest_until=timezone.now())
         paper_signing_confirm(actor=world.user("bantt"), paper=world.paper)
     agreement.refresh_from_db()
     return agreement

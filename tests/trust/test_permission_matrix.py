@@ -201,6 +201,8 @@ URL_ARGS = {
     "agreements:signing_close": pk(lambda w: w.agreement_2021),
     "agreements:paper_confirm": pk(lambda w: w.paper),
     "agreements:paper_withdraw": pk(lambda w: w.paper),
+    "agreements:paper_contest": pk(lambda w: w.paper),
+    "agreements:paper_resolve": pk(lambda w: w.paper),
     "agreements:paper_scan": pk(lambda w: w.paper),
     "agreements:sealed_pdf": pk(lambda w: w.agreement),
     "agreements:seal_retry": pk(lambda w: w.agreement),
@@ -406,6 +408,8 @@ agreements:paper_record             302/302 404/404 403/403 403/403 403/403 403/
 agreements:signing_close            302/302 404/404 200/400 403/403 403/403 403/403 403/403 200/400
 agreements:paper_confirm            302/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 agreements:paper_withdraw           302/302 405/404 405/403 405/403 405/403 405/403 405/403 405/403
+agreements:paper_contest            302/302 405/404 405/403 405/403 405/403 405/403 405/403 405/403
+agreements:paper_resolve            302/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 agreements:paper_scan               302/302 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 agreements:sealed_pdf               302/302 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 agreements:seal_retry               302/302 405/404 405/302 405/403 405/302 405/403 405/403 405/302

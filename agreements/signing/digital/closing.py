@@ -77,7 +77,10 @@ def record_context(agreement, seal, final_sha256, verification_url, qr_code):
             continue
         note = "chữ ký điện tử, không phải chữ ký số"
         if signature.is_paper:
-            note = f"Ký bản giấy tại hội nghị, bản quét SHA-256 {signature.paper.scan_sha256}"
+            note = (
+                f"Ký bản giấy tại hội nghị, bản quét SHA-256 {signature.paper.scan_sha256}; "
+                f"{signature.paper.record_note}"
+            )
         rows.append(
             {
                 "unit": signature.unit_name,

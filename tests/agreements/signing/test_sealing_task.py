@@ -159,4 +159,6 @@ def test_paper_units_and_a_closed_signing_are_stated_in_the_document(
     assert paper.scan_sha256 in _flat(text)
     assert "Hai quận đang thực hiện sắp xếp đơn vị hành chính." in " ".join(text.split())
     assert "Không ký" in text
+    # The record names who recorded the paper signing and who confirmed it.
+    assert "ghi nhận: Đỗ Trọng Nam; xác nhận: Phạm Văn D" in " ".join(text.split())
     assert sealing.verify_sealed_pdf(_sealed_bytes(seal)).authentic

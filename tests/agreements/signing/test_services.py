@@ -3,6 +3,7 @@
 import pytest
 from django.contrib.auth.models import AnonymousUser
 from django.core.exceptions import ValidationError
+from django.utils import timezone
 
 from agreements import services
 from agreements.models import Agreement
@@ -320,6 +321,12 @@ def test_paper_signing_counts_once_confirmed(world, agreement):
         lambda: signing.paper_signing_confirm(actor=world.user("badinh"), paper=records[1]),
         "Only the signatory",
     )
+    # Parent staff wait until Hoàng Mai's chair could no longer contest it.
+    _refused(
+        lambda: signing.paper_signing_confirm(actor=world.user("bantt"), paper=records[1]),
+        "may contest it until",
+    )
+    PaperSigning.objects.filter(pk=records[1].pk).update(contest_until=timezone.now())
     signing.paper_signing_confirm(actor=world.user("bantt"), paper=records[1])
     assert Signature.objects.filter(method="paper").count() == 2
     agreement.refresh_from_db()

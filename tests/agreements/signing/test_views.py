@@ -451,4 +451,4 @@ def test_a_paper_signing_to_confirm_is_on_the_dashboard(world, agreement, client
         scan=scan_pdf(),
     )
     page = client_for(world.user("longbien")).get(reverse("dashboard"))
-    assert "Confirm the paper signing" in page.text
+    assert "Confirm or contest the paper signing" in page.text
