@@ -59,6 +59,7 @@ class NumberField(forms.DecimalField):
             {
                 "inputmode": "numeric" if self.whole else "decimal",
                 "pattern": NUMBER_PATTERN,
+                "title": _("A number, for example 17,5"),
                 "autocomplete": "off",
             }
         )

@@ -34,7 +34,9 @@ def folded_search(queryset, query, field="search_text"):
 #   refused:  '1.234,5' '1,234.5' '1 234' (two separators or a space: thousands grouping)
 #             '1,234' '12.500' (one separator before exactly three digits: 1234 or 1,234?)
 
-NUMBER_PATTERN = "[+\\-]?[0-9]*[.,]?[0-9]*"  # the HTML pattern attribute of number inputs
+# The HTML pattern of number inputs: digits and separators only. What it lets through that is
+# still ambiguous ('1.234,5') reaches the server, which says on the field how to write it.
+NUMBER_PATTERN = "[+\\-]?[0-9.,]+"
 _NUMBER = re.compile(r"([+-]?)([0-9]*)(?:([.,])([0-9]*))?")
 _GROUPED = re.compile(r"[+-]?[0-9]+(?:[.,\s\u00a0\u202f'][0-9]+)+(?:[.,][0-9]*)?")
 
