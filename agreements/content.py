@@ -1,5 +1,6 @@
 """The agreement's canonical serialisation (revisions, adoption hash) and word-level diffs."""
 
+import contextlib
 import difflib
 import json
 import re
@@ -10,8 +11,10 @@ from django.db.models import Prefetch
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Criterion, Section
+from core.text import vn_number
 
 CENT = Decimal("0.01")
+NUMBER_FIELDS = ("target", "max_points", "points_per_occurrence", "cap")
 
 HEADER_FIELDS = [
     ("title", _("Title")),
@@ -58,6 +61,14 @@ def _criterion_data(criterion):
         "points_per_occurrence": decimal_text(criterion.points_per_occurrence),
         "cap": decimal_text(criterion.cap),
     }
+
+
+def criterion_from_data(data):
+    """An unsaved Criterion from its canonical data (the inverse of `_criterion_data`)."""
+    fields = {name: data.get(name) for name, _label in CRITERION_FIELDS}
+    for name in NUMBER_FIELDS:
+        fields[name] = None if fields[name] in (None, "") else Decimal(fields[name])
+    return Criterion(**fields)
 
 
 def content_of(agreement, sections):
@@ -218,12 +229,32 @@ def _status(old, new, changed):
     return "changed" if changed else "unchanged"
 
 
+CHOICE_FIELDS = {"measure": Criterion.Measure, "kind": Criterion.Kind, "rule": Criterion.Rule}
+
+
+def _readable(name, value):
+    """A criterion's stored value as the pages show it: '17,5', not '17.50'; labels, not codes."""
+    if value is None or value == "":
+        return value
+    if name in NUMBER_FIELDS:
+        return vn_number(value)
+    if name in CHOICE_FIELDS:
+        with contextlib.suppress(ValueError):
+            return str(CHOICE_FIELDS[name](value).label)
+    return value
+
+
 def _criteria_diff(old_list, new_list):
     result = []
     pairs = _pair(old_list, new_list, key=lambda c: c["code"], text=lambda c: c["text"])
     for old, new in pairs:
         fields = [
-            _field_diff(name, label, (old or {}).get(name), (new or {}).get(name))
+            _field_diff(
+                name,
+                label,
+                _readable(name, (old or {}).get(name)),
+                _readable(name, (new or {}).get(name)),
+            )
             for name, label in CRITERION_FIELDS
         ]
         changed = any(f["changed"] for f in fields)

@@ -1,27 +1,17 @@
 """The agreement's official document: its context, its PDF, and the stored sealed file."""
 
-from decimal import Decimal
-
 from django.core.exceptions import ObjectDoesNotExist
 
 from agreements import selectors
 from agreements.models import Agreement, Criterion
 from core.documents import nfc, place_date_line, render_pdf
+from core.text import vn_number
 
 TEMPLATE = "documents/agreement.html"
 NBSP = "\u00a0"
 ROLE_LABELS = {"head": "Cụm trưởng", "deputy": "Cụm phó"}
 MEASURE_UNITS = {Criterion.Measure.PERCENT: "%", Criterion.Measure.YES_NO: "Có/Không"}
 COLUMNS = 2
-
-
-def vn_number(value):
-    """Return a Decimal the Vietnamese way: '10', '2,5' (no trailing zeros, decimal comma)."""
-    if value is None:
-        return ""
-    value = Decimal(value)
-    text = f"{value.quantize(Decimal('0.01')):f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 def _lines(text):
@@ -69,6 +59,16 @@ def _points(criterion):
     if criterion.kind == Criterion.Kind.PENALTY:
         return f"-{vn_number(criterion.effective_cap)}"
     return vn_number(criterion.max_points)
+
+
+def criterion_reading(criterion):
+    """A criterion's target and points as the document writes them (the signing page too)."""
+    return {
+        "unit_label": criterion.unit_label or MEASURE_UNITS.get(criterion.measure, ""),
+        "target": _target(criterion),
+        "points": _points(criterion),
+        "rule_note": _rule_note(criterion),
+    }
 
 
 def _target(criterion):

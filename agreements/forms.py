@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Comment, Conference, Criterion, Guest, Section
 from clusters.models import YEAR_MAX, YEAR_MIN, Unit
+from core.forms import NumberField
 from core.versioning import VersionField
 
 
@@ -44,7 +45,7 @@ class AgreementStartForm(_HelperMixin, forms.Form):
 
 class TemplateCreateForm(_HelperMixin, forms.Form):
     parent = forms.ModelChoiceField(label=_("Parent body"), queryset=None, empty_label=None)
-    year = forms.IntegerField(label=_("Year"), min_value=YEAR_MIN, max_value=YEAR_MAX)
+    year = NumberField(whole=True, label=_("Year"), min_value=YEAR_MIN, max_value=YEAR_MAX)
 
     def __init__(self, *args, parents, **kwargs):
         super().__init__(*args, **kwargs)
@@ -110,6 +111,9 @@ class CriterionForm(_HelperMixin, forms.ModelForm):
         model = Criterion
         fields = CRITERION_FIELDS
         widgets = {"text": forms.Textarea(attrs={"rows": 2})}
+        field_classes = dict.fromkeys(
+            ("target", "max_points", "points_per_occurrence", "cap"), NumberField
+        )
 
     def __init__(self, *args, adding=False, **kwargs):
         super().__init__(*args, **kwargs)
@@ -135,7 +139,6 @@ class CriterionForm(_HelperMixin, forms.ModelForm):
         for name in ("max_points", "points_per_occurrence", "cap", "target"):
             self.fields[name].min_value = 0
             self.fields[name].validators.append(_not_negative)
-            self.fields[name].widget.attrs["min"] = "0"
 
     def values(self):
         return {name: self.cleaned_data[name] for name in CRITERION_FIELDS}

@@ -3,9 +3,10 @@
 Used by self-assessment and review (Results issue); reviewers may always override by hand.
 """
 
-from decimal import ROUND_HALF_UP, Decimal, InvalidOperation
+from decimal import ROUND_HALF_UP, Decimal
 
 from agreements.models import Criterion
+from core.text import NumberFormatError, parse_number
 
 CENT = Decimal("0.01")
 ZERO = Decimal("0")
@@ -25,12 +26,10 @@ def as_number(achieved):
             return Decimal(1)
         if text in NO:
             return ZERO
-        achieved = text.replace(",", ".")
     try:
-        number = Decimal(str(achieved)) if not isinstance(achieved, Decimal) else achieved
-    except (InvalidOperation, ValueError):
+        return parse_number(achieved)
+    except NumberFormatError:
         return None
-    return number if number.is_finite() else None
 
 
 def _round(value):

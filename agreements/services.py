@@ -5,7 +5,6 @@ order and transitions cannot race; e-mails leave only after the transaction comm
 """
 
 import datetime
-from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
@@ -31,6 +30,7 @@ from agreements.signing import services as signing
 from clusters.models import ClusterYear, Unit
 from core.audit import audit_record, snapshot
 from core.errors import DomainError
+from core.text import NumberFormatError, parse_number
 from core.versioning import save_versioned
 
 HEADER_FIELDS = ["title", "place", "date", "legal_basis", "closing"]
@@ -430,14 +430,10 @@ def _decimal_or_error(value, field, errors):
     if value is None or value == "":
         return None
     try:
-        number = value if isinstance(value, Decimal) else Decimal(str(value).strip())
-    except (InvalidOperation, ValueError, TypeError):
-        errors.setdefault(field, []).append(_("Enter a number."))
+        return parse_number(value)
+    except NumberFormatError as error:
+        errors.setdefault(field, []).append(error.message)
         return None
-    if not number.is_finite():
-        errors.setdefault(field, []).append(_("Enter a number."))
-        return None
-    return number
 
 
 def validate_criterion(criterion):

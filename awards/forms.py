@@ -5,6 +5,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardType, VoteBase, VoteSession, VoteTieBreak
+from core.forms import NumberField
 from core.versioning import VersionField
 from results.forms import DateTimeLocalInput
 
@@ -80,7 +81,8 @@ class SessionCreateForm(_Helper, forms.Form):
         choices=VoteSession.Mode.choices,
         initial=VoteSession.Mode.ONLINE,
     )
-    seats = forms.IntegerField(
+    seats = NumberField(
+        whole=True,
         label=_("How many to elect"),
         min_value=1,
         max_value=50,
@@ -98,7 +100,7 @@ class SessionCreateForm(_Helper, forms.Form):
 
 class SessionUpdateForm(_Helper, forms.Form):
     mode = SessionCreateForm.base_fields["mode"]
-    seats = forms.IntegerField(label=_("How many to elect"), min_value=1, max_value=50)
+    seats = NumberField(whole=True, label=_("How many to elect"), min_value=1, max_value=50)
 
 
 class CandidateAddForm(_Helper, forms.Form):
@@ -138,14 +140,14 @@ class BallotForm(forms.Form):
 
 
 class PaperTallyForm(forms.Form):
-    ballots_cast = forms.IntegerField(label=_("Ballots cast"), min_value=0, max_value=10000)
+    ballots_cast = NumberField(whole=True, label=_("Ballots cast"), min_value=0, max_value=10000)
 
     def __init__(self, *args, counts, **kwargs):
         super().__init__(*args, **kwargs)
         self.candidates = [c.candidate for c in counts]
         for candidate in self.candidates:
-            self.fields[f"votes_{candidate.pk}"] = forms.IntegerField(
-                label=candidate.unit_name, min_value=0, max_value=10000
+            self.fields[f"votes_{candidate.pk}"] = NumberField(
+                whole=True, label=candidate.unit_name, min_value=0, max_value=10000
             )
 
     def counts(self):
@@ -294,7 +296,7 @@ class RevokeForm(_Helper, forms.Form):
 
 
 class AwardTypeForm(_Helper, forms.Form):
-    order = forms.IntegerField(label=_("Order"), min_value=0, max_value=999, initial=0)
+    order = NumberField(whole=True, label=_("Order"), min_value=0, max_value=999, initial=0)
     form = forms.ChoiceField(label=_("Form"), choices=AwardType.Form.choices)
     name = forms.CharField(label=_("Name"), max_length=300)
     issuer = forms.CharField(label=_("Issuing body"), max_length=300)
@@ -305,7 +307,7 @@ class AwardTypeForm(_Helper, forms.Form):
         label=_("Needs the vote"), choices=AwardType.VotePurpose.choices, required=False
     )
     quota_kind = forms.ChoiceField(label=_("Quota per cluster"), choices=AwardType.Quota.choices)
-    quota_value = forms.DecimalField(
+    quota_value = NumberField(
         # xgettext:no-python-format
         label=_("Quota (number, or % of the members)"),
         max_digits=6,
@@ -324,7 +326,7 @@ class AwardTypeEditForm(AwardTypeForm):
 
 class VoteRulesForm(_Helper, forms.Form):
     version = VersionField(required=False)
-    threshold_percent = forms.DecimalField(
+    threshold_percent = NumberField(
         # xgettext:no-python-format
         label=_("Threshold (% of the base)"),
         max_digits=5,
@@ -336,5 +338,5 @@ class VoteRulesForm(_Helper, forms.Form):
         label=_("Strictly more than the threshold (“more than half”)"), required=False
     )
     base = forms.ChoiceField(label=_("Base"), choices=VoteBase.choices)
-    rounds = forms.IntegerField(label=_("Rounds allowed"), min_value=1, max_value=5)
+    rounds = NumberField(whole=True, label=_("Rounds allowed"), min_value=1, max_value=5)
     tie_break = forms.ChoiceField(label=_("Tie-break"), choices=VoteTieBreak.choices)

@@ -10,7 +10,6 @@ from decimal import Decimal
 from django.db.models import Count, Prefetch, Q
 from django.utils import timezone
 
-from agreements.document import vn_number
 from agreements.services import plan_basis
 from awards.models import (
     DEFAULT_VOTE_ROUNDS,
@@ -29,7 +28,9 @@ from awards.models import (
 )
 from clusters import access as cluster_access
 from clusters.models import ClusterYear
+from core.text import vn_number
 from results.models import Period, RankingEntry, RankingSnapshot
+from results.selectors import in_ranking_order, ranking_key
 
 PURPOSE_ORDER = ["leading", "certificates", "head", "deputy"]
 FORM_VN = {
@@ -87,7 +88,7 @@ def round_results(vote_round):
                 and count.candidate.outcome == Candidate.Outcome.ELECTED,
             )
         )
-    rows.sort(key=lambda r: (-r.votes, r.candidate.rank or 10**4, r.candidate.unit_name))
+    rows.sort(key=lambda r: (-r.votes, *ranking_key(r.candidate)))
     return rows
 
 
@@ -150,11 +151,7 @@ def minutes_content(meeting, *, issued=None, date=None):
     cluster = cluster_year.cluster
     head = cluster_year.head
     ranking = binding_ranking(cluster_year)
-    entries = (
-        list(RankingEntry.objects.filter(snapshot=ranking).order_by("rank", "unit_name"))
-        if ranking
-        else []
-    )
+    entries = in_ranking_order(RankingEntry.objects.filter(snapshot=ranking)) if ranking else []
     attendance = list(meeting.attendance.order_by("order", "unit_name"))
     sessions = []
     for session in sorted(meeting.sessions.all(), key=lambda s: PURPOSE_ORDER.index(s.purpose)):

@@ -82,6 +82,8 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
             ],
+            # `|vn_number` in every template (pages and documents): numbers written one way.
+            "builtins": ["core.templatetags.numbers"],
         },
     },
 ]

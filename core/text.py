@@ -1,8 +1,12 @@
-"""Text helpers: Vietnamese-aware folding for search that ignores diacritics and case."""
+"""Text helpers: folding for search that ignores diacritics and case; numbers read and written
+the Vietnamese way."""
 
+import re
 import unicodedata
+from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Q
+from django.utils.translation import gettext_lazy as _
 
 
 def fold(text):
@@ -18,3 +22,86 @@ def folded_search(queryset, query, field="search_text"):
     for word in fold(query).split():
         queryset = queryset.filter(Q(**{f"{field}__contains": word}))
     return queryset
+
+
+# --- numbers -------------------------------------------------------------------------------
+#
+# One way to read and one way to write every number the application shows or accepts.
+# Written: Vietnamese, decimal comma, no trailing zeros, no thousands separator ('15', '17,5').
+# Read: the decimal comma or the point, at most one of them. Nothing is guessed: a separator
+# that could group thousands is refused with a message, never read as one or the other.
+#   accepted: '17,5' '17.5' '-0,5' ',5' '1234' '1234,56' '0,125' (then too many decimals)
+#   refused:  '1.234,5' '1,234.5' '1 234' (two separators or a space: thousands grouping)
+#             '1,234' '12.500' (one separator before exactly three digits: 1234 or 1,234?)
+
+# The HTML pattern of number inputs: digits and separators only. What it lets through that is
+# still ambiguous ('1.234,5') reaches the server, which says on the field how to write it.
+NUMBER_PATTERN = "[+\\-]?[0-9.,]+"
+_NUMBER = re.compile(r"([+-]?)([0-9]*)(?:([.,])([0-9]*))?")
+_GROUPED = re.compile(r"[+-]?[0-9]+(?:[.,\s\u00a0\u202f'][0-9]+)+(?:[.,][0-9]*)?")
+
+
+class NumberFormatError(ValueError):
+    """A text that is not a number, or not one number only; `message` says how to write it."""
+
+    def __init__(self, message):
+        super().__init__(message)
+        self.message = message
+
+
+def parse_number(value):
+    """Return `value` ('17,5', '17.5', 17.5, Decimal) as a Decimal, or None when blank.
+
+    Raise NumberFormatError (with a message for the field) for text that is not a number or
+    whose separators could group thousands; a value's magnitude is never guessed.
+    """
+    if value is None:
+        return None
+    if isinstance(value, bool):
+        raise NumberFormatError(_("Enter a number, for example 17,5."))
+    if isinstance(value, Decimal | int | float):
+        number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+        if not number.is_finite():
+            raise NumberFormatError(_("Enter a number, for example 17,5."))
+        return number
+    text = str(value).strip()
+    if not text:
+        return None
+    match = _NUMBER.fullmatch(text)
+    if match is None or not (match[2] or match[4]):
+        if _GROUPED.fullmatch(text):
+            raise NumberFormatError(
+                _(
+                    "Write the number without a thousands separator and with one decimal comma, "
+                    "for example 1234,5."
+                )
+            )
+        raise NumberFormatError(_("Enter a number, for example 17,5."))
+    sign, whole, separator, decimals = match.groups()
+    if separator and len(decimals) == 3 and whole.strip("0"):
+        raise NumberFormatError(
+            _(
+                "“%(value)s” could be read as a thousands separator: write a whole number without "
+                "a separator (%(whole)s) and decimals with a comma (for example 17,5)."
+            )
+            % {"value": text, "whole": f"{sign}{whole}{decimals}"}
+        )
+    return Decimal(f"{sign}{whole or '0'}.{decimals or '0'}")
+
+
+def vn_number(value, places=2):
+    """Return a number the Vietnamese way: '15', '17,5', '-0,5' ('' for None).
+
+    Rounded half up to `places` decimals, without trailing zeros, with a decimal comma and no
+    thousands separator (the form in which `parse_number` reads it back).
+    """
+    if value is None or value == "":
+        return ""
+    number = Decimal(repr(value)) if isinstance(value, float) else Decimal(value)
+    number = number.quantize(Decimal(1).scaleb(-places), rounding=ROUND_HALF_UP)
+    text = f"{number:f}"
+    if "." in text:
+        text = text.rstrip("0").rstrip(".")
+    if text in ("-0", ""):
+        text = "0"
+    return text.replace(".", ",")

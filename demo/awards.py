@@ -36,6 +36,7 @@ from awards.services import proposals
 from awards.services import votes as voting
 from clusters import services as cluster_services
 from clusters.models import ClusterYear, Plan
+from core.text import vn_number
 from demo.results import placeholder_pdf
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -199,7 +200,7 @@ def _report(item, year):
     return (
         f"BÁO CÁO THÀNH TÍCH NĂM {year} (DỮ LIỆU MINH HỌA)\n"
         f"Đơn vị: {item.unit_name}\n"
-        f"Kết quả chấm điểm thi đua: {item.score} điểm, xếp thứ {item.rank} trong Cụm; "
+        f"Kết quả chấm điểm thi đua: {vn_number(item.score)} điểm, xếp thứ {item.rank} trong Cụm; "
         f"xếp loại: {item.rating}.\n"
         "Tổ chức tốt Ngày hội Đại đoàn kết toàn dân tộc ở 100% khu dân cư; triển khai hiệu quả "
         "các phong trào thi đua và cuộc vận động; xây dựng được mô hình mới được biểu dương."

@@ -36,7 +36,6 @@ from django.utils import timezone
 from PIL import Image
 
 from agreements import content
-from agreements.document import vn_number
 from agreements.models import Agreement, Conference, Criterion, Guest, Revision, Section
 from agreements.scoring import suggest
 from agreements.services import default_title, plan_basis
@@ -74,7 +73,7 @@ from clusters.models import (
 )
 from core.confirmation import Confirmation
 from core.models import AuditEntry
-from core.text import fold
+from core.text import fold, vn_number
 from demo.foundation import DEMO_MARK, DEMO_PASSWORD
 from demo.signing import drawn_signature_png
 from results.models import (

@@ -4,10 +4,12 @@ No JavaScript and no style attributes (CSP): only SVG presentation attributes. E
 is escaped; sizes come from a viewBox so that the chart scales with its container.
 """
 
-from decimal import Decimal
+from decimal import ROUND_CEILING, Decimal
 
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
+
+from core.text import vn_number
 
 FONT = "Liberation Serif, Times New Roman, serif"
 BAR = "#2f5d8a"
@@ -15,12 +17,6 @@ LEADER = "#b8860b"
 AVERAGE = "#9aa5b1"
 GRID = "#d0d5db"
 TEXT = "#1f2933"
-
-
-def _number(value):
-    value = Decimal(value).quantize(Decimal("0.01"))
-    text = f"{value:.2f}".rstrip("0").rstrip(".")
-    return text.replace(".", ",")
 
 
 def _short(label, limit):
@@ -38,32 +34,49 @@ def _svg(width, height, title, body, chart_id):
     )
 
 
+def _axis_end(maximum, totals):
+    """Where the value axis ends: the maximum, or beyond it in quarter steps when a total (with
+    its bonus) passes it, so that every bar is drawn at its length."""
+    maximum = Decimal(maximum or 0)
+    highest = max([maximum, *(Decimal(t) for t in totals)])
+    if maximum <= 0:
+        return highest, highest / 4 if highest else Decimal(0)
+    step = maximum / 4
+    steps = max(4, int((highest / step).to_integral_value(rounding=ROUND_CEILING)))
+    return step * steps, step
+
+
 def totals_chart(items, maximum, *, title, chart_id="totals-chart"):
     """Horizontal bars: each unit's total against the maximum; rank 1 in gold.
 
-    `items` is a list of (label, total, rank).
+    `items` is a list of (label, total, rank). A total above the maximum (bonus points) runs
+    past the maximum's line, at its length.
     """
     label_width, bar_width, row_height, top = 190, 360, 24, 28
     width = label_width + bar_width + 70
     height = top + row_height * max(len(items), 1) + 24
-    scale = Decimal(bar_width) / Decimal(maximum) if maximum else Decimal(0)
+    end, step = _axis_end(maximum, [total for _label, total, _rank in items])
+    scale = Decimal(bar_width) / end if end else Decimal(0)
     body = [
         f'<text x="{label_width}" y="16" fill="{TEXT}" font-weight="bold">{escape(title)}</text>'
     ]
-    for step in range(0, 5):
-        x = label_width + bar_width * step // 4
+    ticks = int(end / step) if step else 0
+    for index in range(0, ticks + 1):
+        value = step * index
+        x = label_width + int(value * scale)
+        at_maximum = maximum and value == Decimal(maximum)
         body.append(
-            f'<line x1="{x}" y1="{top - 6}" x2="{x}" y2="{height - 20}" stroke="{GRID}" '
+            f'<line x1="{x}" y1="{top - 6}" x2="{x}" y2="{height - 20}" '
+            f'stroke="{TEXT if at_maximum and end > Decimal(maximum) else GRID}" '
             f'stroke-width="1"/>'
         )
-        value = Decimal(maximum or 0) * step / 4
         body.append(
             f'<text x="{x}" y="{height - 6}" fill="{TEXT}" text-anchor="middle" '
-            f'font-size="10">{_number(value)}</text>'
+            f'font-size="10">{vn_number(value)}</text>'
         )
     for index, (label, total, rank) in enumerate(items):
         y = top + index * row_height
-        length = min(int(Decimal(total) * scale), bar_width)
+        length = max(int(Decimal(total) * scale), 0)
         colour = LEADER if rank == 1 else BAR
         body.append(
             f'<text x="{label_width - 8}" y="{y + 15}" fill="{TEXT}" text-anchor="end">'
@@ -72,11 +85,11 @@ def totals_chart(items, maximum, *, title, chart_id="totals-chart"):
         body.append(
             f'<rect x="{label_width}" y="{y + 3}" width="{max(length, 1)}" '
             f'height="{row_height - 8}" fill="{colour}"><title>{escape(label)}: '
-            f"{_number(total)}</title></rect>"
+            f"{vn_number(total)}</title></rect>"
         )
         body.append(
             f'<text x="{label_width + length + 6}" y="{y + 15}" fill="{TEXT}">'
-            f"{_number(total)}</text>"
+            f"{vn_number(total)}</text>"
         )
     return _svg(width, height, title, body, chart_id)
 
@@ -121,7 +134,7 @@ def profile_chart(
             body.append(
                 f'<rect x="{x + offset * 22}" y="{top + plot_height - bar}" width="20" '
                 f'height="{max(bar, 1)}" fill="{colour}"><title>{escape(label)}: '
-                f"{_number(share * 100)}%</title></rect>"
+                f"{vn_number(share * 100)}%</title></rect>"
             )
         body.append(
             f'<text x="{x + 21}" y="{top + plot_height + 16}" fill="{TEXT}" '

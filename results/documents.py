@@ -6,9 +6,9 @@ as the results page. Vietnamese only.
 
 from django.utils import timezone
 
-from agreements.document import vn_number
 from agreements.selectors import signatory_of
 from core.documents import place_date_line, render_pdf
+from core.text import vn_number
 from results import charts
 
 TEMPLATE = "documents/score_table.html"
@@ -32,7 +32,7 @@ def _lines(results):
                     "name": entry.unit_name,
                     "sections": [vn_number(v) for v in entry.section_totals],
                     "bonus": vn_number(entry.bonus),
-                    "penalty": vn_number(entry.penalty),
+                    "penalty": vn_number(-entry.penalty),
                     "total": vn_number(entry.total),
                     "percent": vn_number(entry.percent),
                     "rank": entry.rank,
@@ -46,7 +46,7 @@ def _lines(results):
             "name": row.name,
             "sections": [vn_number(v) for v in row.section_points],
             "bonus": vn_number(row.bonus),
-            "penalty": vn_number(row.penalty),
+            "penalty": vn_number(-row.penalty),
             "total": vn_number(row.total),
             "percent": vn_number(row.percent),
             "rank": row.rank,

@@ -22,6 +22,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from agreements.models import Criterion
+from core.text import vn_number
 from results.selectors import input_kind, score_limits
 
 # Limits for uploaded workbooks.
@@ -81,7 +82,8 @@ def text_cell(ws, row, column, value):
     return cell
 
 
-def number_cell(ws, row, column, value, fmt="0.00"):
+def number_cell(ws, row, column, value, fmt="General"):
+    """A number as a number (Excel writes it the reader's way: 15 or 17,5, no trailing zeros)."""
     cell = ws.cell(row=row, column=column)
     cell.value = None if value is None else float(value)
     cell.number_format = fmt
@@ -169,7 +171,7 @@ def template_workbook(assessment, sections, scores):
             if isinstance(value, str):
                 text_cell(ws, row, VALUE_COL, value)
             elif value is not None:
-                number_cell(ws, row, VALUE_COL, value, "0" if isinstance(value, int) else "0.00")
+                number_cell(ws, row, VALUE_COL, value)
             number_cell(ws, row, SCORE_COL, score.self_score)
             text_cell(ws, row, EXPLANATION_COL, score.explanation)
             text_cell(ws, row, LINKS_COL, score.links)
@@ -213,11 +215,13 @@ def score_table_workbook(results, *, demo=False):
         f"{cluster_year.cluster.name} — năm {cluster_year.year} — "
         f"{'Tổng kết (chính thức)' if period.is_binding else 'Sơ kết 6 tháng (tạm tính)'}",
     )
-    text_cell(ws, 3, 1, f"Điểm tối đa: {results.max_points}")
+    text_cell(ws, 3, 1, f"Điểm tối đa: {vn_number(results.max_points)}")
     if demo:
         text_cell(ws, 4, 1, "DỮ LIỆU MINH HỌA").font = Font(bold=True, color="C00000")
     labels = ["STT", "Đơn vị"]
-    labels += [f"Nội dung {section.order} (tối đa {m})" for section, m in _sections(results)]
+    labels += [
+        f"Nội dung {section.order} (tối đa {vn_number(m)})" for section, m in _sections(results)
+    ]
     labels += ["Điểm thưởng", "Điểm trừ", "Tổng điểm", "Tỷ lệ (%)", "Xếp hạng", "Xếp loại"]
     _header(ws, 6, labels)
     row = 7
@@ -282,7 +286,7 @@ def _lines(results):
                 "name": entry.unit_name,
                 "sections": [Decimal(v) for v in entry.section_totals],
                 "bonus": entry.bonus,
-                "penalty": entry.penalty,
+                "penalty": -entry.penalty,
                 "total": entry.total,
                 "percent": entry.percent,
                 "rank": entry.rank,
@@ -296,7 +300,7 @@ def _lines(results):
             "name": row.name,
             "sections": row.section_points,
             "bonus": row.bonus,
-            "penalty": row.penalty,
+            "penalty": -row.penalty,
             "total": row.total,
             "percent": row.percent,
             "rank": row.rank,

@@ -4,6 +4,8 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from core.forms import NumberField
+from core.text import vn_number
 from core.versioning import VersionField
 from results.models import Period, TieBreak
 from results.selectors import input_kind
@@ -123,26 +125,19 @@ class SheetForm(forms.Form):
                     ),
                 )
             else:
-                value = forms.CharField(
+                value = NumberField(
                     required=False,
-                    max_length=30,
+                    whole=kind == "occurrences",
                     widget=forms.TextInput(
-                        attrs={
-                            **attrs,
-                            "inputmode": "numeric" if kind == "occurrences" else "decimal",
-                            "class": "form-control form-control-sm",
-                        }
+                        attrs={**attrs, "class": "form-control form-control-sm"}
                     ),
                 )
             value.label = label
             self.fields[f"value_{pk}"] = value
-            self.fields[f"score_{pk}"] = forms.CharField(
+            self.fields[f"score_{pk}"] = NumberField(
                 label=_("Own score"),
                 required=False,
-                max_length=20,
-                widget=forms.TextInput(
-                    attrs={**attrs, "inputmode": "decimal", "class": "form-control form-control-sm"}
-                ),
+                widget=forms.TextInput(attrs={**attrs, "class": "form-control form-control-sm"}),
             )
             self.fields[f"explanation_{pk}"] = forms.CharField(
                 label=_("Explanation"),
@@ -174,10 +169,10 @@ class SheetForm(forms.Form):
         elif kind == "text":
             value = score.achieved_text
         else:
-            value = "" if score.achieved is None else f"{score.achieved.normalize():f}"
+            value = score.achieved
         return {
             f"value_{pk}": value,
-            f"score_{pk}": "" if score.self_score is None else f"{score.self_score:f}",
+            f"score_{pk}": score.self_score,
             f"explanation_{pk}": score.explanation,
             f"links_{pk}": score.links,
         }
@@ -227,7 +222,7 @@ class ImportForm(_HelperMixin, forms.Form):
 
 
 class AdjustForm(forms.Form):
-    reviewed_score = forms.CharField(label=_("Score after review"), max_length=20)
+    reviewed_score = NumberField(label=_("Score after review"))
     reason = forms.CharField(label=_("Reason"), max_length=5000)
 
 
@@ -244,8 +239,8 @@ class ReopenForm(_HelperMixin, forms.Form):
 class RulesForm(_HelperMixin, forms.Form):
     """Ranking order and rating thresholds of a parent body for a year."""
 
-    evidence_max_mb = forms.IntegerField(
-        label=_("Largest evidence file (MB)"), min_value=1, max_value=100
+    evidence_max_mb = NumberField(
+        whole=True, label=_("Largest evidence file (MB)"), min_value=1, max_value=100
     )
 
     def __init__(self, *args, rules=None, **kwargs):
@@ -261,7 +256,7 @@ class RulesForm(_HelperMixin, forms.Form):
             self.fields[f"label_{index}"] = forms.CharField(
                 label=_("Rating %(n)s") % {"n": index + 1}, max_length=100, required=False
             )
-            self.fields[f"min_{index}"] = forms.DecimalField(
+            self.fields[f"min_{index}"] = NumberField(
                 # xgettext:no-python-format
                 label=_("from (% of the maximum)"),
                 min_value=0,
@@ -352,7 +347,7 @@ class PracticeForm(_HelperMixin, forms.Form):
         self.fields["bonus_claims"].queryset = bonus_claims
         self.fields["bonus_claims"].label_from_instance = lambda s: (
             f"{s.criterion.code} {s.criterion.text[:60]} — {s.assessment.period.get_kind_display()}"
-            f" ({s.final_score})"
+            f" ({vn_number(s.final_score)})"
         )
         if units is not None:
             self.fields["unit"] = forms.ModelChoiceField(

@@ -11,10 +11,12 @@ from decimal import ROUND_HALF_UP, Decimal
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
+from django.utils.translation import gettext_lazy as _
 
 from agreements.models import IN_FORCE, Agreement, Criterion
 from agreements.selectors import sections_with_criteria
 from clusters.models import ClusterYear
+from core.text import fold
 from results.models import (
     DEFAULT_EVIDENCE_MAX_MB,
     DEFAULT_THRESHOLDS,
@@ -122,6 +124,11 @@ class Totals:
     def total(self):
         return max(self.normal + self.bonus - self.penalty, ZERO)
 
+    @property
+    def penalty_points(self):
+        """The penalty as the points it adds, the way every page and file shows it (0 or less)."""
+        return -self.penalty
+
 
 def combine(items):
     """Totals from (criterion kind, section id, score already within its limits) triples."""
@@ -204,6 +211,38 @@ def _key_value(row, key):
     raise ValueError(key)
 
 
+def _name_of(item):
+    return getattr(item, "name", None) or getattr(item, "unit_name", "")
+
+
+def ranking_key(item):
+    """The one order of a ranking, for rows, snapshot entries and candidates alike.
+
+    By rank; units sharing a rank (equal on every key) by name, compared without diacritics
+    first ('Đống Đa' next to 'Dịch Vọng') so that Python and every page agree.
+    """
+    name = _name_of(item)
+    rank = getattr(item, "rank", None)
+    return (rank if rank is not None else 10**6, fold(name), name)
+
+
+def in_ranking_order(items):
+    """`items` (rows, snapshot entries) in the ranking's one order: see `ranking_key`."""
+    return sorted(items, key=ranking_key)
+
+
+TIE_NOTES = {
+    TieBreak.NORMAL: _("tied, ordered by the criteria points"),
+    TieBreak.BONUS: _("tied, ordered by bonus points"),
+    TieBreak.FEWER_PENALTY: _("tied, ordered by fewer penalty points"),
+}
+
+
+def tie_note(decided_by):
+    """The short note beside a rank that a tie-break set: 'tied, ordered by bonus points'."""
+    return str(TIE_NOTES.get(decided_by, "")) if decided_by else ""
+
+
 def rank_rows(rows, tie_break):
     """Order rows and give each `rank` and `decided_by`.
 
@@ -218,7 +257,7 @@ def rank_rows(rows, tie_break):
     def sort_key(row):
         return tuple(_key_value(row, key) for key in keys)
 
-    ordered = sorted(rows, key=lambda r: (sort_key(r), getattr(r, "name", "")))
+    ordered = sorted(rows, key=lambda r: (sort_key(r), fold(_name_of(r)), _name_of(r)))
     previous = None
     for index, row in enumerate(ordered):
         key = sort_key(row)
@@ -321,6 +360,10 @@ class Row:
         return self.totals.penalty
 
     @property
+    def penalty_points(self):
+        return self.totals.penalty_points
+
+    @property
     def submitted(self):
         return self.assessment.status in (Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED)
 
@@ -405,11 +448,11 @@ def _apply_snapshot(results):
         if entry is not None:
             row.rank, row.rating, row.percent = entry.rank, entry.rating, entry.percent
             row.decided_by = entry.decided_by
-    results.rows.sort(key=lambda row: (row.rank, row.name))
+    results.rows = in_ranking_order(results.rows)
 
 
 def snapshot_entries(snapshot):
-    return list(snapshot.entries.order_by("rank", "unit_name"))
+    return in_ranking_order(snapshot.entries.all())
 
 
 def score_table(period):
@@ -558,7 +601,8 @@ def parent_comparison(parent, year, kind):
             )
         )
         rows.extend(members)
-    rows.sort(key=lambda r: (-r.percent, r.cluster, r.name))
+    # Best share first; within a cluster, equal shares keep the cluster's ranking order.
+    rows.sort(key=lambda r: (-r.percent, r.cluster, *ranking_key(r)))
     return summaries, rows, rules
 
 

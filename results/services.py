@@ -23,6 +23,7 @@ from agreements.scoring import as_number, suggest
 from clusters.models import ClusterYear
 from core.audit import audit_record, snapshot
 from core.errors import DomainError
+from core.text import NumberFormatError, parse_number, vn_number
 from core.uploads import EVIDENCE, UploadValidator
 from core.versioning import save_versioned
 from results import excel
@@ -447,20 +448,6 @@ def _require_editable(assessment):
         raise DomainError(_("The sheet has been accepted; it can no longer change."))
 
 
-def _decimal(value):
-    if value is None or (isinstance(value, str) and not value.strip()):
-        return None
-    if isinstance(value, bool):
-        raise ValueError
-    if isinstance(value, float):
-        value = repr(value)
-    text = str(value).strip().replace(",", ".") if not isinstance(value, Decimal) else value
-    number = Decimal(text) if not isinstance(text, Decimal) else text
-    if not number.is_finite():
-        raise ValueError
-    return number
-
-
 def _clean_value(criterion, raw, errors):
     """The achieved value as stored: (achieved, achieved_text, occurrences)."""
     kind = input_kind(criterion)
@@ -478,9 +465,9 @@ def _clean_value(criterion, raw, errors):
             return None, "", None
         return Decimal(int(number)), "", None
     try:
-        number = _decimal(raw)
-    except (InvalidOperation, ValueError, TypeError):
-        errors["value"] = [_("Enter a number.")]
+        number = parse_number(raw)
+    except NumberFormatError as error:
+        errors["value"] = [error.message]
         return None, "", None
     if number < 0:
         errors["value"] = [_("The value cannot be negative.")]
@@ -504,9 +491,9 @@ def suggested_score(criterion, achieved, occurrences):
 def check_score(criterion, value, field="self_score"):
     """Parse a score and check it against the criterion's limits; return (Decimal, errors)."""
     try:
-        number = _decimal(value)
-    except (InvalidOperation, ValueError, TypeError):
-        return None, {field: [_("Enter a number of points.")]}
+        number = parse_number(value)
+    except NumberFormatError as error:
+        return None, {field: [error.message]}
     if number is None:
         return None, {}
     number = number.quantize(CENT, rounding=ROUND_HALF_UP)
@@ -515,12 +502,14 @@ def check_score(criterion, value, field="self_score"):
         if criterion.kind == Criterion.Kind.PENALTY:
             message = _(
                 "A penalty deducts from 0 to %(cap)s points: enter a score from %(low)s to 0."
-            ) % {"cap": -low, "low": low}
+            ) % {"cap": vn_number(-low), "low": vn_number(low)}
         elif criterion.kind == Criterion.Kind.BONUS:
-            message = _("A bonus gives from 0 to %(high)s points (its cap).") % {"high": high}
+            message = _("A bonus gives from 0 to %(high)s points (its cap).") % {
+                "high": vn_number(high)
+            }
         else:
             message = _("The score must be from 0 to %(high)s points (the maximum).") % {
-                "high": high
+                "high": vn_number(high)
             }
         return None, {field: [message]}
     return number, {}

@@ -20,6 +20,8 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from agreements import access as agreement_access
+from agreements.content import criterion_from_data
+from agreements.document import criterion_reading
 from agreements.signing import access, selectors, services, verification
 from agreements.signing.digital import access as digital_access
 from agreements.signing.digital import selectors as digital_selectors
@@ -55,6 +57,9 @@ def _frozen_content(agreement):
         return {}
     with contextlib.suppress(KeyError, TypeError, ValueError):
         data["date"] = datetime.date.fromisoformat(data["date"]).strftime("%d/%m/%Y")
+    for section in data.get("sections", []):
+        for criterion in section.get("criteria", []):
+            criterion["reading"] = criterion_reading(criterion_from_data(criterion))
     return data
 
 

@@ -13,7 +13,6 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.document import vn_number
 from agreements.selectors import signatory_of
 from awards import mail
 from awards.models import (
@@ -36,8 +35,10 @@ from clusters.models import ClusterYear, Unit
 from clusters.services import number_allocate
 from core.audit import audit_record, snapshot
 from core.errors import DomainError
+from core.text import vn_number
 from core.uploads import PDF, UploadValidator
 from core.versioning import save_versioned
+from results.selectors import ranking_key
 
 SUBMISSION_SYMBOL = "TTr-MTTQ"
 MAX_TEXT = 20000
@@ -231,7 +232,7 @@ def quota_error(award_type, count, context):
             "%(limit)s; the file proposes %(count)s."
         ) % {
             "award": award_type.name,
-            "share": f"{award_type.quota_value.normalize():f}",
+            "share": vn_number(award_type.quota_value),
             "members": len(context.members),
             "limit": limit,
             "count": count,
@@ -352,7 +353,10 @@ def proposal_create(*, actor, cluster_year):
             continue
         chosen = sorted(
             context.elected(award_type.vote_purpose),
-            key=lambda pk: (context.entries[pk].rank if pk in context.entries else 10**4, pk),
+            key=lambda pk: (
+                ranking_key(context.entries[pk]) if pk in context.entries else (10**6, "", ""),
+                pk,
+            ),
         )
         count = 0
         for unit_id in chosen:

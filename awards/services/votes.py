@@ -78,7 +78,9 @@ from clusters.models import ClusterYear
 from clusters.services import number_allocate, year_rollover
 from core.audit import audit_record, snapshot
 from core.errors import DomainError
+from core.text import fold
 from core.versioning import save_versioned
+from results.selectors import ranking_key
 
 MINUTES_SYMBOL = "BB-MTTQ"
 MAX_TEXT = 5000
@@ -286,7 +288,7 @@ def _prefill(meeting, purpose):
     def ranked(units):
         return sorted(
             units,
-            key=lambda u: (entries[u.pk].rank if u.pk in entries else 10**4, u.name),
+            key=lambda u: ranking_key(entries[u.pk]) if u.pk in entries else (10**6, fold(u.name)),
         )
 
     if purpose == VoteSession.Purpose.LEADING:

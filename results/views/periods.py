@@ -16,7 +16,7 @@ from results.forms import (
     PeriodOpenForm,
     PeriodUpdateForm,
 )
-from results.models import Period, TieBreak
+from results.models import Period
 
 
 def period_url(period, fragment=""):
@@ -110,7 +110,7 @@ def _results_context(request, period, results):
             results.rows[0] if results.rows else None,
         )
     for row in results.rows:
-        row.decided_label = TieBreak(row.decided_by).label if row.decided_by else ""
+        row.tie_note = selectors.tie_note(row.decided_by)
     can_run = access.can_run(user, period.cluster_year)
     context = {
         "period": period,

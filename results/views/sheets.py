@@ -237,7 +237,10 @@ def score_adjust(request, pk):
             **form.cleaned_data,
         )
     else:
-        messages.error(request, _("Enter the score after review and the reason."))
+        problems = form.errors.get("reviewed_score")
+        messages.error(
+            request, problems[0] if problems else _("Enter the score after review and the reason.")
+        )
     return redirect(sheet_url(score.assessment, f"criterion-{score.criterion_id}"))
 
 

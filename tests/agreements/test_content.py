@@ -110,7 +110,7 @@ def test_diff_between_two_revisions_per_field_section_and_criterion(world, draft
     crit = changed["criteria"][0]
     assert crit["status"] == "changed"
     target = next(f for f in crit["fields"] if f["name"] == "target")
-    assert (target["old"], target["new"]) == ("4.00", "6.00")
+    assert (target["old"], target["new"]) == ("4", "6")
     removed = next(s for s in diff["sections"] if s["status"] == "removed")
     assert removed["heading"]["old"] == "Công tác thi đua"
     assert [c["status"] for c in removed["criteria"]] == ["removed"] * 3
