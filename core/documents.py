@@ -33,6 +33,15 @@ def document_number(number, symbol):
     return f"Số: {number:02d}/{symbol}"
 
 
+def sentence_case(title):
+    """A title written in capitals ("GIAO ƯỚC THI ĐUA NĂM 2020"), as it reads inside a sentence
+    ("Giao ước thi đua năm 2020"); a title not in capitals is kept as it is."""
+    title = nfc(title).strip()
+    if title != title.upper():
+        return title
+    return title[:1] + title[1:].lower()
+
+
 def nfc(text):
     return unicodedata.normalize("NFC", text or "")
 
