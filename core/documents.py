@@ -73,6 +73,8 @@ _PLACE = re.compile(
     rf"\b(?i:thành{_SPACE}phố|tỉnh|quận|huyện|thị{_SPACE}xã|thị{_SPACE}trấn|phường|xã(?!{_SPACE}hội))"
     rf"(?:{_SPACE}{_WORD}){{1,4}}\b"
 )
+# A date's parts: "ngày 05", "tháng 02", "năm 2020" never end a line on their word alone.
+_DATE_PART = re.compile(rf"\b(?i:ngày|tháng|năm){_SPACE}\d+\b")
 # A run of capitalised words ("Hai Bà Trưng", "Hà Nội", "Nguyễn Văn An"): kept whole when short.
 _RUN = re.compile(rf"\b{_WORD}(?:{_SPACE}{_WORD})+\b")
 _RUN_MAX_WORDS = 4
@@ -100,14 +102,18 @@ def keep_whole(text):
         return text or ""
     text = _FIXED.sub(_glue, text)
     text = _PLACE.sub(_glue, text)
+    text = _DATE_PART.sub(_glue, text)
     return _RUN.sub(_glue_short_run, text)
 
 
-_TAG_OR_RAW = re.compile(r"(<style\b.*?</style>|<script\b.*?</script>|<[^>]*>)", re.S | re.I)
+_TAG_OR_RAW = re.compile(
+    r"(<style\b.*?</style>|<script\b.*?</script>|<title\b.*?</title>|<[^>]*>)", re.S | re.I
+)
 
 
 def keep_whole_html(html):
-    """`keep_whole` applied to the text of an HTML document (never to its tags or styles)."""
+    """`keep_whole` applied to the text of an HTML document (never to its tags, its styles or its
+    <title>, which becomes the PDF's Title metadata)."""
     parts = _TAG_OR_RAW.split(html)
     return "".join(part if index % 2 else keep_whole(part) for index, part in enumerate(parts))
 

@@ -55,6 +55,7 @@ def _documents(world):
         ("TM. CỤM THI ĐUA SỐ 1", ["CỤM THI ĐUA SỐ 1"]),
         ("Kính gửi: Ban Thường trực", ["Ban Thường trực"]),
         ("Hoàn Kiếm, Đống Đa", ["Hoàn Kiếm", "Đống Đa"]),
+        ("Đã ký lúc 15:16 ngày 05 tháng 02 năm 2020", ["ngày 05", "tháng 02", "năm 2020"]),
     ],
 )
 def test_keep_whole_joins_the_words_of_names_with_no_break_spaces(text, whole):
