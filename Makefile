@@ -3,6 +3,9 @@ SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
 PORT ?= 8000
+# The address links in documents (QR codes, the verification address) and e-mails point at:
+# the demo's own port unless SITE_URL is given.
+SITE_URL ?= http://127.0.0.1:$(PORT)
 VENV := .venv
 PY := $(VENV)/bin/python
 UV := .tools/bin/uv
@@ -15,7 +18,7 @@ PYTEST_ARGS ?= -n 2 --dist loadfile
 # The tests' client and live server speak plain HTTP: production settings, without the redirect.
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-not-a-secret STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
 # The demo is served over plain HTTP on loopback: no HTTPS redirect, secure cookies or HSTS.
-RUN_ENV := DEBUG=1 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0
+RUN_ENV = DEBUG=1 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 SITE_URL=$(SITE_URL)
 
 .PHONY: help setup system-packages run test lint format messages demo clean
 

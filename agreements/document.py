@@ -4,7 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from agreements import selectors
 from agreements.models import Agreement, Criterion
-from core.documents import nfc, place_date_line, render_pdf
+from core.documents import nfc, place_date_line, render_pdf, sentence_case
 from core.text import vn_number
 
 TEMPLATE = "documents/agreement.html"
@@ -209,7 +209,7 @@ def agreement_document_context(agreement, *, signed=None, digital=False):
         "superseded_note": superseded_note,
         "has_criteria": totals.overall.count > 0,
         "annex": _annex(totals),
-        "annex_reference": f"Kèm theo {title[:1]}{title[1:].lower()} của {issuer_name}",
+        "annex_reference": f"Kèm theo {sentence_case(title)} của {issuer_name}",
         "total_normal": vn_number(totals.overall.normal),
         "total_bonus": vn_number(totals.overall.bonus) if totals.overall.bonus else "",
         "total_penalty": vn_number(totals.overall.penalty) if totals.overall.penalty else "",

@@ -2,6 +2,7 @@
 
 import datetime
 import logging
+import re
 import unicodedata
 from pathlib import Path
 from urllib.parse import unquote, urlparse
@@ -32,8 +33,89 @@ def document_number(number, symbol):
     return f"Số: {number:02d}/{symbol}"
 
 
+def sentence_case(title):
+    """A title written in capitals ("GIAO ƯỚC THI ĐUA NĂM 2020"), as it reads inside a sentence
+    ("Giao ước thi đua năm 2020"); a title not in capitals is kept as it is."""
+    title = nfc(title).strip()
+    if title != title.upper():
+        return title
+    return title[:1] + title[1:].lower()
+
+
 def nfc(text):
     return unicodedata.normalize("NFC", text or "")
+
+
+# --- names kept whole on one line ------------------------------------------------------------
+
+NBSP = "\u00a0"
+_UPPER = "".join(chr(c) for c in range(0x41, 0x1F00) if unicodedata.category(chr(c)) == "Lu")
+_LOWER_OR_DIGIT = r"[^\W_]"
+_WORD = rf"[{_UPPER}]{_LOWER_OR_DIGIT}*"  # a capitalised word: "Hà", "NỘI", "MTTQ"
+_SPACE = r"[ \u00a0]+"
+# Fixed phrases of the documents, kept whole whatever their case.
+_FIXED = re.compile(
+    "|".join(
+        rf"\b{_SPACE.join(words.split())}\b"
+        for words in (
+            "Mặt trận Tổ quốc Việt Nam",
+            "MTTQ Việt Nam",
+            "Ủy ban",
+            "Ban Thường trực",
+            r"Cụm thi đua số \d+",
+            r"Cụm thi đua số",
+        )
+    ),
+    re.IGNORECASE,
+)
+# An administrative level followed by its capitalised name: "quận Hai Bà Trưng", "QUẬN BA ĐÌNH".
+_PLACE = re.compile(
+    rf"\b(?i:thành{_SPACE}phố|tỉnh|quận|huyện|thị{_SPACE}xã|thị{_SPACE}trấn|phường|xã(?!{_SPACE}hội))"
+    rf"(?:{_SPACE}{_WORD}){{1,4}}\b"
+)
+# A date's parts: "ngày 05", "tháng 02", "năm 2020" never end a line on their word alone.
+_DATE_PART = re.compile(rf"\b(?i:ngày|tháng|năm){_SPACE}\d+\b")
+# A run of capitalised words ("Hai Bà Trưng", "Hà Nội", "Nguyễn Văn An"): kept whole when short.
+_RUN = re.compile(rf"\b{_WORD}(?:{_SPACE}{_WORD})+\b")
+_RUN_MAX_WORDS = 4
+_RUN_MAX_CHARS = 30
+
+
+def _glue(match):
+    return re.sub(_SPACE, NBSP, match.group(0))
+
+
+def _glue_short_run(match):
+    text = match.group(0)
+    words = re.split(_SPACE, text)
+    if len(words) > _RUN_MAX_WORDS or len(text) > _RUN_MAX_CHARS:
+        return text
+    return NBSP.join(words)
+
+
+def keep_whole(text):
+    """`text` with the spaces inside proper names and fixed phrases made non-breaking (U+00A0):
+    a line never breaks inside "Hai Bà Trưng", "quận Ba Đình", "Cụm thi đua số 1" or
+    "MTTQ Việt Nam", in a header, a table cell or a paragraph. Long runs of capitalised words
+    (a header line in capitals) may still break between the names they hold."""
+    if not text:
+        return text or ""
+    text = _FIXED.sub(_glue, text)
+    text = _PLACE.sub(_glue, text)
+    text = _DATE_PART.sub(_glue, text)
+    return _RUN.sub(_glue_short_run, text)
+
+
+_TAG_OR_RAW = re.compile(
+    r"(<style\b.*?</style>|<script\b.*?</script>|<title\b.*?</title>|<[^>]*>)", re.S | re.I
+)
+
+
+def keep_whole_html(html):
+    """`keep_whole` applied to the text of an HTML document (never to its tags, its styles or its
+    <title>, which becomes the PDF's Title metadata)."""
+    parts = _TAG_OR_RAW.split(html)
+    return "".join(part if index % 2 else keep_whole(part) for index, part in enumerate(parts))
 
 
 def _allowed_roots():
@@ -77,9 +159,9 @@ def render_document(template, context):
     before it is written (where the signature fields go)."""
     from weasyprint import HTML
 
-    html = render_to_string(template, context)
+    html = keep_whole_html(nfc(render_to_string(template, context)))
     base_url = Path(settings.BASE_DIR).resolve().as_uri() + "/"
-    return HTML(string=nfc(html), base_url=base_url, url_fetcher=_make_fetcher()).render()
+    return HTML(string=html, base_url=base_url, url_fetcher=_make_fetcher()).render()
 
 
 def render_pdf(template, context, *, pdf_variant="pdf/a-3b"):

@@ -166,6 +166,18 @@ def organisation_signer():
     return _load_signer(settings.SEAL_PKCS12_PATH, settings.SEAL_PKCS12_PASSWORD)
 
 
+def claim_producer(writer):
+    """Name pyHanko alone as the Producer in the document information of the revision `writer`
+    adds, as pyHanko writes it in the XMP metadata: a PDF/A file's two must agree, and pyHanko
+    would otherwise append itself to WeasyPrint's name in one and not in the other."""
+    from pyhanko.pdf_utils.generic import TextStringObject
+    from pyhanko.pdf_utils.metadata.model import VENDOR
+
+    info_ref = writer.trailer_view.raw_get("/Info")
+    info_ref.get_object()["/Producer"] = TextStringObject(VENDOR)
+    writer.mark_update(info_ref)
+
+
 def seal_pdf(pdf_bytes, *, reason, location="", field_name="Seal"):
     """Return `pdf_bytes` with one invisible PAdES signature by the organisation appended."""
     from django.conf import settings
@@ -188,6 +200,7 @@ def seal_pdf(pdf_bytes, *, reason, location="", field_name="Seal"):
     )
     try:
         writer = IncrementalPdfFileWriter(io.BytesIO(pdf_bytes), strict=False)
+        claim_producer(writer)
         pdf_signer = signers.PdfSigner(metadata, signer=signer, timestamper=timestamper)
         output = outside_event_loop(pdf_signer.sign_pdf, writer)
     except Exception as error:

@@ -7,7 +7,7 @@ as the results page. Vietnamese only.
 from django.utils import timezone
 
 from agreements.selectors import signatory_of
-from core.documents import place_date_line, render_pdf
+from core.documents import place_date_line, render_pdf, sentence_case
 from core.text import vn_number
 from results import charts
 
@@ -76,7 +76,9 @@ def score_table_context(results):
         "document_name": f"{title} {subtitle} — {cluster.name}",
         "header_lines": cluster.header,
         "number_line": "",
-        "place_date": place_date_line(cluster.parent.place_name, when),
+        # Issued by the cluster-head unit on the cluster's behalf: its place, as the other
+        # documents of the same file.
+        "place_date": place_date_line((head or cluster.parent).place_name, when),
         "title": title,
         "subtitle": subtitle,
         "is_draft": not period.is_locked,
@@ -84,6 +86,8 @@ def score_table_context(results):
         "period": period,
         "cluster": cluster,
         "agreement": period.agreement,
+        "agreement_title": sentence_case(period.agreement.title),
+        "locked_on": timezone.localdate(period.locked_at) if period.locked_at else None,
         "sections": [
             {"order": s.order, "heading": s.heading or s.text[:200], "max": vn_number(m)}
             for s, m in zip(results.sections, results.section_max, strict=True)

@@ -111,3 +111,25 @@ def test_a_misspelt_debug_stops_the_start():
     result = load_settings(DEBUG="flase", SECRET_KEY="k" * 50)
     assert result.returncode != 0
     assert "DEBUG='flase' is not a boolean" in result.stderr
+
+
+def test_make_run_on_another_port_links_documents_and_emails_to_that_port():
+    """`PORT=18801 make run`: the seed (its sealed PDFs) and the server get SITE_URL on 18801."""
+    env = {k: v for k, v in os.environ.items() if k not in ("SITE_URL", "PORT")}
+    out = subprocess.run(
+        ["make", "-n", "run", "PORT=18801"],
+        cwd=BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    ).stdout
+    commands = [line for line in out.splitlines() if "seed_demo" in line or "runserver" in line]
+    assert len(commands) == 2
+    assert all("SITE_URL=http://127.0.0.1:18801 " in line for line in commands)
+    env["SITE_URL"] = "https://thidua.example.vn"
+    out = subprocess.run(
+        ["make", "-n", "run", "PORT=18801"], cwd=BASE_DIR, env=env, capture_output=True, text=True
+    ).stdout
+    assert "SITE_URL=https://thidua.example.vn " in out

@@ -74,8 +74,8 @@ def attests_sentence(agreement, rows, closure):
         ways.append("hoặc đã ký bản giấy tại hội nghị theo bản quét có mã băm đã ghi")
     sentence = (
         f"Chữ ký số của hệ thống Thi đua trên tệp này xác nhận rằng những người có tên trong "
-        f"bảng trên {' '.join(ways) or 'đã ký'}, với đúng nội dung giao ước có mã băm SHA-256 "
-        f"{agreement.content_hash}, và tệp không bị thay đổi kể từ khi được ký số"
+        f"bảng trên {' '.join(ways) or 'đã ký'}, với đúng nội dung giao ước đã thông qua (mã băm "
+        f"SHA-256 ghi ở trên), và tệp không bị thay đổi kể từ khi được ký số"
     )
     if closure is not None:
         sentence += "; các đơn vị còn lại không ký, theo lý do kết thúc việc ký đã ghi"
@@ -121,7 +121,11 @@ def final_document_context(agreement, seal):
                 "method": METHOD_NAMES.get(s.method, "") if s else "Không ký",
                 "scan_sha256": s.paper.scan_sha256 if s and s.is_paper else "",
                 "paper_note": s.paper.record_note if s and s.is_paper else "",
-                "content_hash": s.content_hash if s else "",
+                # The adopted content's hash is stated once, above the table; a signature's
+                # own is printed only if it differed (the signing refuses that today).
+                "content_hash": s.content_hash
+                if s and s.content_hash != agreement.content_hash
+                else "",
             }
         )
     attests = attests_sentence(agreement, rows, closure)
@@ -134,6 +138,7 @@ def final_document_context(agreement, seal):
             "verification_url": url,
             "qr_code": qr_data_uri(url),
             "attests": attests,
+            "record_follows": True,
             "adopted_at": _time(agreement.adopted_at) if agreement.adopted_at else "",
         }
     )

@@ -65,7 +65,7 @@ def test_the_last_signature_seals_the_agreement(
     assert seal.size == len(data)
     assert seal.attempts == 1
     assert seal.sealed_at is not None
-    assert agreement.content_hash in seal.attests
+    assert "mã băm SHA-256 ghi ở trên" in seal.attests  # the hash itself is stated once, above
     print(f"\nlast signature → sealed file: {elapsed:.2f} s, {len(data)} bytes")
 
     check = sealing.verify_sealed_pdf(data)
@@ -162,3 +162,33 @@ def test_paper_units_and_a_closed_signing_are_stated_in_the_document(
     # The record names who recorded the paper signing and who confirmed it.
     assert "ghi nhận: Đỗ Trọng Nam; xác nhận: Phạm Văn D" in " ".join(text.split())
     assert sealing.verify_sealed_pdf(_sealed_bytes(seal)).authentic
+
+
+def _xmp_producer(reader):
+    import re
+
+    xmp = reader.root["/Metadata"].get_object().data.decode()
+    found = re.search(r'pdf:Producer(?:="([^"]*)"|>([^<]*)<)', xmp)
+    return found.group(1) or found.group(2)
+
+
+def test_the_signing_record_states_the_hash_once_names_the_verifier_for_a_reader_and_stays_pdf_a(
+    world, agreement, django_capture_on_commit_callbacks, tmp_path, settings
+):
+    from tests.documents_support import pdf_lines, split_names, world_names
+
+    _sign_all(world, agreement, django_capture_on_commit_callbacks)
+    seal = Seal.objects.get(agreement=agreement)
+    data = _sealed_bytes(seal)
+    text = pdf_lines(data, tmp_path)
+    flat = _flat(text)
+    assert flat.count(agreement.content_hash) == 1
+    assert "manage.py" not in flat
+    assert _flat(f"{settings.SITE_URL}/verify/{seal.verification_code}/") in flat
+    assert _flat("quét mã QR hoặc mở địa chỉ trên") in flat
+    assert split_names(text, world_names(world)) == []
+    # The seal's revision keeps the PDF/A-3b claim true: one Producer in Info and XMP.
+    reader = PdfFileReader(io.BytesIO(data), strict=False)
+    assert str(reader.trailer["/Info"]["/Producer"]) == _xmp_producer(reader)
+    meta = reader.root["/Metadata"].get_object().data.decode()
+    assert 'pdfaid:part="3"' in meta and 'pdfaid:conformance="B"' in meta
