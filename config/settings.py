@@ -106,6 +106,8 @@ AUTHENTICATION_BACKENDS = [
     "core.throttling.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# A refused form (missing or stale CSRF token) gets the site's page in the reader's language.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"
