@@ -1,4 +1,4 @@
-"""The admin speaks Vietnamese to Vietnamese administrators: a crawl of every page as the superuser."""
+"""The admin speaks Vietnamese to its administrators: a crawl of every page as the superuser."""
 
 import re
 from html.parser import HTMLParser
@@ -23,7 +23,8 @@ class _Text(HTMLParser):
         for name, value in attrs:
             if name in ("title", "placeholder", "aria-label", "alt") and value:
                 self.parts.append(value)
-            if tag == "input" and name == "value" and dict(attrs).get("type") in ("submit", "button"):
+            is_button = dict(attrs).get("type") in ("submit", "button")
+            if tag == "input" and name == "value" and is_button:
                 self.parts.append(value or "")
 
     def handle_endtag(self, tag):
@@ -43,14 +44,14 @@ def visible_text(html):
 
 def admin_pages():
     yield reverse("admin:index")
-    for model, model_admin in admin.site._registry.items():
-        info = (model._meta.app_label, model._meta.model_name)
+    for model in admin.site._registry:
+        name = f"admin:{model._meta.app_label}_{model._meta.model_name}"
         yield reverse("admin:app_list", args=[model._meta.app_label])
-        yield reverse("admin:%s_%s_changelist" % info)
-        yield reverse("admin:%s_%s_add" % info)
+        yield reverse(f"{name}_changelist")
+        yield reverse(f"{name}_add")
         obj = model._default_manager.first()
         if obj is not None:
-            yield reverse("admin:%s_%s_change" % info, args=[obj.pk])
+            yield reverse(f"{name}_change", args=[obj.pk])
 
 
 # What the crawl found in English before (third-party apps, newer Django admin strings,
