@@ -264,6 +264,7 @@ class CriterionAdmin(NoAddNoDelete):
             owner,
             agreement.get_status_display(),
         )
+
     fields = ["section", "order", *services.CRITERION_FIELDS, "version"]
     readonly_fields = ["section", "order", "version"]
 

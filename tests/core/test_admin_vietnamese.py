@@ -184,4 +184,3 @@ def test_permissions_are_named_in_vietnamese(client_for, world):
     page = client.get(reverse("admin:auth_group_add"))
     assert "Có thể thêm cụm thi đua" in page.text
     assert "Chống dò mật khẩu | lần thử đăng nhập | Có thể xem lần thử đăng nhập" in page.text
-
