@@ -2,28 +2,40 @@
 SHELL := /bin/bash
 .DEFAULT_GOAL := help
 
+# Where `make run` and `make dev` listen, and the address documents and e-mails print (SITE_URL).
+HOST ?= 127.0.0.1
 PORT ?= 8000
-# The address links in documents (QR codes, the verification address) and e-mails point at:
-# the demo's own port unless SITE_URL is given.
-SITE_URL ?= http://127.0.0.1:$(PORT)
+SITE_URL ?= http://$(HOST):$(PORT)
 VENV := .venv
 PY := $(VENV)/bin/python
 UV := .tools/bin/uv
 export UV_PYTHON_DOWNLOADS := never
 export UV_PROJECT_ENVIRONMENT := $(VENV)
-SYSTEM_PACKAGES := fonts-liberation2 gettext chromium poppler-utils libnss3-tools default-jre-headless
+SYSTEM_PACKAGES := fonts-liberation2 gettext chromium poppler-utils libnss3-tools
+# Only the tests need these: Java runs the Nu HTML Checker (vnu) of tests/e2e/test_html_valid.py.
+TEST_SYSTEM_PACKAGES := default-jre-headless
 PYTHON_BIN := $(shell scripts/find_python.sh)
 # Two workers (one per core); a module's tests stay together so module-scoped worlds build once.
 PYTEST_ARGS ?= -n 2 --dist loadfile
 # The tests' client and live server speak plain HTTP: production settings, without the redirect.
 TEST_ENV := DEBUG=0 SECRET_KEY=test-only-not-a-secret STATIC_MANIFEST=0 SECURE_SSL_REDIRECT=0 DJANGO_ALLOW_ASYNC_UNSAFE=true
-# The demo is served over plain HTTP on loopback: no HTTPS redirect, secure cookies or HSTS.
-RUN_ENV = DEBUG=1 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 SITE_URL=$(SITE_URL)
+# `make run` serves the demo as production does (DEBUG off, static files by whitenoise from
+# collectstatic's hashed copies, gunicorn), over plain HTTP on loopback: no HTTPS redirect, secure
+# cookies or HSTS. E-mails are printed on the console.
+RUN_ENV := DEBUG=0 SECURE_SSL_REDIRECT=0 SECURE_COOKIES=0 SECURE_HSTS_SECONDS=0 EMAIL_BACKEND=django.core.mail.backends.console.EmailBackend
+# A secret key of this checkout's demo, made once (var/ is never committed).
+DEMO_SECRET_KEY := var/demo-secret-key
+SITE_HOST = $(firstword $(subst :, ,$(firstword $(subst /, ,$(word 2,$(subst //, ,$(SITE_URL)))))))
+SERVE_ENV = $(RUN_ENV) SECRET_KEY="$$(cat $(DEMO_SECRET_KEY))" SITE_URL=$(SITE_URL) \
+  ALLOWED_HOSTS=$(SITE_HOST),$(HOST),127.0.0.1,localhost
+# The demo's data is loaded with DEBUG on (seed_demo refuses otherwise): the same database.
+SEED_ENV := DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 
-.PHONY: help setup system-packages run test lint format messages demo clean
+.PHONY: help setup system-packages run dev demo-database test lint format messages demo clean
 
 help:
-	@echo "make run    set up, migrate SQLite, load the demo, serve on http://127.0.0.1:$(PORT)"
+	@echo "make run    set up, migrate SQLite, load the demo, serve it as production does on $(SITE_URL)"
+	@echo "make dev    the same demo with Django's debug mode (for developers), on $(SITE_URL)"
 	@echo "make test   set up, run the whole suite (browser tests included) on PostgreSQL"
 	@echo "make lint   ruff check and format check"
 
@@ -62,19 +74,32 @@ var/dev-keys/.made: $(VENV)/.synced demo/pki/config.py demo/pki/generate.py
 # The demo database (embedded SQLite) is made again when the migrations changed since it was made.
 DEMO_DB_MARK := var/demo-db-migrations
 
-run: setup
+$(DEMO_SECRET_KEY):
+	@mkdir -p var; $(PY) -c "import secrets; print(secrets.token_urlsafe(50))" > $@; chmod 600 $@
+
+demo-database: setup
 	@mkdir -p var; if [ -z "$${DATABASE_URL:-}" ] && [ -f db.sqlite3 ] && \
 	  [ "$$(cat $(DEMO_DB_MARK) 2>/dev/null)" != "$(MIGRATIONS_SUM)" ]; then \
 	  echo "Migrations changed: the demo database is made again."; rm -f db.sqlite3; fi
-	$(RUN_ENV) $(PY) manage.py migrate --no-input -v 0
+	$(SEED_ENV) $(PY) manage.py migrate --no-input -v 0
 	@echo "$(MIGRATIONS_SUM)" > $(DEMO_DB_MARK)
-	@# The demo PKI's OCSP, CRL and timestamp services and the demo remote signing provider
-	@# run beside the demo (digital signatures are checked against them), and stop with it.
-	@$(RUN_ENV) $(PY) manage.py demo_pki > var/demo-pki.log 2>&1 & pki=$$!; \
-	  $(RUN_ENV) $(PY) manage.py csc_emulator > var/csc-emulator.log 2>&1 & csc=$$!; \
-	  trap 'kill $$pki $$csc 2>/dev/null' EXIT INT TERM; sleep 3; \
-	  $(RUN_ENV) $(PY) manage.py seed_demo && \
-	  $(RUN_ENV) $(PY) manage.py runserver 127.0.0.1:$(PORT)
+
+# The demo PKI's OCSP, CRL and timestamp services and the demo remote signing provider run
+# beside the demo (digital signatures are checked against them), and stop with it.
+WITH_DEMO_SERVICES = $(SEED_ENV) $(PY) manage.py demo_pki > var/demo-pki.log 2>&1 & pki=$$!; \
+  $(SEED_ENV) $(PY) manage.py csc_emulator > var/csc-emulator.log 2>&1 & csc=$$!; \
+  trap 'kill $$pki $$csc 2>/dev/null' EXIT INT TERM; sleep 3; \
+  $(SEED_ENV) SITE_URL=$(SITE_URL) $(PY) manage.py seed_demo &&
+
+run: demo-database $(DEMO_SECRET_KEY)
+	$(SERVE_ENV) $(PY) manage.py collectstatic --no-input -v 0
+	@$(WITH_DEMO_SERVICES) \
+	  GUNICORN_BIND=$(HOST):$(PORT) GUNICORN_WORKERS=2 GUNICORN_ACCESS_LOG= \
+	  $(SERVE_ENV) $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py config.wsgi
+
+dev: demo-database
+	@$(WITH_DEMO_SERVICES) \
+	  $(SEED_ENV) SITE_URL=$(SITE_URL) $(PY) manage.py runserver $(HOST):$(PORT)
 
 # The test databases are kept between runs (--reuse-db) and made again when the migrations
 # changed since they were made (and on a fresh clone, which has no record of them).
@@ -82,6 +107,7 @@ MIGRATIONS_SUM := $(shell cat $$(ls */migrations/0*.py 2>/dev/null | sort) 2>/de
 TEST_DB_MARK := var/test-db-migrations
 
 test: setup
+	@scripts/install_system_packages.sh $(TEST_SYSTEM_PACKAGES)
 	@mkdir -p var; if [ "$$(cat $(TEST_DB_MARK) 2>/dev/null)" != "$(MIGRATIONS_SUM)" ]; then \
 	  echo "Migrations changed: the test databases are made again."; create_db=--create-db; fi; \
 	  source scripts/ensure_postgres.sh && \

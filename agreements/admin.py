@@ -2,6 +2,9 @@
 
 from django.contrib import admin, messages
 from django.core.exceptions import ValidationError
+from django.db.models import Q
+from django.db.models.functions import Coalesce
+from django.utils.html import format_html, format_html_join
 from django.utils.translation import gettext_lazy as _
 
 from agreements import services
@@ -15,9 +18,11 @@ from agreements.models import (
     Section,
 )
 from agreements.signing import models as signing
+from clusters.models import Membership
 from core.admin import ReadOnlyAdmin
 
 HEADER_FIELDS = ["title", "place", "date", "legal_basis", "closing"]
+ROLE_LABELS = dict(Membership.Role.choices)
 
 
 class NoAddNoDelete(admin.ModelAdmin):
@@ -79,7 +84,7 @@ class AgreementAdmin(NoAddNoDelete):
         "supersedes",
         "amendment_reason",
         "content_hash",
-        "members_snapshot",
+        "members_table",
         "adopted_at",
         "adopted_by",
         "is_demo",
@@ -87,6 +92,37 @@ class AgreementAdmin(NoAddNoDelete):
         "created_by",
         "version",
     ]
+
+    @admin.display(description=_("members at adoption"))
+    def members_table(self, obj):
+        """The members frozen at adoption, as a table (the field holds them as JSON)."""
+        if not obj.members_snapshot:
+            return "—"
+        rows = format_html_join(
+            "",
+            "<tr><td>{}</td><td>{}</td><td>{}</td><td>{}</td><td>{}</td></tr>",
+            (
+                (
+                    member.get("order", ""),
+                    member.get("name", ""),
+                    ROLE_LABELS.get(member.get("role"), member.get("role", "")),
+                    member.get("signatory_name", ""),
+                    member.get("signatory_title", ""),
+                )
+                for member in obj.members_snapshot
+            ),
+        )
+        return format_html(
+            '<table class="members-at-adoption"><thead><tr><th scope="col">{}</th>'
+            '<th scope="col">{}</th><th scope="col">{}</th><th scope="col">{}</th>'
+            '<th scope="col">{}</th></tr></thead><tbody>{}</tbody></table>',
+            _("No."),
+            _("Unit"),
+            _("Role"),
+            _("Signatory"),
+            _("Position"),
+            rows,
+        )
 
     @admin.display(description="SHA-256")
     def short_hash(self, obj):
@@ -151,12 +187,84 @@ class SectionAdmin(NoAddNoDelete):
         )
 
 
+class CriterionYearFilter(admin.SimpleListFilter):
+    """The year of the criterion's agreement: a cluster year's, or a template's."""
+
+    title = _("year")
+    parameter_name = "year"
+
+    def lookups(self, request, model_admin):
+        years = Agreement.objects.annotate(
+            year=Coalesce("cluster_year__year", "template_year")
+        ).values_list("year", flat=True)
+        return [(year, year) for year in sorted(set(years), reverse=True) if year]
+
+    def queryset(self, request, queryset):
+        if self.value() and self.value().isdigit():
+            year = int(self.value())
+            return queryset.filter(
+                Q(section__agreement__cluster_year__year=year)
+                | Q(section__agreement__template_year=year)
+            )
+        return queryset
+
+
 @admin.register(Criterion)
 class CriterionAdmin(NoAddNoDelete):
-    list_display = ["code", "text", "section", "kind", "rule", "target", "max_points", "cap"]
-    list_filter = ["kind", "rule", "measure"]
-    search_fields = ["code", "text", "section__agreement__title"]
-    list_select_related = ["section__agreement"]
+    """Criteria of every agreement and template: the year and the agreement tell them apart."""
+
+    list_display = [
+        "code",
+        "text",
+        "year",
+        "agreement",
+        "section",
+        "kind",
+        "rule",
+        "target",
+        "max_points",
+        "cap",
+    ]
+    list_filter = [
+        CriterionYearFilter,
+        "section__agreement__kind",
+        "section__agreement__status",
+        "kind",
+        "rule",
+        "measure",
+    ]
+    search_fields = [
+        "code",
+        "text",
+        "section__agreement__title",
+        "section__agreement__cluster_year__cluster__name",
+    ]
+    list_select_related = [
+        "section__agreement__cluster_year__cluster",
+        "section__agreement__template_parent",
+    ]
+
+    @admin.display(description=_("year"))
+    def year(self, criterion):
+        agreement = criterion.section.agreement
+        return agreement.cluster_year.year if agreement.cluster_year else agreement.template_year
+
+    @admin.display(description=_("agreement"), ordering="section__agreement")
+    def agreement(self, criterion):
+        agreement = criterion.section.agreement
+        owner = (
+            agreement.cluster_year.cluster.name
+            if agreement.cluster_year
+            else agreement.template_parent.short_name
+        )
+        return format_html(
+            "{}<br><small>{} · {} · {}</small>",
+            agreement.title,
+            agreement.get_kind_display(),
+            owner,
+            agreement.get_status_display(),
+        )
+
     fields = ["section", "order", *services.CRITERION_FIELDS, "version"]
     readonly_fields = ["section", "order", "version"]
 

@@ -1,4 +1,5 @@
 from django.contrib import admin
+from django.utils.translation import gettext_lazy as _
 
 from clusters import services
 from clusters.models import (
@@ -109,10 +110,14 @@ class PlanAdmin(ServiceAdmin):
     update_service = services.plan_update
     update_kwarg = "plan"
     versioned = True
-    list_display = ["reference", "title", "parent", "year", "date"]
+    list_display = ["reference_number", "title", "parent", "year", "date"]
     list_filter = ["year", "parent"]
     search_fields = ["title", "symbol"]
     list_select_related = ["parent"]
+
+    @admin.display(description=_("Reference"))
+    def reference_number(self, plan):
+        return plan.reference
 
 
 class MembershipInline(admin.TabularInline):
@@ -155,6 +160,10 @@ class NumberRegisterAdmin(ReadOnlyAdmin):
 
 @admin.register(IssuedNumber)
 class IssuedNumberAdmin(ReadOnlyAdmin):
-    list_display = ["reference", "register", "purpose", "issued_at"]
+    list_display = ["reference_number", "register", "purpose", "issued_at"]
     search_fields = ["symbol", "purpose"]
     list_select_related = ["register__unit"]
+
+    @admin.display(description=_("Reference"))
+    def reference_number(self, issued):
+        return issued.reference

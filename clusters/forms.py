@@ -295,6 +295,7 @@ class MembershipForm(ServiceModelForm):
         super().__init__(*args, **kwargs)
         self.fields["unit"].queryset = units
         self.fields["order"].required = False
+        self.fields["order"].initial = None  # not the model's 0: empty adds at the end
         self.fields["order"].help_text = _("Leave empty to add the unit at the end.")
 
 
@@ -302,6 +303,13 @@ class MembershipEditForm(ServiceModelForm):
     class Meta:
         model = Membership
         fields = ["role", "order"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["role"].help_text = _(
+            "Choosing the role another unit holds (head or deputy) exchanges the two units' "
+            "roles in one step."
+        )
 
 
 class RolloverForm(CrispyMixin, forms.Form):

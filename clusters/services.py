@@ -600,8 +600,9 @@ def cluster_year_delegate_drafting(*, actor, cluster_year, delegated):
 @transaction.atomic
 def membership_add(*, actor, cluster_year, unit, role=Membership.Role.MEMBER, order=None):
     cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
-    if order is None:
-        order = cluster_year.memberships.count() + 1
+    if order is None:  # at the end
+        last = cluster_year.memberships.aggregate(last=models.Max("order"))["last"]
+        order = (last or 0) + 1
     membership = Membership(cluster_year=cluster_year, unit=unit, role=role, order=order)
     membership.full_clean()
     membership.save()
@@ -617,9 +618,27 @@ def membership_add(*, actor, cluster_year, unit, role=Membership.Role.MEMBER, or
 
 @transaction.atomic
 def membership_update(*, actor, membership, role, order):
+    """Change a member's role and order. Taking the head's or the deputy's role from another
+    unit exchanges the two roles in one step (a new head: the former head gets this unit's old
+    role; head and deputy swapped)."""
     ClusterYear.objects.select_for_update().get(pk=membership.cluster_year_id)
     membership = Membership.objects.get(pk=membership.pk)
     before = snapshot(membership, ["role", "order"])
+    holder = None
+    if role != membership.role and role in (Membership.Role.HEAD, Membership.Role.DEPUTY):
+        holder = (
+            Membership.objects.filter(
+                cluster_year_id=membership.cluster_year_id, role=role, ended_on__isnull=True
+            )
+            .exclude(pk=membership.pk)
+            .first()
+        )
+    if holder is not None:
+        # One role at a time, so that the one-head and one-deputy constraints hold throughout.
+        membership.role = Membership.Role.MEMBER
+        membership.save(update_fields=["role"])
+        holder.role = before["role"]
+        holder.save(update_fields=["role"])
     membership.role = role
     membership.order = order
     membership.full_clean()
@@ -631,6 +650,14 @@ def membership_update(*, actor, membership, role, order):
         before={"unit": membership.unit_id, **before},
         after={"unit": membership.unit_id, "role": role, "order": order},
     )
+    if holder is not None:
+        audit_record(
+            actor=actor,
+            obj=membership.cluster_year,
+            action="membership.update",
+            before={"unit": holder.unit_id, "role": role, "order": holder.order},
+            after={"unit": holder.unit_id, "role": holder.role, "order": holder.order},
+        )
     return membership
 
 

@@ -18,6 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from clusters import access, forms, imports, selectors, services
 from clusters.models import Plan, Unit
+from core.text import in_vietnamese_order
 from core.uploads import attachment_response
 from core.views import call_service
 
@@ -128,8 +129,15 @@ def cluster_year_detail(request, pk):
 
 
 def _membership_form(user, cluster_year, data=None):
-    units = access.managed_units(user).filter(status=Unit.Status.ACTIVE).order_by("name")
-    return forms.MembershipForm(data, units=units)
+    """The units that can join: active, not the parent body itself, not members already; in
+    Vietnamese dictionary order."""
+    units = (
+        access.managed_units(user)
+        .filter(status=Unit.Status.ACTIVE)
+        .exclude(pk=cluster_year.cluster.parent_id)
+        .exclude(memberships__cluster_year=cluster_year, memberships__ended_on__isnull=True)
+    )
+    return forms.MembershipForm(data, units=in_vietnamese_order(units))
 
 
 @require_http_methods(["GET", "POST"])

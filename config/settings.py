@@ -33,10 +33,11 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_htmx",
-    "django_tasks_db",
-    "axes",
+    # Third-party apps under the names the administrators read (core/apps.py).
+    "core.apps.TasksDatabaseConfig",
+    "core.apps.AxesConfig",
     "django_otp",
-    "django_otp.plugins.otp_totp",
+    "core.apps.TOTPConfig",
     "core",
     "clusters",
     "agreements",
@@ -108,6 +109,8 @@ AUTHENTICATION_BACKENDS = [
     "core.throttling.LoginThrottleBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# A refused form (missing or stale CSRF token) gets the site's page in the reader's language.
+CSRF_FAILURE_VIEW = "config.views.csrf_failure"
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "dashboard"
 LOGOUT_REDIRECT_URL = "login"

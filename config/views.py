@@ -135,6 +135,13 @@ def error_404(request, exception=None):
 
 
 @requires_csrf_token
+def csrf_failure(request, reason=""):
+    """The form was sent without its token, or after the session changed: say so in the
+    reader's language (the reason is Django's English: django.security.csrf logs it)."""
+    return render(request, "errors/403_csrf.html", status=403)
+
+
+@requires_csrf_token
 def error_500(request):
     # No request context: the failure may be in the database, the session or the user.
     return HttpResponseServerError(loader.get_template("errors/500.html").render())

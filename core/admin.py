@@ -3,20 +3,33 @@
 Django's own User and Group have no services: their admins are replaced by audited ones.
 """
 
+from django import forms
+from django.apps import apps
 from django.contrib import admin, messages
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
+from django.contrib.auth.forms import UserChangeForm
 from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
+from django_otp.plugins.otp_totp.models import TOTPDevice
+from django_tasks_db.admin import DBTaskResultAdmin
+from django_tasks_db.models import DBTaskResult
 
 from core.audit import audit_record, snapshot
 from core.models import AuditEntry, PreparedFile
 
 User = get_user_model()
+
+
+admin.site.site_header = _("Thi đua administration")
+admin.site.site_title = _("Thi đua administration")
+admin.site.index_title = _("Site administration")
 
 
 class _ServiceRefused(Exception):
@@ -189,7 +202,64 @@ class _AuditedSaves:
         )
 
 
-class AuditedUserAdmin(_AuditedSaves, UserAdmin):
+# Permission names are stored in English when the tables are made: the admin shows them from
+# the model's translated name instead ("Cụm thi đua | cụm thi đua | Có thể thêm cụm thi đua").
+PERMISSION_ACTIONS = {
+    "add": _("Can add %(name)s"),
+    "change": _("Can change %(name)s"),
+    "delete": _("Can delete %(name)s"),
+    "view": _("Can view %(name)s"),
+}
+
+
+def permission_label(permission):
+    content_type = permission.content_type
+    model = content_type.model_class()
+    if model is None:  # a model that no longer exists
+        return f"{content_type.app_label} | {content_type.model} | {permission.name}"
+    action, _sep, model_name = permission.codename.partition("_")
+    thing = model._meta.verbose_name
+    if action in PERMISSION_ACTIONS and model_name == model._meta.model_name:
+        name = PERMISSION_ACTIONS[action] % {"name": thing}
+    else:
+        name = gettext(permission.name)
+    return f"{apps.get_app_config(content_type.app_label).verbose_name} | {thing} | {name}"
+
+
+class PermissionsField(forms.ModelMultipleChoiceField):
+    def label_from_instance(self, obj):
+        return permission_label(obj)
+
+
+class _TranslatedPermissions:
+    def formfield_for_manytomany(self, db_field, request=None, **kwargs):
+        if db_field.name in ("permissions", "user_permissions"):
+            kwargs["form_class"] = PermissionsField
+            kwargs.setdefault(
+                "queryset", db_field.remote_field.model.objects.select_related("content_type")
+            )
+        return super().formfield_for_manytomany(db_field, request, **kwargs)
+
+
+class AccountForm(UserChangeForm):
+    """One "full name" instead of Django's first and last names: a Vietnamese name is not split
+    that way. Stored as before (the last word apart), so that get_full_name() gives it back."""
+
+    full_name = forms.CharField(label=_("Full name"), max_length=300, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.initial.setdefault("full_name", self.instance.get_full_name())
+
+    def clean(self):
+        cleaned = super().clean()
+        if "full_name" in self.changed_data:
+            name = " ".join(cleaned.get("full_name", "").split())
+            self.instance.first_name, _sep, self.instance.last_name = name.rpartition(" ")
+        return cleaned
+
+
+class AuditedUserAdmin(_TranslatedPermissions, _AuditedSaves, UserAdmin):
     """Accounts: every save audited, the password recorded only as changed; no deletion.
 
     An account that must go is deactivated (untick "active"): its audit entries, signatures
@@ -199,6 +269,30 @@ class AuditedUserAdmin(_AuditedSaves, UserAdmin):
     audit_name = "account"
 
     audit_state = staticmethod(_user_state)
+    form = AccountForm
+    list_display = ["username", "display_name", "email", "is_staff", "is_active"]
+    ordering = ["first_name", "last_name", "username"]
+    fieldsets = [
+        (None, {"fields": ["username", "password"]}),
+        (_("Personal info"), {"fields": ["full_name", "email"]}),
+        (
+            _("Permissions"),
+            {
+                "fields": [
+                    "is_active",
+                    "is_staff",
+                    "is_superuser",
+                    "groups",
+                    "user_permissions",
+                ]
+            },
+        ),
+        (_("Important dates"), {"fields": ["last_login", "date_joined"]}),
+    ]
+
+    @admin.display(description=_("Full name"), ordering="first_name")
+    def display_name(self, user):
+        return user.get_full_name()
 
     def save_model(self, request, obj, form, change):
         form.audit_password = User.objects.get(pk=obj.pk).password if change else ""
@@ -249,7 +343,7 @@ class AuditedUserAdmin(_AuditedSaves, UserAdmin):
         return response
 
 
-class AuditedGroupAdmin(_AuditedSaves, GroupAdmin):
+class AuditedGroupAdmin(_TranslatedPermissions, _AuditedSaves, GroupAdmin):
     """Groups: every save and deletion audited (name and permissions; members on deletion)."""
 
     audit_name = "group"
@@ -282,3 +376,63 @@ admin.site.unregister(User)
 admin.site.unregister(Group)
 admin.site.register(User, AuditedUserAdmin)
 admin.site.register(Group, AuditedGroupAdmin)
+
+
+# --- third-party records, in the administrators' language ------------------------------------
+
+TOTP_SECTIONS = {
+    "Identity": _("Identity"),
+    "Timestamps": _("Timestamps"),
+    "Configuration": _("Configuration"),
+    "State": _("State"),
+    "Throttling": _("Throttling"),
+}
+
+
+class SecondFactorDeviceAdmin(TOTPDeviceAdmin):
+    """django-otp's page for authenticator apps, its sections named in the reader's language."""
+
+    search_help_text = _("Search by the user's username or e-mail address.")
+
+    def get_fieldsets(self, request, obj=None):
+        return [
+            (TOTP_SECTIONS.get(name, name) if name else None, options)
+            for name, options in super().get_fieldsets(request, obj)
+        ]
+
+    @admin.display(description=_("QR code"))
+    def qrcode_link(self, device):
+        return super().qrcode_link(device)
+
+
+class TaskResultAdmin(DBTaskResultAdmin):
+    """Background tasks' results (django-tasks-db), with translated columns."""
+
+    list_display = (
+        "id",
+        "task_label",
+        "status",
+        "enqueued_at",
+        "started_at",
+        "finished_at",
+        "priority",
+        "queue_name",
+    )
+
+    @admin.display(description=_("task"))
+    def task_label(self, result):
+        return result.task_name
+
+    @admin.display(description=_("traceback"))
+    def formatted_traceback(self, result):
+        return super().formatted_traceback(result)
+
+    @admin.display(description=_("run after"))
+    def display_run_after(self, result):
+        return super().display_run_after(result)
+
+
+admin.site.unregister(TOTPDevice)
+admin.site.register(TOTPDevice, SecondFactorDeviceAdmin)
+admin.site.unregister(DBTaskResult)
+admin.site.register(DBTaskResult, TaskResultAdmin)

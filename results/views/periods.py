@@ -51,6 +51,9 @@ def cluster_year_results(request, pk):
             "practices_url": reverse("results:practices") + f"?cluster={cluster_year.cluster_id}"
             f"&year={cluster_year.year}",
             "can_share": bool(access.practice_units(request.user, cluster_year)),
+            # Only the parent body's staff and viewers compare its clusters: members see no link
+            # that leads them to a page they may not open.
+            "can_compare": access.can_compare(request.user, cluster_year.cluster.parent),
         },
     )
 
@@ -80,6 +83,7 @@ def period_open(request, pk):
             "can_run": True,
             "agreement": selectors.results_agreement(cluster_year),
             "open_form": form,
+            "can_compare": access.can_compare(request.user, cluster_year.cluster.parent),
         },
         status=400,
     )

@@ -88,3 +88,28 @@ def test_revisions_and_comments_are_read_only(world, admin_client_):
     url = reverse("admin:agreements_revision_change", args=[revision.pk])
     assert admin_client_.post(url, {"summary": "x"}).status_code == 403
     assert admin_client_.get(reverse("admin:agreements_revision_add")).status_code == 403
+
+
+def test_the_criteria_list_tells_agreements_and_years_apart(world, admin_client_):
+    adopted = adopt(world, make_draft(world))
+    url = reverse("admin:agreements_criterion_changelist")
+    page = admin_client_.get(url)
+    assert page.status_code == 200
+    assert "column-year" in page.text and "column-agreement" in page.text
+    assert "Đã thông qua" in page.text or adopted.get_status_display() in page.text
+    assert world.cluster.name in page.text
+    criteria = Criterion.objects.filter(section__agreement=adopted).count()
+    assert page.context["cl"].result_count == criteria
+    assert admin_client_.get(url, {"year": "2020"}).context["cl"].result_count == criteria
+    assert admin_client_.get(url, {"year": "2019"}).context["cl"].result_count == 0
+    filtered = admin_client_.get(url, {"section__agreement__status__exact": adopted.status})
+    assert filtered.context["cl"].result_count == criteria
+
+
+def test_the_members_at_adoption_show_as_a_table(world, admin_client_):
+    adopted = adopt(world, make_draft(world))
+    page = admin_client_.get(reverse("admin:agreements_agreement_change", args=[adopted.pk]))
+    assert page.status_code == 200
+    assert 'class="members-at-adoption"' in page.text
+    assert "Cụm trưởng" in page.text and "Đỗ Trọng Nam" in page.text
+    assert "unit_id" not in page.text and "signature_block" not in page.text

@@ -20,15 +20,25 @@ def test_seed_cluster_has_six_members_with_head_and_deputy(world):
     assert cy.status == ClusterYear.Status.ACTIVE
 
 
-def test_a_second_head_is_refused_with_a_field_message(world):
+def test_a_new_head_takes_the_role_from_the_former_head_in_one_step(world):
     membership = world.cluster_year.memberships.get(unit=world.unit("badinh"))
-    with pytest.raises(ValidationError) as excinfo:
-        services.membership_update(
-            actor=world.user("bantt"), membership=membership, role=Membership.Role.HEAD, order=3
-        )
-    assert "đã có cụm trưởng" in str(excinfo.value) or "already has a head" in str(excinfo.value)
-    membership.refresh_from_db()
-    assert membership.role == Membership.Role.MEMBER
+    services.membership_update(
+        actor=world.user("bantt"), membership=membership, role=Membership.Role.HEAD, order=3
+    )
+    cy = world.cluster_year
+    assert cy.memberships.get(role=Membership.Role.HEAD).unit == world.unit("badinh")
+    assert cy.memberships.get(unit=world.unit("dongda")).role == Membership.Role.MEMBER
+    assert cy.memberships.get(role=Membership.Role.DEPUTY).unit == world.unit("hoankiem")
+
+
+def test_the_deputy_becoming_head_swaps_the_two(world):
+    deputy = world.cluster_year.memberships.get(role=Membership.Role.DEPUTY)
+    services.membership_update(
+        actor=world.user("bantt"), membership=deputy, role=Membership.Role.HEAD, order=1
+    )
+    cy = world.cluster_year
+    assert cy.memberships.get(role=Membership.Role.HEAD).unit == world.unit("hoankiem")
+    assert cy.memberships.get(role=Membership.Role.DEPUTY).unit == world.unit("dongda")
 
 
 def test_the_database_holds_one_head_per_cluster_year(world):

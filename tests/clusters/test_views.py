@@ -13,6 +13,7 @@ from django.utils.html import escape
 from clusters import services, timeline
 from clusters.models import Cluster, ClusterYear, Membership, Plan
 from core.models import AuditEntry
+from core.text import vietnamese_key
 
 pytestmark = pytest.mark.django_db
 
@@ -349,33 +350,91 @@ def test_the_add_member_form_is_loaded_when_its_panel_opens(world, staff, prepar
     assert login(world.user("ngoai")).get(add, headers={"HX-Request": "true"}).status_code == 404
 
 
-def test_a_second_head_is_refused_on_the_role_field(world, staff):
+def test_a_member_is_added_at_the_end_when_the_order_is_left_empty(world, staff):
     cy = world.cluster_year
-    response = staff.post(
-        reverse("clusters:membership_add", args=[cy.pk]),
-        {"unit": world.unit("haibatrung").pk, "role": "head"},
+    cy.memberships.filter(unit=world.unit("hoangmai")).update(order=9)
+    add = reverse("clusters:membership_add", args=[cy.pk])
+    form = staff.get(add, headers={"HX-Request": "true"}).text
+    assert 'name="order"' in form and 'name="order" value="0"' not in form
+    extra = services.unit_create(
+        actor=world.user("bantt"),
+        name="Ủy ban MTTQ Việt Nam quận Tây Hồ",
+        short_name="Tây Hồ",
+        level=world.unit("dongda").level,
+        parent=world.parent,
+        place_name="Hà Nội",
+        header_lines="ỦY BAN MTTQ VIỆT NAM\nQUẬN TÂY HỒ",
     )
-    assert response.status_code == 200  # haibatrung is already a member, and a head exists
-    membership = cy.memberships.get(unit=world.unit("badinh"))
-    url = reverse("clusters:membership_edit", args=[cy.pk, membership.pk])
-    response = staff.post(url, {"role": "head", "order": 3})
-    assert response.status_code == 200
-    assert field_errors(response, "role") == [vi("The cluster already has a head this year.")]
-    membership.refresh_from_db()
-    assert membership.role == Membership.Role.MEMBER
+    response = staff.post(add, {"unit": extra.pk, "role": "member", "order": ""})
+    assert response.status_code == 302
+    assert cy.memberships.get(unit=extra).order == 10
 
 
-def test_a_unit_twice_in_a_cluster_year_is_refused_on_the_unit_field(world, staff):
+def test_the_unit_list_offers_possible_members_in_vietnamese_order(world, staff, preparing_year):
+    services.membership_add(
+        actor=world.user("bantt"), cluster_year=preparing_year, unit=world.unit("longbien")
+    )
+    form = staff.get(
+        reverse("clusters:membership_add", args=[preparing_year.pk]),
+        headers={"HX-Request": "true"},
+    ).context["member_form"]
+    offered = [unit for _value, unit in form.fields["unit"].choices if _value]
+    names = [str(unit) for unit in offered]
+    assert str(world.parent) not in names  # the parent committee is not its own cluster's member
+    assert str(world.unit("longbien")) not in names  # a member already
+    assert str(world.unit("dongda")) in names
+    assert names == sorted(names, key=vietnamese_key)
+    assert names.index(str(world.unit("dongda"))) < names.index(str(world.unit("haibatrung")))
+
+
+def test_a_unit_already_member_is_refused(world, staff):
     cy = world.cluster_year
     response = staff.post(
         reverse("clusters:membership_add", args=[cy.pk]),
         {"unit": world.unit("badinh").pk, "role": "member"},
     )
     assert response.status_code == 200
-    assert field_errors(response, "unit") == [
-        vi("This unit is already a member of the cluster this year.")
-    ]
+    assert field_errors(response, "unit")
     assert cy.memberships.count() == 6
+
+
+def test_head_and_deputy_are_swapped_in_one_step(world, staff):
+    cy = world.cluster_year
+    deputy = cy.memberships.get(role="deputy")
+    head = cy.memberships.get(role="head")
+    since = AuditEntry.objects.order_by("-pk").values_list("pk", flat=True).first()
+    url = reverse("clusters:membership_edit", args=[cy.pk, deputy.pk])
+    response = staff.post(url, {"role": "head", "order": deputy.order})
+    assert response.status_code == 302
+    deputy.refresh_from_db()
+    head.refresh_from_db()
+    assert (deputy.role, head.role) == ("head", "deputy")
+    entries = AuditEntry.objects.filter(pk__gt=since, action="membership.update")
+    assert sorted(e.after["unit"] for e in entries) == sorted([deputy.unit_id, head.unit_id])
+
+
+def test_naming_a_new_head_makes_the_former_head_a_member(world, staff):
+    cy = world.cluster_year
+    member = cy.memberships.get(unit=world.unit("badinh"))
+    former = cy.memberships.get(role="head")
+    url = reverse("clusters:membership_edit", args=[cy.pk, member.pk])
+    assert "hoán đổi vai trò" in staff.get(url).text
+    response = staff.post(url, {"role": "head", "order": member.order})
+    assert response.status_code == 302
+    former.refresh_from_db()
+    assert cy.memberships.get(role="head").unit == world.unit("badinh")
+    assert former.role == "member"
+    assert cy.memberships.filter(role="deputy").count() == 1
+
+
+@pytest.mark.parametrize(("username", "status"), [("ngoai", 404), ("xem", 403)])
+def test_only_the_parent_staff_change_roles(world, username, status):
+    cy = world.cluster_year
+    member = cy.memberships.get(unit=world.unit("badinh"))
+    url = reverse("clusters:membership_edit", args=[cy.pk, member.pk])
+    response = login(world.user(username)).post(url, {"role": "head", "order": 1})
+    assert response.status_code == status
+    assert cy.memberships.get(role="head").unit == world.unit("dongda")
 
 
 def test_change_a_members_order(world, staff):

@@ -40,8 +40,7 @@ def user_form_data(user, **changes):
     joined = user.date_joined
     data = {
         "username": user.username,
-        "first_name": user.first_name,
-        "last_name": user.last_name,
+        "full_name": user.get_full_name(),
         "email": user.email,
         "groups": [g.pk for g in user.groups.all()],
         "user_permissions": [p.pk for p in user.user_permissions.all()],

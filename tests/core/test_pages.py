@@ -134,3 +134,19 @@ def test_500_page_is_in_the_active_language(world, settings):
     assert response.status_code == 500
     assert '<html lang="en">' in response.content.decode()
     assert "Something went wrong on our side" in response.content.decode()
+
+
+def test_a_refused_form_gets_the_sites_page_in_the_readers_language(client, world, settings):
+    client = Client(enforce_csrf_checks=True)
+    response = client.post(reverse("login"), {"username": "dongda", "password": "x"})
+    assert response.status_code == 403
+    assert "errors/403_csrf.html" in template_names(response)
+    content = response.content.decode()
+    assert '<html lang="vi">' in content
+    assert "Biểu mẫu đã hết hạn" in content
+    assert "CSRF verification failed" not in content
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    response = client.post(reverse("login"), {"username": "dongda", "password": "x"})
+    assert response.status_code == 403
+    assert '<html lang="en">' in response.content.decode()
+    assert "The form has expired" in response.content.decode()

@@ -90,6 +90,16 @@ def test_cluster_year_results_page_is_hidden_from_outsiders(results, client_for)
     )
 
 
+def test_only_those_who_may_compare_are_offered_the_comparison(results, client_for):
+    comparison = url("comparison", results.cluster_year.cluster.parent_id)
+    for username, offered in [("badinh", False), ("canbo.dongda", False), ("xem", True)]:
+        client = client_for(results.user(username))
+        page = client.get(url("cluster_year_results", results.cluster_year.pk))
+        assert page.status_code == 200
+        assert (comparison in page.text) is offered, username
+        assert client.get(comparison).status_code == (200 if offered else 404), username
+
+
 # --- the results page ----------------------------------------------------------------------
 
 

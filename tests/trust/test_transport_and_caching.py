@@ -51,11 +51,13 @@ def settings_with(env):
 
 
 def make_run_env():
-    """The environment `make run` serves the demo with (the Makefile's RUN_ENV)."""
+    """The environment `make run` serves the demo with (the Makefile's RUN_ENV, which SERVE_ENV
+    completes with the checkout's secret key and the addresses)."""
     makefile = (BASE_DIR / "Makefile").read_text()
-    assert "$(RUN_ENV) $(PY) manage.py runserver" in makefile
+    assert "$(SERVE_ENV) $(VENV)/bin/gunicorn -c deploy/gunicorn.conf.py config.wsgi" in makefile
+    assert re.search(r"^SERVE_ENV = \$\(RUN_ENV\) SECRET_KEY=", makefile, re.MULTILINE)
     line = re.search(r"^RUN_ENV := (.*)$", makefile, re.MULTILINE).group(1)
-    return dict(item.split("=", 1) for item in line.split())
+    return {**dict(item.split("=", 1) for item in line.split()), "SECRET_KEY": "d" * 50}
 
 
 def test_outside_debug_transport_is_secure_without_being_set():
@@ -83,7 +85,7 @@ def test_plain_http_is_redirected_to_https_but_the_health_probe_is_not(world, se
 
 def test_make_run_turns_redirect_secure_cookies_and_hsts_off_and_logs_in_over_http(world, settings):
     env = make_run_env()
-    assert env["DEBUG"] == "1"
+    assert env["DEBUG"] == "0"  # as production: no debug pages
     values = settings_with(env)
     assert values["SECURE_SSL_REDIRECT"] is False
     assert values["SESSION_COOKIE_SECURE"] is False
@@ -216,3 +218,47 @@ def test_gunicorn_binds_to_loopback_by_default_and_in_the_example(monkeypatch):
     bind = runpy.run_path(str(conf))["bind"]
     assert bind == env["GUNICORN_BIND"]
     assert bind.startswith(("127.0.0.1:", "unix:")), bind
+
+
+def make_dry_run(target, **variables):
+    """The commands `make TARGET` would run (make -n), with these variables."""
+    result = subprocess.run(
+        ["make", "-n", target, *(f"{k}={v}" for k, v in variables.items())],
+        cwd=BASE_DIR,
+        env={k: v for k, v in os.environ.items() if k in ("PATH", "HOME", "LANG")},
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 0, result.stderr
+    return result.stdout
+
+
+def test_make_run_serves_with_debug_off_collected_static_files_and_no_java():
+    commands = make_dry_run("run")
+    # The demo is loaded with DEBUG on (seed_demo asks for it), then served with it off.
+    serving = commands.split("manage.py seed_demo")[1]
+    assert "DEBUG=0" in serving and "DEBUG=1" not in serving
+    assert "bin/gunicorn -c deploy/gunicorn.conf.py config.wsgi" in serving
+    collect = next(line for line in commands.splitlines() if "manage.py collectstatic" in line)
+    assert "DEBUG=0" in collect  # the manifest storage's hashed names, as whitenoise serves them
+    assert "runserver" not in commands
+    assert "default-jre" not in commands and "java" not in commands
+    # The tests alone install the Java runtime (the HTML validator's).
+    assert "default-jre-headless" in make_dry_run("test")
+
+
+def test_make_run_serves_on_another_address_and_writes_it_into_documents():
+    commands = make_dry_run("run", HOST="0.0.0.0", PORT="8080", SITE_URL="http://192.168.1.20:8080")
+    assert "GUNICORN_BIND=0.0.0.0:8080" in commands
+    assert "SITE_URL=http://192.168.1.20:8080" in commands.split("seed_demo")[0]
+    assert "ALLOWED_HOSTS=192.168.1.20,0.0.0.0,127.0.0.1,localhost" in commands
+    default = make_dry_run("run")
+    assert "GUNICORN_BIND=127.0.0.1:8000" in default
+    assert "SITE_URL=http://127.0.0.1:8000" in default
+
+
+def test_make_dev_keeps_the_debug_mode_for_developers():
+    commands = make_dry_run("dev")
+    served = next(line for line in commands.splitlines() if "runserver" in line)
+    assert "DEBUG=1" in served and "127.0.0.1:8000" in served
