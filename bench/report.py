@@ -153,6 +153,19 @@ def markdown(data, results):
             "is checked against the demo PKI on loopback: a real CA's OCSP responder adds its "
             "network round trip, and a remote signer's time at the provider is not counted.",
         ]
+    verifying = results.get("verification")
+    if verifying:
+        lines += [
+            "",
+            "## Public verification of a crafted file",
+            "",
+            f"A sealed demo agreement followed by {verifying['updates']:,} empty incremental "
+            f"updates ({verifying['crafted_bytes']:,} bytes), given to the public page's check as "
+            f"bench/verification.py describes: verdict in {verifying['crafted_verdict_s']:.3f} s "
+            f"(median of {verifying['rounds']}; reason {', '.join(verifying['crafted_reason'])}; "
+            f"goal under {verifying['goal_s']:.0f} s: {_mark(verifying['met'])}). The genuine "
+            f"sealed file's verdict: {verifying['genuine_verdict_s']:.3f} s.",
+        ]
     lines += [
         "",
         "## Memory",

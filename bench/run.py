@@ -388,6 +388,7 @@ def write_report(results):
         },
         "memory_mb": {name: m["peak_rss_mb"] for name, m in results["memory"].items()},
         "signing": results["signing"],
+        "verification": results["verification"],
     }
     DOCS.mkdir(exist_ok=True)
     (DOCS / "benchmarks.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -427,6 +428,8 @@ def _measure(results, started):
     results["documents"] = run_module("bench.documents", SEED_DB)
     log("digital signing")
     results["signing"] = run_module("bench.signing", SEED_DB)
+    log("public verification of a crafted file")
+    results["verification"] = run_module("bench.verification", SEED_DB)
     log("memory")
     results["memory"] = {
         job: run_module("bench.memory", NATIONAL_DB, job) for job in ("sealing", "comparison_excel")

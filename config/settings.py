@@ -184,6 +184,25 @@ UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 PREPARED_FILE_HOURS = env_int("PREPARED_FILE_HOURS", 24)
 # Days during which a unit's chair may contest a paper signing recorded in the unit's name.
 PAPER_SIGNING_CONTEST_DAYS = env_int("PAPER_SIGNING_CONTEST_DAYS", 3)
+# The public verification page (agreements.signing.verification, docs/deploy.md). Before any
+# parsing, a file is refused when its bytes hold more than these (counted cheaply: %%EOF,
+# startxref and xref sections for revisions, `endobj` for objects, `/ByteRange` for signatures
+# and timestamps). A digitally signed agreement of a 16-member cluster holds 33 signatures and
+# timestamps in about 40 revisions: the defaults leave it room twice over.
+VERIFY_MAX_BYTES = env_int("VERIFY_MAX_BYTES", 20 * 1024 * 1024)
+VERIFY_MAX_REVISIONS = env_int("VERIFY_MAX_REVISIONS", 100)
+VERIFY_MAX_OBJECTS = env_int("VERIFY_MAX_OBJECTS", 20000)
+VERIFY_MAX_SIGNATURES = env_int("VERIFY_MAX_SIGNATURES", 80)
+# A file within the bounds is parsed in a separate process of lower priority, killed after this
+# many seconds; at most VERIFY_CONCURRENCY files are checked at once across every app server
+# (PostgreSQL advisory locks): one more is answered "busy, try again" at once.
+VERIFY_PARSE_SECONDS = env_int("VERIFY_PARSE_SECONDS", 10)
+VERIFY_CONCURRENCY = env_int("VERIFY_CONCURRENCY", 1)
+# Uploads per client within the window: per address (IPv4 stays per address, a whole office
+# shares one), and for IPv6 also per /64 network (one client can hold a whole /64).
+VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 10)
+VERIFY_RATE_LIMIT_IPV6_NETWORK = env_int("VERIFY_RATE_LIMIT_IPV6_NETWORK", 20)
+VERIFY_RATE_WINDOW_SECONDS = env_int("VERIFY_RATE_WINDOW_SECONDS", 600)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -3,8 +3,9 @@
 `seal_pdf` signs with the organisation's certificate (PKCS#12 from settings), adding an
 RFC 3161 timestamp (PAdES B-T) when SEAL_TIMESTAMP_URL is set. `verify_sealed_pdf` answers
 whether bytes are a document sealed that way and untouched since: it never raises, whatever
-it is given. With a timeout, parsing runs in a separate, memory-capped process that is killed
-when it takes too long (uploads from the public verification page).
+it is given. With a timeout, parsing runs in a separate, memory-capped process of lower priority
+that is killed when it takes too long (uploads from the public verification page); `over_bounds`
+refuses a file that holds too much before anything parses it.
 
 Appending pages or drawing on pages after the seal invalidates it: render the complete final
 document first, then seal once.
@@ -17,6 +18,8 @@ import functools
 import hashlib
 import io
 import json
+import math
+import os
 import subprocess
 import sys
 from dataclasses import dataclass, field
@@ -27,6 +30,7 @@ from django.utils.translation import gettext_lazy as _
 PDF_MAGIC = b"%PDF-"
 # Seconds and bytes a verification in a separate process may use.
 WORKER_MEMORY_BYTES = 1024 * 1024 * 1024
+WORKER_NICENESS = 10
 
 # Why a file is not an authentic sealed document (codes -> messages shown to people).
 REASONS = {
@@ -55,6 +59,15 @@ REASONS = {
     "timestamp_invalid": _("The signature's timestamp cannot be verified."),
     "unreadable_signature": _("The digital signature cannot be read."),
     "timeout": _("Checking the file took too long; it was abandoned."),
+    "too_many_revisions": _(
+        "The file holds more revisions than any agreement of this system; it was not checked."
+    ),
+    "too_many_objects": _(
+        "The file holds more objects than any agreement of this system; it was not checked."
+    ),
+    "too_many_signatures": _(
+        "The file holds more signatures than any agreement of this system; it was not checked."
+    ),
     "error": _("The file could not be checked."),
 }
 
@@ -108,6 +121,46 @@ class SealCheck:
             data["signed_at"] = datetime.datetime.fromisoformat(data["signed_at"])
         data["codes"] = tuple(data.get("codes") or ())
         return cls(**data)
+
+
+def revision_count_bound(data):
+    """A cheap count of the revisions the bytes could hold (a filter, never a reason to accept):
+    each revision ends with %%EOF and, after the first, names its predecessor (/Prev, or an xref
+    table's keyword, which cannot be escaped as a name can)."""
+    return max(
+        data.count(b"%%EOF"),
+        data.count(b"startxref"),
+        data.count(b"/Prev"),
+        data.count(b"xref") - data.count(b"startxref"),
+    )
+
+
+@dataclass(frozen=True)
+class Bounds:
+    """How much a file may hold before anything parses it (counted on its bytes)."""
+
+    max_bytes: int
+    max_revisions: int
+    max_objects: int
+    max_signatures: int
+
+
+def over_bounds(pdf_bytes, bounds):
+    """The code of the first bound `pdf_bytes` exceeds, or "" (a few scans of the bytes).
+
+    Every count is an upper bound of what a parser would find (an object is closed by
+    `endobj`, a signature or timestamp needs a `/ByteRange`), so a file within them may still be
+    refused later, and a file over them is refused before any parsing.
+    """
+    if len(pdf_bytes) > bounds.max_bytes:
+        return "too_large"
+    if revision_count_bound(pdf_bytes) > bounds.max_revisions:
+        return "too_many_revisions"
+    if pdf_bytes.count(b"/ByteRange") > bounds.max_signatures:
+        return "too_many_signatures"
+    if max(pdf_bytes.count(b"endobj"), pdf_bytes.count(b"/ObjStm")) > bounds.max_objects:
+        return "too_many_objects"
+    return ""
 
 
 class SealingError(Exception):
@@ -293,7 +346,7 @@ def _check(pdf_bytes, trust_root_paths, max_bytes):
 def _check_in_worker(pdf_bytes, trust_root_paths, max_bytes, timeout):
     from django.conf import settings
 
-    command = [sys.executable, "-m", "core.sealing", str(max_bytes or 0)]
+    command = [sys.executable, "-m", "core.sealing", str(max_bytes or 0), str(math.ceil(timeout))]
     command += [str(p) for p in trust_root_paths]
     try:
         completed = subprocess.run(
@@ -341,10 +394,13 @@ def _worker_main(argv):
     import resource
 
     resource.setrlimit(resource.RLIMIT_AS, (WORKER_MEMORY_BYTES, WORKER_MEMORY_BYTES))
-    max_bytes = int(argv[0]) if argv else 0
+    max_bytes, cpu_seconds = int(argv[0]), int(argv[1])
+    # Below the pages in the scheduler's eyes, and never more CPU than the time it is given.
+    os.nice(WORKER_NICENESS)
+    resource.setrlimit(resource.RLIMIT_CPU, (cpu_seconds + 1, cpu_seconds + 1))
     pdf_bytes = sys.stdin.buffer.read()
     try:
-        result = _check(pdf_bytes, argv[1:], max_bytes)
+        result = _check(pdf_bytes, argv[2:], max_bytes)
     except Exception:
         result = SealCheck(sha256=hashlib.sha256(pdf_bytes).hexdigest(), codes=("error",))
     sys.stdout.write(json.dumps(result.as_dict()))

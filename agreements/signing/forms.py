@@ -6,13 +6,13 @@ import binascii
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.utils.translation import gettext_lazy as _
 
 from agreements.signing.models import SIGNATURE_IMAGE_MAX_BYTES, Signature
 from clusters.models import Unit
 from core import throttling
 
-VERIFY_MAX_BYTES = 20 * 1024 * 1024
 DATA_URL_PREFIX = "data:image/png;base64,"
 ONLINE_METHODS = [
     (Signature.Method.DRAWN, _("Draw on the pad")),
@@ -168,9 +168,10 @@ class VerifyForm(forms.Form):
 
     def clean_file(self):
         upload = self.cleaned_data["file"]
-        if upload.size > VERIFY_MAX_BYTES:
+        limit = settings.VERIFY_MAX_BYTES
+        if upload.size > limit:
             raise forms.ValidationError(
                 _("The file is too large (%(size)s MB); the limit is %(limit)s MB."),
-                params={"size": round(upload.size / 1048576, 1), "limit": 20},
+                params={"size": round(upload.size / 1048576, 1), "limit": limit // 1048576},
             )
         return upload

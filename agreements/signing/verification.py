@@ -3,24 +3,30 @@
 Authentic means all of: the file carries exactly one PAdES signature, cryptographically intact
 and valid, by a certificate this system trusts, covering every byte of the file; and the file
 is, byte for byte, a sealed document this system stored (its SHA-256 is on record).
+
+The work one file may cost is bounded (settings VERIFY_*): its bytes are counted before any
+parsing (size, revisions, objects, signatures) and a file over a bound is refused at once; a file
+within them is parsed in a separate process of lower priority with a time limit; the public page
+checks at most VERIFY_CONCURRENCY files at once across every app server and answers "busy" to
+one more, and each client may try a few times per window (IPv6: per address and per /64).
 """
 
+import contextlib
 import hashlib
+import ipaddress
 from dataclasses import dataclass, field
 
-from django.core.cache import cache
+from django.conf import settings
+from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
 from agreements.signing.digital import pdf as digital_pdf
 from agreements.signing.digital.models import SignatureSlot
 from agreements.signing.models import Seal
-from core import sealing
+from core import sealing, throttling
 
-# Uploads on the public page: size, parse time and how often one address may try.
-MAX_BYTES = 20 * 1024 * 1024
-PARSE_SECONDS = 20
-RATE_LIMIT = 10
-RATE_WINDOW_SECONDS = 600
+# The first key of the PostgreSQL advisory locks that count the checks running ("th" "vf").
+LOCK_NAMESPACE = 0x7468_7666
 
 NOT_ON_RECORD = _(
     "The signature is genuine, but this exact file is not a sealed document on record in this "
@@ -128,17 +134,40 @@ def _verify_digital(data, seal, expected):
     return Verification(check=check, seal=seal, reasons=reasons, signatures=listed)
 
 
+def bounds():
+    """The limits of settings VERIFY_* on what a file may hold before it is parsed."""
+    return sealing.Bounds(
+        max_bytes=settings.VERIFY_MAX_BYTES,
+        max_revisions=settings.VERIFY_MAX_REVISIONS,
+        max_objects=settings.VERIFY_MAX_OBJECTS,
+        max_signatures=settings.VERIFY_MAX_SIGNATURES,
+    )
+
+
+def refused(code, data=b""):
+    """The answer for a file refused before parsing: why, and nothing else."""
+    check = sealing.SealCheck(
+        sha256=hashlib.sha256(data).hexdigest() if data else "", codes=(code,)
+    )
+    return Verification(check=check, reasons=list(check.reasons))
+
+
 def verify_bytes(data, *, expected=None, timeout=None):
-    """Check `data`; with `expected` (a Seal), also that it is that agreement's document."""
-    if len(data) <= MAX_BYTES:
-        on_record = (
-            Seal.objects.filter(sha256=hashlib.sha256(data).hexdigest(), status=Seal.Status.SEALED)
-            .select_related("agreement__cluster_year__cluster")
-            .first()
-        )
-        if on_record is not None and on_record.agreement.signature_slots.exists():
-            return _verify_digital(data, on_record, expected)
-    check = sealing.verify_sealed_pdf(data, max_bytes=MAX_BYTES, timeout=timeout)
+    """Check `data`; with `expected` (a Seal), also that it is that agreement's document.
+
+    A file over the bounds (settings VERIFY_*) is refused before anything parses it.
+    """
+    over = sealing.over_bounds(data, bounds())
+    if over:
+        return refused(over, data if over != "too_large" else b"")
+    on_record = (
+        Seal.objects.filter(sha256=hashlib.sha256(data).hexdigest(), status=Seal.Status.SEALED)
+        .select_related("agreement__cluster_year__cluster")
+        .first()
+    )
+    if on_record is not None and on_record.agreement.signature_slots.exists():
+        return _verify_digital(data, on_record, expected)
+    check = sealing.verify_sealed_pdf(data, max_bytes=settings.VERIFY_MAX_BYTES, timeout=timeout)
     reasons = list(check.reasons)
     seal = None
     if check.sha256 and check.codes != ("too_large",):
@@ -156,25 +185,70 @@ def verify_bytes(data, *, expected=None, timeout=None):
     return Verification(check=check, seal=seal, reasons=reasons)
 
 
+class Busy(Exception):
+    """As many files as VERIFY_CONCURRENCY are being checked already: try again shortly."""
+
+
+@contextlib.contextmanager
+def checking_slot():
+    """Hold one of the VERIFY_CONCURRENCY slots for a check, or raise Busy without waiting.
+
+    The slots are PostgreSQL session advisory locks, so that they hold across every worker and
+    app server; a worker that dies releases its slot with its connection.
+    """
+    with connection.cursor() as cursor:
+        for slot in range(max(1, settings.VERIFY_CONCURRENCY)):
+            cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, slot])
+            if cursor.fetchone()[0]:
+                break
+        else:
+            raise Busy
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s, %s)", [LOCK_NAMESPACE, slot])
+
+
 def verify_upload(upload, *, expected=None):
-    """Check an uploaded file (at most MAX_BYTES, parsed in a time-limited process)."""
-    if upload.size is not None and upload.size > MAX_BYTES:
-        return Verification(
-            check=sealing.SealCheck(codes=("too_large",)), reasons=[sealing.REASONS["too_large"]]
-        )
+    """Check an uploaded file for the public page: bounded, time-limited, one slot at a time.
+
+    Raises Busy when every slot is taken; the bounds are checked first, so a file over them is
+    refused even then, and without waiting for a slot.
+    """
+    if upload.size is not None and upload.size > settings.VERIFY_MAX_BYTES:
+        return refused("too_large")
     upload.seek(0)
-    data = upload.read(MAX_BYTES + 1)
-    return verify_bytes(data, expected=expected, timeout=PARSE_SECONDS)
+    data = upload.read(settings.VERIFY_MAX_BYTES + 1)
+    over = sealing.over_bounds(data, bounds())
+    if over:
+        return refused(over, data if over != "too_large" else b"")
+    with checking_slot():
+        return verify_bytes(data, expected=expected, timeout=settings.VERIFY_PARSE_SECONDS)
+
+
+def _rate_keys(address):
+    """The counters an upload from `address` counts under: the address, and an IPv6 one's /64."""
+    keys = [(f"verify-upload:{address or 'unknown'}", settings.VERIFY_RATE_LIMIT)]
+    try:
+        ip = ipaddress.ip_address(address or "")
+    except ValueError:
+        return keys
+    if ip.version == 6 and ip.ipv4_mapped is None:
+        network = ipaddress.ip_network(f"{ip}/64", strict=False)
+        keys.append((f"verify-upload-net:{network}", settings.VERIFY_RATE_LIMIT_IPV6_NETWORK))
+    return keys
 
 
 def allow_attempt(client_address):
-    """Count one verification upload for the address; False once it made too many lately."""
-    key = f"verify-upload:{client_address or 'unknown'}"
-    if cache.add(key, 1, RATE_WINDOW_SECONDS):
-        return True
-    try:
-        count = cache.incr(key)
-    except ValueError:  # expired between add and incr
-        cache.add(key, 1, RATE_WINDOW_SECONDS)
-        return True
-    return count <= RATE_LIMIT
+    """Count one verification upload for the client; False once it made too many lately.
+
+    IPv4 clients are counted per address (a whole office shares one); IPv6 clients per address
+    and per /64 network too, since one client may hold a whole /64.
+    """
+    window = settings.VERIFY_RATE_WINDOW_SECONDS
+    allowed = [
+        throttling.allow_attempt(key, limit=limit, window_seconds=window)
+        for key, limit in _rate_keys(client_address)
+    ]
+    return all(allowed)

@@ -10,6 +10,7 @@ import contextlib
 import datetime
 import json
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import Http404
@@ -498,13 +499,18 @@ def seal_retry(request, pk):
 def _check_upload(request, expected=None):
     """Bind the upload form and check the PDF; return (form, result, status).
 
-    Oversized bodies and too many attempts are refused before the body is read.
+    Oversized bodies and too many attempts are refused before the body is read; a file that
+    holds too much, before it is parsed; when other files are being checked, "busy" (503).
     """
     if request.method != "POST":
         return VerifyForm(), None, 200
+    limit = settings.VERIFY_MAX_BYTES
     length = request.META.get("CONTENT_LENGTH") or "0"
-    if length.isdigit() and int(length) > verification.MAX_BYTES + 64 * 1024:
-        messages.error(request, _("The file is too large; the limit is 20 MB."))
+    if length.isdigit() and int(length) > limit + 64 * 1024:
+        messages.error(
+            request,
+            _("The file is too large; the limit is %(limit)s MB.") % {"limit": limit // 1048576},
+        )
         return VerifyForm(), None, 413
     if not verification.allow_attempt(client_address(request)):
         messages.error(request, _("Too many checks from your address. Try again in a few minutes."))
@@ -512,7 +518,24 @@ def _check_upload(request, expected=None):
     form = VerifyForm(request.POST, request.FILES)
     if not form.is_valid():
         return form, None, 400
-    return form, verification.verify_upload(form.cleaned_data["file"], expected=expected), 200
+    try:
+        return form, verification.verify_upload(form.cleaned_data["file"], expected=expected), 200
+    except verification.Busy:
+        messages.error(
+            request,
+            _("Another file is being checked right now. Please try again in a few seconds."),
+        )
+        return form, None, 503
+
+
+BUSY_RETRY_SECONDS = 5
+
+
+def _answered(response):
+    """A "busy" answer says when to try again."""
+    if response.status_code == 503:
+        response["Retry-After"] = str(BUSY_RETRY_SECONDS)
+    return response
 
 
 def _public_signers(seal):
@@ -523,11 +546,13 @@ def _public_signers(seal):
 @require_http_methods(["GET", "POST"])
 def verify(request):
     form, result, status = _check_upload(request)
-    return render(
-        request,
-        "agreements/signing/verify.html",
-        {"form": form, "result": result},
-        status=status,
+    return _answered(
+        render(
+            request,
+            "agreements/signing/verify.html",
+            {"form": form, "result": result},
+            status=status,
+        )
     )
 
 
@@ -557,7 +582,7 @@ def verify_code(request, code):
             reverse("agreements:verify_code", args=[seal.verification_code])
         ),
     }
-    return render(request, "agreements/signing/verify_code.html", context, status=status)
+    return _answered(render(request, "agreements/signing/verify_code.html", context, status=status))
 
 
 @require_GET

@@ -10,7 +10,6 @@ from django.urls import reverse
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from agreements.signing import verification
 from tests.trust.support import savepoint
 
 pytestmark = pytest.mark.django_db
@@ -44,7 +43,7 @@ def test_the_genuine_sealed_file_is_authentic(trust_world, sealed):
 
 
 def test_an_oversized_upload_is_refused_politely(trust_world, settings):
-    big = b"%PDF-1.7\n" + b"0" * (verification.MAX_BYTES + 1024 * 1024)
+    big = b"%PDF-1.7\n" + b"0" * (settings.VERIFY_MAX_BYTES + 1024 * 1024)
     response = upload(Client(), big)
     assert response.status_code == 413
     assert any("20 MB" in m for m in messages_of(response))
@@ -92,7 +91,7 @@ def test_random_bytes_are_never_authentic_nor_a_server_error(trust_world, data, 
 def test_many_uploads_from_one_address_are_rate_limited_with_a_clear_message(trust_world, settings):
     settings.LANGUAGE_CODE = "en"
     client = Client()
-    for attempt in range(verification.RATE_LIMIT):  # each attempt counts, even an empty file
+    for attempt in range(settings.VERIFY_RATE_LIMIT):  # each attempt counts, even an empty file
         response = upload(client, b"", address="203.0.113.99")
         assert response.status_code == 400, attempt
     response = upload(client, b"%PDF-1.4\nnot really", address="203.0.113.99")

@@ -2,11 +2,12 @@
 
 from pathlib import Path
 
+from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from agreements.signing.tasks import verification_url
-from agreements.signing.verification import MAX_BYTES, verify_bytes
+from agreements.signing.verification import verify_bytes
 
 
 def _yes_no(value):
@@ -26,8 +27,9 @@ class Command(BaseCommand):
         file = Path(path)
         if not file.is_file():
             raise CommandError(f"No such file: {file}")
-        if file.stat().st_size > MAX_BYTES:
-            raise CommandError(f"The file is larger than {MAX_BYTES // 1048576} MB.")
+        limit = settings.VERIFY_MAX_BYTES
+        if file.stat().st_size > limit:
+            raise CommandError(f"The file is larger than {limit // 1048576} MB (VERIFY_MAX_BYTES).")
         result = verify_bytes(file.read_bytes())
         check = result.check
         out = self.stdout

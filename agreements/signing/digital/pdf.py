@@ -46,6 +46,7 @@ from pyhanko_certvalidator.errors import InsufficientRevinfoError, PathValidatio
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
+from core import sealing
 from core.sealing import outside_event_loop
 
 logger = logging.getLogger(__name__)
@@ -381,18 +382,6 @@ def _refused(code, message, **details):
     return Verdict(False, code, message, details=details)
 
 
-def revision_count_bound(data):
-    """A cheap count of the revisions the bytes could hold (a filter, never a reason to accept):
-    each revision ends with %%EOF and, after the first, names its predecessor (/Prev, or an xref
-    table's keyword, which cannot be escaped as a name can)."""
-    return max(
-        data.count(b"%%EOF"),
-        data.count(b"startxref"),
-        data.count(b"/Prev"),
-        data.count(b"xref") - data.count(b"startxref"),
-    )
-
-
 def _revocation_cause(signature, vc):
     validator = CertificateValidator(
         signature.signer_cert,
@@ -425,7 +414,7 @@ def check_new_revision(previous, new, *, field_name, fingerprint_expected, vc):
             ),
         )
     added = new[len(previous) :]
-    if not 1 <= revision_count_bound(added) <= MAX_NEW_REVISIONS:
+    if not 1 <= sealing.revision_count_bound(added) <= MAX_NEW_REVISIONS:
         return _refused("too_many_revisions", _("The file holds more changes than one signature."))
     try:
         before = PdfFileReader(io.BytesIO(previous), strict=False)
@@ -578,7 +567,7 @@ def _changes(level):
 @_no_running_loop
 def read_signatures(pdf, vc):
     """Every signature and document timestamp of the file, in order, with its verdict."""
-    if len(pdf) > MAX_FILE_BYTES or revision_count_bound(pdf) > MAX_REVISIONS:
+    if len(pdf) > MAX_FILE_BYTES or sealing.revision_count_bound(pdf) > MAX_REVISIONS:
         raise ValueError("too large")
     reader = PdfFileReader(io.BytesIO(pdf), strict=False)
     if reader.xrefs.total_revisions > MAX_REVISIONS:

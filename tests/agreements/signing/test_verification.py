@@ -12,7 +12,6 @@ from django.utils import timezone
 from agreements.signing import verification
 from agreements.signing.models import Seal
 from core import sealing
-from tests.agreements.signing.support import MEMBERS, adopt_agreement, sign
 
 
 @pytest.fixture(autouse=True)
@@ -26,23 +25,6 @@ def _fresh_rate_limit():
     cache.clear()
     yield
     cache.clear()
-
-
-@pytest.fixture
-def sealed(world, django_capture_on_commit_callbacks):
-    agreement = adopt_agreement(world)
-    for username in MEMBERS:
-        with django_capture_on_commit_callbacks(execute=True):
-            sign(world, username, agreement)
-    seal = Seal.objects.get(agreement=agreement)
-    assert seal.status == Seal.Status.SEALED, seal.error
-    return seal
-
-
-@pytest.fixture
-def sealed_bytes(sealed):
-    with sealed.file.open("rb") as handle:
-        return handle.read()
 
 
 def changed_byte(data, position=None):
@@ -168,8 +150,8 @@ def test_a_file_over_20_mb_is_refused_by_the_form(client, world, settings):
     assert "too large" in str(response.context["form"].errors["file"])
 
 
-def test_uploads_are_rate_limited_per_address(client, world):
-    for _ in range(verification.RATE_LIMIT):
+def test_uploads_are_rate_limited_per_address(client, world, settings):
+    for _ in range(settings.VERIFY_RATE_LIMIT):
         response = client.post(verify_url(), {"file": upload(b"hello")}, REMOTE_ADDR="192.0.2.9")
         assert response.status_code == 200
     refused = client.post(verify_url(), {"file": upload(b"hello")}, REMOTE_ADDR="192.0.2.9")
