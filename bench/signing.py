@@ -64,7 +64,7 @@ def measure():
 
     demo = Demo()
     agreement = Agreement.objects.get(
-        cluster_year__year=2021, signing_mode=Agreement.SigningMode.MIXED
+        cluster_year__year=2021, cluster_year__signing_mode=Agreement.SigningMode.MIXED
     )
     existing = set(DocumentRevision.objects.values_list("file", flat=True))
     written = set()

@@ -30,6 +30,7 @@ ACTION_LABELS = {
     "cluster_year.start": _("Cluster year started"),
     "cluster_year.rollover": _("Next year prepared"),
     "cluster_year.delegate_drafting": _("Drafting delegated"),
+    "cluster_year.signing_mode": _("Way of signing chosen"),
     "membership.add": _("Member added"),
     "membership.update": _("Membership changed"),
     "membership.remove": _("Member removed"),

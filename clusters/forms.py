@@ -286,6 +286,16 @@ class ClusterYearEditForm(ServiceModelForm):
         self.fields["plan"].queryset = plans
 
 
+class SigningModeForm(forms.Form):
+    """How the cluster year's agreement is signed (parent staff, before the signing begins)."""
+
+    mode = forms.ChoiceField(
+        label=_("How the agreement is signed"),
+        choices=ClusterYear.SigningMode.choices,
+        widget=forms.RadioSelect,
+    )
+
+
 class MembershipForm(ServiceModelForm):
     class Meta:
         model = Membership

@@ -447,6 +447,11 @@ class ClusterYear(ConstraintErrorsOnFields, Versioned):
         ACTIVE = "active", _("In progress")
         CLOSED = "closed", _("Closed")
 
+    class SigningMode(models.TextChoices):
+        SIMPLE = "simple", _("Electronic signatures and the application's seal")
+        DIGITAL = "digital", _("Digital signatures of every unit")
+        MIXED = "mixed", _("Each unit chooses")
+
     cluster = models.ForeignKey(
         Cluster, verbose_name=_("cluster"), on_delete=models.PROTECT, related_name="years"
     )
@@ -461,6 +466,19 @@ class ClusterYear(ConstraintErrorsOnFields, Versioned):
         related_name="cluster_years",
     )
     drafting_delegated = models.BooleanField(_("drafting delegated to the deputy"), default=False)
+    # Chosen by parent staff before the signing begins (services.cluster_year_signing_mode_set);
+    # the agreements app refuses the change once the agreement's signing has begun.
+    signing_mode = models.CharField(
+        _("how its agreement is signed"),
+        max_length=10,
+        choices=SigningMode,
+        default=SigningMode.SIMPLE,
+        help_text=_(
+            "Digital: every unit's chair and then the unit sign with their own certificates "
+            "(chữ ký số). Simple: drawn or typed signatures sealed by the application — an "
+            "electronic signature, not a digital signature. Mixed: each unit chooses."
+        ),
+    )
 
     class Meta:
         verbose_name = _("cluster year")

@@ -3,6 +3,7 @@
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from clusters import access, timeline
+from clusters.events import signing_mode_locked
 from clusters.models import Cluster, ClusterYear, Membership, Plan, Position, Unit
 from core.audit import entries_for
 from core.text import folded_search
@@ -53,6 +54,7 @@ def cluster_year_page(user, cluster_year):
     for membership in memberships:
         membership.replacement = by_pk.get(membership.replaced_by_id)
     can_manage = access.can_manage_cluster_year(user, cluster_year)
+    mode_locked = signing_mode_locked(cluster_year)
     return {
         "cluster_year": cluster_year,
         "memberships": [m for m in memberships if m.is_active],
@@ -62,6 +64,8 @@ def cluster_year_page(user, cluster_year):
         "can_manage": can_manage,
         "is_preparing": cluster_year.status == ClusterYear.Status.PREPARING,
         "can_delegate": access.is_head_officer(user, cluster_year),
+        "signing_mode_locked": mode_locked,
+        "can_set_signing_mode": can_manage and not mode_locked,
         "has_next_year": ClusterYear.objects.filter(
             cluster_id=cluster_year.cluster_id, year=cluster_year.year + 1
         ).exists(),

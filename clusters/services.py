@@ -16,7 +16,7 @@ from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from clusters import access
-from clusters.events import member_joined
+from clusters.events import member_joined, signing_mode_locked
 from clusters.models import (
     Cluster,
     ClusterYear,
@@ -593,6 +593,36 @@ def cluster_year_delegate_drafting(*, actor, cluster_year, delegated):
         action="cluster_year.delegate_drafting",
         before=before,
         after={"drafting_delegated": delegated},
+    )
+    return cluster_year
+
+
+@transaction.atomic
+def cluster_year_signing_mode_set(*, actor, cluster_year, mode):
+    """Parent staff choose how the year's agreement is signed, before its signing begins."""
+    cluster_year = (
+        ClusterYear.objects.select_for_update(of=("self",))
+        .select_related("cluster__parent")
+        .get(pk=cluster_year.pk)
+    )
+    if not access.can_manage_cluster_year(actor, cluster_year):
+        raise DomainError(_("Only the parent body's staff choose how the agreement is signed."))
+    if mode not in ClusterYear.SigningMode.values:
+        raise DomainError({"mode": _("Choose digital, simple or mixed signing.")})
+    if mode == cluster_year.signing_mode:
+        return cluster_year
+    reason = signing_mode_locked(cluster_year)
+    if reason:
+        raise DomainError(reason)
+    before = {"signing_mode": cluster_year.signing_mode}
+    cluster_year.signing_mode = mode
+    cluster_year.save(update_fields=["signing_mode"])
+    audit_record(
+        actor=actor,
+        obj=cluster_year,
+        action="cluster_year.signing_mode",
+        before=before,
+        after={"signing_mode": mode},
     )
     return cluster_year
 

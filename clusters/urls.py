@@ -11,6 +11,11 @@ urlpatterns = [
     path("cluster-years/<int:pk>/edit/", views.cluster_year_edit, name="cluster_year_edit"),
     path("cluster-years/<int:pk>/start/", views.cluster_year_start, name="cluster_year_start"),
     path(
+        "cluster-years/<int:pk>/signing-mode/",
+        views.cluster_year_signing_mode,
+        name="cluster_year_signing_mode",
+    ),
+    path(
         "cluster-years/<int:pk>/delegate/",
         views.cluster_year_delegate,
         name="cluster_year_delegate",

@@ -20,7 +20,7 @@ from clusters import access, forms, imports, selectors, services
 from clusters.models import Plan, Unit
 from core.text import in_vietnamese_order
 from core.uploads import attachment_response
-from core.views import call_service
+from core.views import call_service, report_form_errors
 
 PER_PAGE = 25
 IMPORT_SESSION_KEY = "clusters_import"
@@ -125,6 +125,10 @@ def cluster_year_detail(request, pk):
     # The "add a member" form lists every active unit the user manages (over a hundred for a
     # province): it is loaded by htmx when its panel opens (membership_add), not on every view.
     context = selectors.cluster_year_page(request.user, cluster_year)
+    if context["can_set_signing_mode"]:
+        context["signing_mode_form"] = forms.SigningModeForm(
+            initial={"mode": cluster_year.signing_mode}
+        )
     return render(request, "clusters/cluster_year_detail.html", context)
 
 
@@ -188,6 +192,24 @@ def cluster_year_start(request, pk):
     cluster_year = access.get_cluster_year_to_manage(request.user, pk)
     return _post_action(
         request, cluster_year, services.cluster_year_start, _("The year's work has started.")
+    )
+
+
+@require_POST
+@login_required
+def cluster_year_signing_mode(request, pk):
+    """Parent staff choose how the year's agreement is signed (until its signing begins)."""
+    cluster_year = access.get_cluster_year_to_manage(request.user, pk)
+    form = forms.SigningModeForm(request.POST)
+    if not form.is_valid():
+        report_form_errors(request, form)
+        return redirect("clusters:cluster_year", pk=cluster_year.pk)
+    return _post_action(
+        request,
+        cluster_year,
+        services.cluster_year_signing_mode_set,
+        _("The way the agreement is signed is saved."),
+        mode=form.cleaned_data["mode"],
     )
 
 

@@ -26,7 +26,8 @@ from agreements.signing.digital.models import (
     SealImage,
     SignatureSlot,
 )
-from clusters.models import Position
+from clusters import services as cluster_services
+from clusters.models import ClusterYear, Position
 from demo.foundation import DISTRICTS, _person, _position, _user
 from demo.pki import config
 from demo.pki.generate import pfx_path
@@ -169,9 +170,13 @@ def build(world):
         _certificates(world, username)
     agreement = Agreement.objects.get(pk=world.agreement_2021.pk)
     if not agreement.signature_slots.exists():
-        services.digital_signing_open(
-            actor=world.user("hoankiem"), agreement=agreement, mode=Agreement.SigningMode.MIXED
+        cluster_services.cluster_year_signing_mode_set(
+            actor=world.user("bantt"),
+            cluster_year=agreement.cluster_year,
+            mode=ClusterYear.SigningMode.MIXED,
         )
+        agreement = Agreement.objects.get(pk=agreement.pk)
+        services.digital_signing_open(actor=world.user("hoankiem"), agreement=agreement)
     sign_unit(world, agreement, "hoankiem")
     world.agreement_2021 = Agreement.objects.get(pk=agreement.pk)
     world.digital_opened_on = datetime.date(2021, 2, 4)

@@ -35,10 +35,8 @@ class Agreement(Versioned):
         SEALED = "sealed", _("Sealed")
         SUPERSEDED = "superseded", _("Superseded")
 
-    class SigningMode(models.TextChoices):
-        SIMPLE = "simple", _("Electronic signatures and the application's seal")
-        DIGITAL = "digital", _("Digital signatures of every unit")
-        MIXED = "mixed", _("Each unit chooses")
+    # How it is signed is the cluster year's choice (ClusterYear.signing_mode).
+    SigningMode = ClusterYear.SigningMode
 
     class Origin(models.TextChoices):
         BLANK = "blank", _("Blank")
@@ -100,17 +98,6 @@ class Agreement(Versioned):
         related_name="+",
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
-    signing_mode = models.CharField(
-        _("how it is signed"),
-        max_length=10,
-        choices=SigningMode,
-        default=SigningMode.SIMPLE,
-        help_text=_(
-            "Digital: every unit's chair and then the unit sign with their own certificates "
-            "(chữ ký số). Simple: drawn or typed signatures sealed by the application — an "
-            "electronic signature, not a digital signature."
-        ),
-    )
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -176,6 +163,16 @@ class Agreement(Versioned):
     @property
     def is_template(self):
         return self.kind == self.Kind.TEMPLATE
+
+    @property
+    def signing_mode(self):
+        """How it is signed: its cluster year's choice (a template is not signed: simple)."""
+        if not self.cluster_year_id:
+            return self.SigningMode.SIMPLE
+        return self.cluster_year.signing_mode
+
+    def get_signing_mode_display(self):
+        return self.SigningMode(self.signing_mode).label
 
     @property
     def is_frozen(self):

@@ -2,6 +2,9 @@
 
 from dataclasses import dataclass, field
 
+from django.db.models import Exists, OuterRef, Q
+from django.utils.translation import gettext as _
+
 from agreements.models import Agreement
 from agreements.signing.models import Decline, PaperSigning, Signature
 from clusters.models import Position
@@ -153,3 +156,27 @@ POSITION_NAMES = {
 
 
 PAPER_NOTE = "Ký bản giấy tại hội nghị"
+
+
+SIGNING_BEGUN = (Agreement.Status.SIGNING, Agreement.Status.SIGNED, Agreement.Status.SEALED)
+
+
+def signing_begun_reason(cluster_year):
+    """Why the cluster year's signing mode can no longer change: an agreement of the year has
+    begun its signing (the digital file prepared, a signature or a paper signing recorded, or
+    the signing closed), even one superseded since. "" while it may change."""
+    begun = (
+        Agreement.objects.filter(cluster_year_id=cluster_year.pk)
+        .filter(
+            Q(status__in=SIGNING_BEGUN)
+            | Exists(Signature.objects.filter(agreement=OuterRef("pk")))
+            | Exists(PaperSigning.objects.filter(agreement=OuterRef("pk")))
+            | Q(signature_slots__isnull=False)
+        )
+        .exists()
+    )
+    if begun:
+        return _(
+            "The signing of this year's agreement has begun: how it is signed can no longer change."
+        )
+    return ""

@@ -40,7 +40,7 @@ from agreements.signing.selectors import (
 )
 from agreements.signing.tasks import seal_agreement
 from clusters import access as cluster_access
-from clusters.models import Membership, signature_block
+from clusters.models import ClusterYear, Membership, signature_block
 from core.audit import audit_record
 from core.errors import DomainError
 from core.uploads import PDF, UploadValidator
@@ -57,6 +57,16 @@ def _lock(agreement_or_pk):
         Agreement.objects.select_for_update(of=("self",))
         .select_related("cluster_year__cluster__parent")
         .get(pk=pk)
+    )
+
+
+def signing_mode_held(agreement):
+    """The cluster year's signing mode, its row locked until the transaction ends: a signature
+    and a change of the mode (clusters.services.cluster_year_signing_mode_set) never cross."""
+    return (
+        ClusterYear.objects.select_for_update()
+        .values_list("signing_mode", flat=True)
+        .get(pk=agreement.cluster_year_id)
     )
 
 
@@ -188,7 +198,7 @@ def signature_sign(
     require_open(agreement)
     _require_member(agreement, unit)
     position = require_signatory(actor, unit)
-    if agreement.signing_mode == Agreement.SigningMode.DIGITAL:
+    if signing_mode_held(agreement) == Agreement.SigningMode.DIGITAL:
         raise DomainError(
             _("This agreement is signed with digital signatures: sign with your certificate.")
         )

@@ -26,7 +26,6 @@ from agreements.document import criterion_reading
 from agreements.signing import access, selectors, services, verification
 from agreements.signing.digital import access as digital_access
 from agreements.signing.digital import selectors as digital_selectors
-from agreements.signing.digital.forms import OpenForm as DigitalOpenForm
 from agreements.signing.forms import (
     CloseSigningForm,
     DeclineForm,
@@ -298,8 +297,9 @@ def digital_context(user, agreement, context):
             context["can_run_signing"]
             and agreement.status == agreement.Status.ADOPTED
             and context["signed_count"] == 0
+            and agreement.signing_mode != agreement.SigningMode.SIMPLE
         )
-        return {"open_form": DigitalOpenForm() if can_open else None, "units": []}
+        return {"can_open": can_open, "mode": agreement.get_signing_mode_display(), "units": []}
     signer_units = cluster_access.signer_unit_ids(user)
     clerk_units = digital_access.clerk_unit_ids(user)
     is_open = agreement.status in selectors.OPEN_FOR_SIGNING

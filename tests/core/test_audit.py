@@ -293,6 +293,10 @@ CASES = {
         "cluster_year": w.cluster_year,
         "delegated": True,
     },
+    "cluster_year_signing_mode_set": lambda w: {
+        "cluster_year": w.cluster_year,
+        "mode": "digital",
+    },
     "membership_add": lambda w: {
         "cluster_year": _preparing_year(w),
         "unit": w.unit("dongda"),

@@ -601,7 +601,6 @@ def case_second_factor(w):
 
 def case_digital(w):
     from agreements import services as agreement_services
-    from agreements.models import Agreement
     from agreements.signing.digital import services
     from agreements.signing.digital.models import Certificate, DocumentRevision, SignatureSlot
     from demo.digital import seal_png
@@ -614,7 +613,7 @@ def case_digital(w):
     )
     agreement_services.agreement_circulate(actor=head, agreement=amendment)
     amendment = agreement_services.agreement_adopt(actor=head, agreement=amendment)
-    services.digital_signing_open(actor=head, agreement=amendment, mode=Agreement.SigningMode.MIXED)
+    services.digital_signing_open(actor=head, agreement=amendment)
     # Ba Đình's chair signs remotely (approving at the provider); its clerk adds the unit's.
     support.sign_remotely(w, amendment, "badinh")
     support.sign_organisation(w, amendment, "badinh")

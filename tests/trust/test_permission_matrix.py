@@ -140,6 +140,7 @@ URL_ARGS = {
     "clusters:cluster_year_edit": pk(lambda w: w.cluster_year),
     "clusters:cluster_year_start": pk(lambda w: w.cluster_year_2022),
     "clusters:cluster_year_delegate": pk(lambda w: w.cluster_year_2022),
+    "clusters:cluster_year_signing_mode": pk(lambda w: w.cluster_year_2022),
     "clusters:cluster_year_rollover": pk(lambda w: w.cluster_year),
     "clusters:membership_add": pk(lambda w: w.cluster_year),
     "clusters:membership_edit": lambda w: {
@@ -341,6 +342,7 @@ clusters:cluster_year               302/405 404/405 200/405 200/405 200/405 200/
 clusters:cluster_year_edit          302/302 404/404 200/200 403/403 403/403 403/403 403/403 200/200
 clusters:cluster_year_start         405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 clusters:cluster_year_delegate      405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/403
+clusters:cluster_year_signing_mode  405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 clusters:cluster_year_rollover      302/302 404/404 200/200 403/403 403/403 403/403 403/403 200/200
 clusters:membership_add             302/302 404/404 200/200 403/403 403/403 403/403 403/403 200/200
 clusters:membership_edit            302/302 404/404 200/200 403/403 403/403 403/403 403/403 200/200

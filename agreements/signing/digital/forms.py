@@ -1,22 +1,9 @@
-"""Forms of the digital signing: its way, certificates, seal images, organisation keys."""
+"""Forms of the digital signing: certificates, seal images, organisation keys."""
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement
-
 MAX_FILE = 64 * 1024
-
-
-class OpenForm(forms.Form):
-    mode = forms.ChoiceField(
-        label=_("How the units sign"),
-        choices=[
-            (Agreement.SigningMode.DIGITAL, Agreement.SigningMode.DIGITAL.label),
-            (Agreement.SigningMode.MIXED, Agreement.SigningMode.MIXED.label),
-        ],
-        widget=forms.RadioSelect,
-    )
 
 
 class _FileField(forms.FileField):

@@ -361,11 +361,13 @@ def prepare_file(agreement):
     return data, specs
 
 
-def digital_signing_open(*, actor, agreement, mode):
-    """The head's people open the signing with digital signatures (or mixed): the file is
-    rendered once with a field per expected signature; from then on it only grows."""
-    if mode not in (Agreement.SigningMode.DIGITAL, Agreement.SigningMode.MIXED):
-        raise DomainError({"mode": _("Choose digital or mixed signing.")})
+def digital_signing_open(*, actor, agreement):
+    """The head's people open the signing with digital signatures, as the cluster year says
+    (digital, or mixed): the file is rendered once with a field per expected signature; from
+    then on it only grows."""
+    agreement.cluster_year.refresh_from_db(fields=["signing_mode"])
+    if agreement.signing_mode not in (Agreement.SigningMode.DIGITAL, Agreement.SigningMode.MIXED):
+        raise DomainError(_("This year's agreement is signed the simple way, not digitally."))
     signing_services.require_open(agreement)
     data, specs = prepare_file(agreement)  # outside the transaction: rendering takes a while
     with transaction.atomic():
@@ -373,6 +375,9 @@ def digital_signing_open(*, actor, agreement, mode):
         signing_services.require_open(agreement)
         if not cluster_access.is_head_officer(actor, agreement.cluster_year):
             raise DomainError(_("Only the cluster head's people open the signing."))
+        mode = signing_services.signing_mode_held(agreement)
+        if mode not in (Agreement.SigningMode.DIGITAL, Agreement.SigningMode.MIXED):
+            raise DomainError(_("This year's agreement is signed the simple way, not digitally."))
         if agreement.signatures.filter(void=False).exists() or agreement.signature_slots.exists():
             raise DomainError(_("The signing has already started: its way cannot change now."))
         units = {u["unit_id"]: u for u in signing_selectors.required_units(agreement)}
@@ -393,8 +398,6 @@ def digital_signing_open(*, actor, agreement, mode):
             channel=DocumentRevision.Channel.APPLICATION,
             actor=actor,
         )
-        agreement.signing_mode = mode
-        agreement.save(update_fields=["signing_mode"])
         audit_record(
             actor=actor,
             obj=agreement,

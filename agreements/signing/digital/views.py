@@ -14,7 +14,6 @@ from agreements.signing import access as signing_access
 from agreements.signing.digital import access, selectors, services
 from agreements.signing.digital.forms import (
     CertificateForm,
-    OpenForm,
     OrganisationKeyForm,
     RefuseForm,
     SealImageForm,
@@ -34,17 +33,12 @@ def _signing(agreement):
 @require_POST
 def digital_open(request, pk):
     agreement = signing_access.get_agreement_to_run_signing(request.user, pk)
-    form = OpenForm(request.POST)
-    if form.is_valid():
-        call_service(
-            request,
-            services.digital_signing_open,
-            success=_("The signing with digital signatures is open: the file is prepared."),
-            agreement=agreement,
-            mode=form.cleaned_data["mode"],
-        )
-    else:
-        report_form_errors(request, form)
+    call_service(
+        request,
+        services.digital_signing_open,
+        success=_("The signing with digital signatures is open: the file is prepared."),
+        agreement=agreement,
+    )
     return redirect(_signing(agreement))
 
 

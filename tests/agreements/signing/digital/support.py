@@ -13,6 +13,7 @@ from django.contrib.auth import get_user_model
 
 from agreements.signing.digital import services
 from agreements.signing.digital.models import DocumentRevision, SignatureSlot
+from clusters import services as cluster_services
 from clusters.models import Person, Position
 from demo.pki import config
 from tests.agreements.signing.support import MEMBERS
@@ -147,3 +148,13 @@ def pdfsig(path, nss):
         )
         for block in blocks
     ]
+
+
+def open_digital(world, agreement, mode="digital", *, actor="dongda"):
+    """Parent staff (bantt) set the cluster year's signing mode, then the head's people open
+    the digital signing: the file is prepared once."""
+    cluster_services.cluster_year_signing_mode_set(
+        actor=world.user("bantt"), cluster_year=agreement.cluster_year, mode=mode
+    )
+    agreement.cluster_year.refresh_from_db()
+    return services.digital_signing_open(actor=world.user(actor), agreement=agreement)

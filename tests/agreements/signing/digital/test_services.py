@@ -8,6 +8,7 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from agreements.models import Agreement
+from agreements.signing import services as signing_services
 from agreements.signing.digital import pdf, selectors, services
 from agreements.signing.digital.models import (
     Certificate,
@@ -17,6 +18,7 @@ from agreements.signing.digital.models import (
     Turn,
 )
 from agreements.signing.models import Seal, Signature
+from clusters import services as cluster_services
 from core.errors import DomainError
 from core.models import AuditEntry
 from demo.pki import config
@@ -25,6 +27,7 @@ from tests.agreements.signing.digital.support import (
     clerk,
     install_organisation_key,
     nss_db,
+    open_digital,
     pdfsig,
     pki_file,
     prepare_everyone,
@@ -51,9 +54,7 @@ def agreement(world):
 @pytest.fixture
 def opened(world, agreement):
     prepare_everyone(world)
-    services.digital_signing_open(
-        actor=world.user("dongda"), agreement=agreement, mode=Agreement.SigningMode.DIGITAL
-    )
+    open_digital(world, agreement)
     agreement.refresh_from_db()
     return agreement
 
@@ -79,21 +80,56 @@ def test_opening_prepares_the_file_once_with_a_field_per_signature(world, opened
     third = personal[0] + (personal[2] - personal[0]) / 3
     assert seal[0] < personal[0] < seal[2] <= third + 1
     assert opened.signing_mode == Agreement.SigningMode.DIGITAL
+    assert AuditEntry.objects.filter(action="cluster_year.signing_mode").exists()
 
 
-def test_only_the_heads_people_open_it_and_only_once(world, agreement):
+def test_only_the_heads_people_open_it_only_once_and_as_the_cluster_year_says(world, agreement):
+    # The year says simple (the default): the signing cannot be opened digitally.
+    with pytest.raises(DomainError, match="simple way"):
+        services.digital_signing_open(actor=world.user("dongda"), agreement=agreement)
     with pytest.raises(DomainError):
-        services.digital_signing_open(
-            actor=world.user("badinh"), agreement=agreement, mode=Agreement.SigningMode.DIGITAL
-        )
-    services.digital_signing_open(
-        actor=world.user("dongda"), agreement=agreement, mode=Agreement.SigningMode.MIXED
-    )
+        open_digital(world, agreement, "mixed", actor="badinh")
+    services.digital_signing_open(actor=world.user("dongda"), agreement=agreement)
     with pytest.raises(DomainError, match="already started"):
-        services.digital_signing_open(
-            actor=world.user("dongda"), agreement=agreement, mode=Agreement.SigningMode.DIGITAL
-        )
+        services.digital_signing_open(actor=world.user("dongda"), agreement=agreement)
     assert DocumentRevision.objects.filter(agreement=agreement).count() == 1
+    # Now the signing has begun, the year's way is kept.
+    with pytest.raises(DomainError, match="has begun"):
+        cluster_services.cluster_year_signing_mode_set(
+            actor=world.user("bantt"), cluster_year=agreement.cluster_year, mode="simple"
+        )
+    agreement.cluster_year.refresh_from_db()
+    assert agreement.cluster_year.signing_mode == "mixed"
+
+
+def test_a_simple_signature_is_refused_when_the_year_signs_digitally(world, agreement):
+    cluster_services.cluster_year_signing_mode_set(
+        actor=world.user("bantt"), cluster_year=agreement.cluster_year, mode="digital"
+    )
+    agreement.refresh_from_db()
+    with pytest.raises(DomainError, match="digital signatures"):
+        signing_services.signature_sign(
+            actor=world.user("hoankiem"),
+            agreement=agreement,
+            unit=world.unit("hoankiem"),
+            method=Signature.Method.TYPED,
+            content_hash=agreement.content_hash,
+        )
+    assert not Signature.objects.filter(agreement=agreement).exists()
+
+
+def test_a_first_simple_signature_keeps_the_years_way(world, agreement):
+    signing_services.signature_sign(
+        actor=world.user("hoankiem"),
+        agreement=agreement,
+        unit=world.unit("hoankiem"),
+        method=Signature.Method.TYPED,
+        content_hash=agreement.content_hash,
+    )
+    with pytest.raises(DomainError, match="has begun"):
+        cluster_services.cluster_year_signing_mode_set(
+            actor=world.user("bantt"), cluster_year=agreement.cluster_year, mode="digital"
+        )
 
 
 def test_the_whole_agreement_signed_by_every_chair_and_unit_then_closed(
@@ -255,9 +291,7 @@ def test_a_text_change_or_a_rewritten_file_is_refused(world, opened):
 def test_a_certificate_counts_only_once_a_second_person_confirms_it(world, agreement):
     record = register_chair(world, "dongda", confirm=False)
     install_organisation_key(world, "dongda")
-    services.digital_signing_open(
-        actor=world.user("dongda"), agreement=agreement, mode=Agreement.SigningMode.DIGITAL
-    )
+    open_digital(world, agreement)
     with pytest.raises(DomainError, match="no confirmed signing certificate"):
         sign_remotely(world, agreement, "dongda")
     with pytest.raises(DomainError, match="Nobody confirms their own"):

@@ -26,12 +26,14 @@ from agreements.signing.digital.models import (
     Turn,
 )
 from agreements.signing.models import Seal
+from clusters import services as cluster_services
 from core.errors import DomainError
 from demo.pki import config
 from tests.agreements.signing.digital.support import (
     approve_at_provider,
     clerk,
     install_organisation_key,
+    open_digital,
     pki_file,
     prepare_everyone,
     register_chair,
@@ -61,9 +63,7 @@ def agreement(world):
 @pytest.fixture
 def opened(world, agreement):
     prepare_everyone(world)
-    services.digital_signing_open(
-        actor=world.user("dongda"), agreement=agreement, mode=Agreement.SigningMode.DIGITAL
-    )
+    open_digital(world, agreement)
     return agreement
 
 
@@ -71,33 +71,44 @@ def messages_of(response):
     return [str(m) for m in response.wsgi_request._messages]
 
 
-def test_the_head_opens_the_digital_signing_from_the_signing_page(world, agreement, client_for):
+def _year_signs(world, agreement, mode):
+    cluster_services.cluster_year_signing_mode_set(
+        actor=world.user("bantt"), cluster_year=agreement.cluster_year, mode=mode
+    )
+
+
+def test_the_head_opens_the_digital_signing_as_the_year_says(world, agreement, client_for):
+    _year_signs(world, agreement, "digital")
     client = client_for(world.user("dongda"))
     page = client.get(url("signing", agreement.pk))
-    assert "Sign with digital signatures" in page.text
-    response = client.post(url("digital_open", agreement.pk), {"mode": "digital"})
+    assert "Open the signing with digital signatures" in page.text
+    assert "Digital signatures of every unit" in page.text
+    response = client.post(url("digital_open", agreement.pk))
     assert response.status_code == 302
+    assert response["Location"] == url("signing", agreement.pk)
     assert DocumentRevision.objects.filter(agreement=agreement).count() == 1
-    agreement.refresh_from_db()
-    assert agreement.signing_mode == "digital"
     assert "ChuTich_1" in client.get(url("signing", agreement.pk)).text
 
 
 @pytest.mark.parametrize(("username", "status"), [("badinh", 403), ("ngoai", 404)])
 def test_only_the_heads_people_open_it(world, agreement, client_for, username, status):
-    response = client_for(world.user(username)).post(
-        url("digital_open", agreement.pk), {"mode": "digital"}
-    )
+    _year_signs(world, agreement, "digital")
+    response = client_for(world.user(username)).post(url("digital_open", agreement.pk))
     assert response.status_code == status
     assert not DocumentRevision.objects.filter(agreement=agreement).exists()
 
 
-def test_a_bad_mode_is_a_message_not_an_error(world, agreement, client_for):
-    response = client_for(world.user("dongda")).post(
-        url("digital_open", agreement.pk), {"mode": "whatever"}
+def test_a_simple_year_is_not_opened_digitally(world, agreement, client_for):
+    client = client_for(world.user("dongda"))
+    assert (
+        "Open the signing with digital signatures"
+        not in client.get(url("signing", agreement.pk)).text
     )
+    response = client.post(url("digital_open", agreement.pk))
     assert response.status_code == 302
-    assert messages_of(response)
+    assert messages_of(response) == [
+        "This year's agreement is signed the simple way, not digitally."
+    ]
     assert not DocumentRevision.objects.filter(agreement=agreement).exists()
 
 
@@ -328,9 +339,7 @@ def xmp_producer(xmp):
 def test_pending_certificates_do_not_count(world, agreement):
     register_chair(world, "badinh", confirm=False)
     install_organisation_key(world, "badinh", confirm=False)
-    services.digital_signing_open(
-        actor=world.user("dongda"), agreement=agreement, mode=Agreement.SigningMode.DIGITAL
-    )
+    open_digital(world, agreement)
     with pytest.raises(DomainError):
         sign_remotely(world, agreement, "badinh")
 
@@ -339,9 +348,7 @@ def test_mixed_mode_each_unit_signs_its_way_and_every_page_says_which(
     world, agreement, client_for, django_capture_on_commit_callbacks
 ):
     prepare_everyone(world, ["badinh"])
-    services.digital_signing_open(
-        actor=world.user("dongda"), agreement=agreement, mode=Agreement.SigningMode.MIXED
-    )
+    open_digital(world, agreement, "mixed")
     sign_remotely(world, agreement, "badinh")
     simple_sign = url("sign", agreement.pk)
     # Ba Đình began digitally: the simple signature is no longer offered to its chair (and the
