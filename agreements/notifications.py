@@ -12,18 +12,12 @@ def _link(obj):
 
 
 def member_addresses(cluster_year):
-    """E-mail addresses of the people who work for the cluster year's member units."""
+    """The people who work for the cluster year's member units, as core.mail recipients."""
     unit_ids = [m.unit_id for m in cluster_year.memberships.all() if m.is_active]
     positions = (
         Position.objects.current().filter(unit_id__in=unit_ids).select_related("person__user")
     )
-    addresses = []
-    for p in positions:
-        user = p.person.user
-        if user is not None and not user.is_active:
-            continue
-        addresses.append((user.email if user is not None else "") or p.person.email)
-    return addresses
+    return [recipient for p in positions for recipient in p.person.recipients]
 
 
 def draft_circulated(agreement_pk):
@@ -37,4 +31,4 @@ def draft_circulated(agreement_pk):
 def comment_answered(comment_pk):
     comment = Comment.objects.select_related("agreement", "author", "unit").get(pk=comment_pk)
     context = {"comment": comment, "agreement": comment.agreement, "link": _link(comment.agreement)}
-    return send_each([comment.author.email], "agreements/email/comment_answered", context)
+    return send_each([comment.author], "agreements/email/comment_answered", context)

@@ -203,6 +203,18 @@ class Person(Versioned):
     def __str__(self):
         return self.full_name
 
+    @property
+    def recipients(self):
+        """Whom core.mail.send_each writes to for this person: the login (mail and in-app
+        notification) and the person's own address when the login has none; none for a login
+        that was deactivated."""
+        user = self.user
+        if user is None:
+            return [self.email]
+        if not user.is_active:
+            return []
+        return [user] if user.email else [user, self.email]
+
     def save(self, *args, **kwargs):
         self.search_text = fold(self.full_name)
         super().save(*args, **kwargs)

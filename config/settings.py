@@ -82,6 +82,7 @@ TEMPLATES = [
                 "django.template.context_processors.csp",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "core.notifications.context.notifications",
             ],
             # `|vn_number` in every template (pages and documents): numbers written one way.
             "builtins": ["core.templatetags.numbers"],

@@ -6,6 +6,7 @@ from clusters.accounts import views as account_views
 from clusters.accounts.forms import LoginForm, SetPasswordForm
 from config import views
 from core.health import health
+from core.notifications import views as notification_views
 from core.prepared.views import job_detail, job_download
 
 # Each user's own log-in, password and second factor.
@@ -51,6 +52,17 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("files/<int:pk>/", job_detail, name="prepared_file"),
     path("files/<int:pk>/download/", job_download, name="prepared_file_download"),
+    path("notifications/", notification_views.notification_list, name="notifications"),
+    path(
+        "notifications/<int:pk>/open/",
+        notification_views.notification_open,
+        name="notification_open",
+    ),
+    path(
+        "notifications/read-all/",
+        notification_views.notification_read_all,
+        name="notifications_read_all",
+    ),
     path("i18n/", include("django.conf.urls.i18n")),
     path("accounts/", include(auth_urlpatterns)),
     path("people/", include("clusters.accounts.urls")),

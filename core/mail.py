@@ -6,20 +6,29 @@ from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.template.loader import render_to_string
 
+from core.notifications.services import notify, recipients_of
+
 logger = logging.getLogger(__name__)
 
 
 def send_each(recipients, template, context):
-    """Send `template` (its _subject.txt and _body.txt) to each address; return how many.
+    """Send `template` (its _subject.txt and _body.txt) to each recipient; return how many mails.
 
+    A recipient is an address or a user. Each user concerned (given, or whose account has one of
+    the addresses) also gets the message as an in-app notification linking to `context["link"]`,
+    so that a user without an address, or whose mail is lost, still sees it.
     Nobody sees the others' addresses. A mail server outage is logged, never raised: the change
     that the message announces is already committed.
     """
+    recipients = [r for r in recipients if r]
+    users = [r for r in recipients if not isinstance(r, str)]
+    addresses = {r for r in recipients if isinstance(r, str)} | {u.email for u in users if u.email}
     subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
     body = render_to_string(f"{template}_body.txt", context)
+    notify(recipients_of(addresses, users), subject, context.get("link", ""))
     messages = [
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
-        for address in sorted({address for address in recipients if address})
+        for address in sorted(addresses)
     ]
     if messages:
         try:

@@ -13,10 +13,7 @@ def _unit_addresses(unit):
     """The unit's own address and those of the people who work for it."""
     addresses = [unit.email]
     for position in Position.objects.current().filter(unit=unit).select_related("person__user"):
-        user = position.person.user
-        if user is not None and not user.is_active:
-            continue
-        addresses.append((user.email if user is not None else "") or position.person.email)
+        addresses += position.person.recipients
     return addresses
 
 

@@ -28,11 +28,7 @@ def head_addresses(agreement):
     if head is None:
         return []
     positions = Position.objects.current().filter(unit=head).select_related("person__user")
-    return [
-        (p.person.user.email if p.person.user else "") or p.person.email
-        for p in positions
-        if p.person.user is None or p.person.user.is_active
-    ]
+    return [recipient for p in positions for recipient in p.person.recipients]
 
 
 def notify_decline(decline_pk):
@@ -59,12 +55,11 @@ def notify_paper_recorded(paper_pks):
         position = unit_signatory(paper.unit)
         if position is None:
             continue
-        user = position.person.user
-        address = (user.email if user else "") or position.person.email
         context = {
             "agreement": paper.agreement,
             "paper": paper,
             "link": _link(reverse("agreements:signing", args=[paper.agreement_id])),
         }
-        sent += send_each([address], "agreements/signing/email/paper_recorded", context)
+        template = "agreements/signing/email/paper_recorded"
+        sent += send_each(position.person.recipients, template, context)
     return sent

@@ -3,7 +3,11 @@
 import logging
 from types import SimpleNamespace
 
+import pytest
+
 from core.mail import send_each
+
+pytestmark = pytest.mark.django_db
 
 TEMPLATE = "agreements/email/circulated"
 
