@@ -255,3 +255,21 @@ def test_the_units_chair_is_mailed_with_the_period(
     assert "Recorded by Đỗ Trọng Nam" in body
     assert f"after {timezone.localtime(paper.contest_until):%d/%m/%Y %H:%M}" in body
     assert "contest it before then" in body
+
+
+def test_dashboards_cost_the_same_with_1_or_4_paper_signings(world, agreement):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(username):
+        client = login(world.user(username))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("dashboard")).status_code == 200
+        return len(queries.captured_queries)
+
+    _record(world, agreement)
+    one = [count("bantt"), count("longbien")]
+    for unit in ("hoangmai", "badinh", "haibatrung"):
+        paper = _record(world, agreement, unit=unit)
+        signing.paper_signing_contest(actor=world.user(unit), paper=paper, reason="x")
+    assert [count("bantt"), count("longbien")] == one
