@@ -211,3 +211,8 @@ def pending_appointments(user):
         p for p in pending.filter(unit_id__in=contact_of)[:PENDING_LIMIT] if p.pk not in seen
     ]
     return {"to_confirm": to_confirm, "asked": asked, "in_my_unit": in_my_unit}
+
+
+def appointments_waiting(user, *, since):
+    """How many appointments the user asked for since `since` wait for a second person."""
+    return Position.objects.pending().filter(requested_by=user, requested_at__gte=since).count()

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
@@ -699,6 +700,7 @@ def import_confirm(request):
         messages.error(request, _("This import is no longer pending; upload the file again."))
         return redirect("clusters:import")
     kind = _import_kind(pending["kind"])
+    started = timezone.now()
     errors = imports.run(
         kind=kind,
         user=request.user,
@@ -713,6 +715,16 @@ def import_confirm(request):
         return redirect("clusters:import_preview")
     del request.session[IMPORT_SESSION_KEY]
     messages.success(request, _("%(count)s rows imported.") % {"count": len(pending["rows"])})
+    waiting = selectors.appointments_waiting(request.user, since=started)
+    if waiting:
+        messages.info(
+            request,
+            _(
+                "%(count)s imported positions may sign, vote or apply the organisation signature: "
+                "they count once another person of the parent body confirms them."
+            )
+            % {"count": waiting},
+        )
     target = "clusters:cluster_year_list" if kind.key == "memberships" else "clusters:unit_list"
     return redirect(target)
 

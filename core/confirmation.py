@@ -123,12 +123,12 @@ def confirmation_decide(record, *, actor, confirm, reason="", beneficiary_user_i
 
     The requester never decides their own request, nor does anyone the right is for.
     """
-    if record.confirmation != Confirmation.PENDING:
-        raise DomainError(_("This is no longer waiting for confirmation."))
-    if actor.pk == record.requested_by_id:
-        raise DomainError(_("A second person must confirm it: not the one who asked for it."))
-    if actor.pk in set(beneficiary_user_ids):
-        raise DomainError(_("Nobody confirms a right given to themselves."))
+    require_second_person(
+        actor,
+        pending=record.confirmation == Confirmation.PENDING,
+        requested_by_id=record.requested_by_id,
+        beneficiary_user_ids=beneficiary_user_ids,
+    )
     now = timezone.now()
     if confirm:
         record.confirmation = Confirmation.CONFIRMED
@@ -141,3 +141,14 @@ def confirmation_decide(record, *, actor, confirm, reason="", beneficiary_user_i
         record.refusal_reason = reason.strip()
     record.save(update_fields=Confirmable.CONFIRMATION_FIELDS)
     return record
+
+
+def require_second_person(actor, *, pending, requested_by_id, beneficiary_user_ids=()):
+    """Refuse a decision on a record that no longer waits, or by its requester, or by anyone
+    the right is for (every four-eyes confirmation checks this, whatever its model)."""
+    if not pending:
+        raise DomainError(_("This is no longer waiting for confirmation."))
+    if actor.pk == requested_by_id:
+        raise DomainError(_("A second person must confirm it: not the one who asked for it."))
+    if actor.pk in set(beneficiary_user_ids):
+        raise DomainError(_("Nobody confirms a right given to themselves."))

@@ -124,11 +124,22 @@ def test_positions_reuse_a_known_person_and_create_new_ones(world, staff):
         "Long Biên,Đặng Văn Q,officer,không,2021-01-01\n"
     )
     assert upload(staff, "positions", csv_file(text)).status_code == 302
-    assert confirm(staff).status_code == 302
+    response = confirm(staff)
+    assert response.status_code == 302
     assert Person.objects.filter(full_name="Bùi Thị L").count() == 1
     signer = Position.objects.get(unit=world.unit("longbien"), person__full_name="Bùi Thị L")
     assert signer.can_sign
-    assert Position.objects.filter(person__full_name="Đặng Văn Q", title="officer").exists()
+    # The signer waits for a second person of the parent body (issue 14); the officer counts.
+    assert (signer.confirmation, signer.requested_by) == ("pending", world.user("bantt"))
+    officer = Position.objects.get(person__full_name="Đặng Văn Q", title="officer")
+    assert officer.confirmation == "confirmed"
+    shown = [str(m) for m in staff.get(response.url).context["messages"]]
+    with translation.override("vi"):
+        expected = gettext(
+            "%(count)s imported positions may sign, vote or apply the organisation signature: "
+            "they count once another person of the parent body confirms them."
+        ) % {"count": 1}
+    assert expected in shown, shown
 
 
 # --- bad rows -------------------------------------------------------------------------------

@@ -241,3 +241,35 @@ def test_signing_page_query_count_does_not_grow_with_paper_signings(world, agree
     with CaptureQueriesContext(connection) as many:
         client.get(url)
     assert len(many.captured_queries) == len(one.captured_queries)
+
+
+def test_the_units_chair_is_mailed_with_the_period(
+    world, agreement, django_capture_on_commit_callbacks
+):
+    from django.core import mail
+
+    with django_capture_on_commit_callbacks(execute=True):
+        paper = _record(world, agreement)
+    assert [m.to for m in mail.outbox] == [[world.user("longbien").email]]
+    body = " ".join(mail.outbox[0].body.split())
+    assert "Recorded by Đỗ Trọng Nam" in body
+    assert f"after {timezone.localtime(paper.contest_until):%d/%m/%Y %H:%M}" in body
+    assert "contest it before then" in body
+
+
+def test_dashboards_cost_the_same_with_1_or_4_paper_signings(world, agreement):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    def count(username):
+        client = login(world.user(username))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("dashboard")).status_code == 200
+        return len(queries.captured_queries)
+
+    _record(world, agreement)
+    one = [count("bantt"), count("longbien")]
+    for unit in ("hoangmai", "badinh", "haibatrung"):
+        paper = _record(world, agreement, unit=unit)
+        signing.paper_signing_contest(actor=world.user(unit), paper=paper, reason="x")
+    assert [count("bantt"), count("longbien")] == one

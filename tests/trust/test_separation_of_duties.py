@@ -387,3 +387,18 @@ def test_without_a_chair_the_units_people_are_told(world, django_capture_on_comm
     with django_capture_on_commit_callbacks(execute=True):
         _self_appointment(world, login(world.user("bantt")), unit="badinh")
     assert [m.to for m in mail.outbox] == [[world.user("canbo.badinh").email]]
+
+
+def test_positions_made_before_the_rule_are_migrated_as_confirmed(world):
+    """The data migration counts every position that existed as confirmed, so that current
+    data keeps working (run here on a position left pending)."""
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("clusters.migrations.0005_position_confirmation")
+    position = _self_appointment(world, login(world.user("bantt")))
+    migration.existing_positions_confirmed(apps, None)
+    position.refresh_from_db()
+    assert position.confirmation == "confirmed"
+    assert world.unit("hoangmai").pk in access.signer_unit_ids(_fresh(world.user("bantt")))

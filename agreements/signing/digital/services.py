@@ -39,6 +39,7 @@ from agreements.signing.models import Signature
 from clusters import access as cluster_access
 from clusters.models import Position
 from core.audit import audit_record
+from core.confirmation import require_second_person
 from core.documents import render_document
 from core.errors import DomainError
 
@@ -81,10 +82,11 @@ def certificate_der(data):
 def _confirmer_check(actor, record, parent):
     if not cluster_access.is_parent_staff(actor, parent):
         raise DomainError(_("Only the parent body's staff may confirm this."))
-    if record.registered_by_id == actor.pk:
-        raise DomainError(_("A second person must confirm it: not the one who registered it."))
-    if record.status != Confirmation.PENDING:
-        raise DomainError(_("This is no longer waiting for confirmation."))
+    require_second_person(
+        actor,
+        pending=record.status == Confirmation.PENDING,
+        requested_by_id=record.registered_by_id,
+    )
 
 
 def _parent_of_unit(unit):
