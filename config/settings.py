@@ -291,6 +291,10 @@ LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 90)
 PASSWORD_RESET_ACCOUNT_LIMIT = env_int("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
 PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
 
+# Online secret ballots (awards.services.votes): a round closes when every unit present has
+# voted or after this many minutes; a round with fewer than three ballots is void.
+VOTE_ROUND_MINUTES = env_int("VOTE_ROUND_MINUTES", 20)
+
 # Second factor (django-otp, TOTP): optional for every user; when this is on, a signatory must
 # enrol an authenticator app before signing, and confirm a code once per session to sign.
 OTP_REQUIRED_FOR_SIGNATORIES = env_bool("OTP_REQUIRED_FOR_SIGNATORIES", False)
