@@ -354,3 +354,11 @@ ORGANISATION_KEY_SECRET = env_str("ORGANISATION_KEY_SECRET", "") or (
     if (DEV_KEYS_DIR / "organisation-key.secret").exists()
     else ""
 )
+# Backups of a cluster year (config/backup.py): their manifest is signed (HMAC-SHA256) with this
+# key, kept outside the archives; a restore refuses an archive whose signature does not verify.
+# Required to back up or restore in production; the demo's is generated at set-up.
+BACKUP_KEY = env_str("BACKUP_KEY", "") or (
+    (DEV_KEYS_DIR / "backup-key.secret").read_text().strip()
+    if (DEV_KEYS_DIR / "backup-key.secret").exists()
+    else ""
+)
