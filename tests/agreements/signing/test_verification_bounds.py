@@ -153,3 +153,13 @@ def test_ipv4_clients_stay_per_address(client, settings, world):
     for host in range(10):  # one office behind one /24 is ten clients, not one
         assert post(client, b"hello", address=f"198.51.100.{host + 1}").status_code == 200
     assert post(client, b"hello", address="::ffff:198.51.100.200").status_code == 200
+
+
+def test_the_benchmark_times_the_crafted_file_under_its_goal(sealed, settings):
+    from bench import verification as bench_verification
+
+    result = bench_verification.measure()
+    assert result["crafted_reason"] == ["too_many_revisions"]
+    assert result["updates"] == 20_000 and result["crafted_bytes"] > 1_500_000
+    assert result["met"] and result["crafted_verdict_s"] < bench_verification.GOAL_SECONDS
+    assert result["genuine_verdict_s"] > 0
