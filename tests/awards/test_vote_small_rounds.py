@@ -6,10 +6,12 @@ one ballot per unit per round, also when the server fails in the middle of a bal
 import pytest
 from django.db import transaction
 from django.db.models import QuerySet
+from django.template.loader import render_to_string
 from django.urls import reverse
 
+from awards.documents import MINUTES_TEMPLATE, minutes_context
 from awards.models import Candidate, Participation, VoteCount, VoteRound, VoteSession
-from awards.selectors import round_results
+from awards.selectors import minutes_content, round_results
 from awards.services import votes as voting
 from core.errors import DomainError
 from core.models import AuditEntry
@@ -226,3 +228,21 @@ def test_a_failure_between_participation_and_choice_loses_nothing_and_counts_not
     assert (
         sorted(VoteCount.objects.filter(round=vote_round).values_list("votes", flat=True))[-1] == 1
     )
+
+
+def test_the_minutes_say_the_round_was_void_and_give_the_parent_bodys_reason(ranked, the_meeting):
+    head = void_vote(ranked, the_meeting)
+    reason = "Chỉ hai đơn vị bỏ phiếu; Ban Thường trực quyết định."
+    voting.vote_decide(
+        actor=ranked.user("bantt"),
+        session=head,
+        elected_ids=candidate_ids(head, "hoankiem", world=ranked),
+        reason=reason,
+    )
+    content = minutes_content(the_meeting)
+    section = next(s for s in content["sessions"] if s["purpose"] == P.HEAD)
+    assert section["rounds"][0]["void"] and section["rounds"][0]["rows"] == []
+    assert section["decision_reason"] == reason
+    assert section["elected"] == [ranked.unit("hoankiem").name]
+    html = render_to_string(MINUTES_TEMPLATE, minutes_context(the_meeting))
+    assert "dưới ba phiếu nên vòng bỏ phiếu không hợp lệ" in html and reason in html
