@@ -14,6 +14,7 @@ one more, and each client may try a few times per window (IPv6: per address and 
 import contextlib
 import hashlib
 import ipaddress
+import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
@@ -27,6 +28,8 @@ from core import sealing, throttling
 
 # The first key of the PostgreSQL advisory locks that count the checks running ("th" "vf").
 LOCK_NAMESPACE = 0x7468_7666
+# Without PostgreSQL (a development database), one check at a time in this process.
+_LOCAL_SLOTS = threading.BoundedSemaphore(1)
 
 NOT_ON_RECORD = _(
     "The signature is genuine, but this exact file is not a sealed document on record in this "
@@ -196,6 +199,14 @@ def checking_slot():
     The slots are PostgreSQL session advisory locks, so that they hold across every worker and
     app server; a worker that dies releases its slot with its connection.
     """
+    if connection.vendor != "postgresql":  # a development database: this process only
+        if not _LOCAL_SLOTS.acquire(blocking=False):
+            raise Busy
+        try:
+            yield
+        finally:
+            _LOCAL_SLOTS.release()
+        return
     with connection.cursor() as cursor:
         for slot in range(max(1, settings.VERIFY_CONCURRENCY)):
             cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, slot])

@@ -163,3 +163,12 @@ def test_the_benchmark_times_the_crafted_file_under_its_goal(sealed, settings):
     assert result["updates"] == 20_000 and result["crafted_bytes"] > 1_500_000
     assert result["met"] and result["crafted_verdict_s"] < bench_verification.GOAL_SECONDS
     assert result["genuine_verdict_s"] > 0
+
+
+def test_without_postgresql_one_check_runs_at_a_time_in_the_process(monkeypatch, world):
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    with verification.checking_slot():
+        with pytest.raises(verification.Busy), verification.checking_slot():
+            pass
+    with verification.checking_slot():  # released again
+        pass
