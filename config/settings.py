@@ -196,6 +196,9 @@ VERIFY_CONCURRENCY = env_int("VERIFY_CONCURRENCY", 1)
 VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 10)
 VERIFY_RATE_LIMIT_IPV6_NETWORK = env_int("VERIFY_RATE_LIMIT_IPV6_NETWORK", 20)
 VERIFY_RATE_WINDOW_SECONDS = env_int("VERIFY_RATE_WINDOW_SECONDS", 600)
+# A digitally signed agreement's verdict (every signature and its revocation: seconds of work) is
+# kept this long for the same file (0: never kept); a revocation shows after at most that long.
+VERIFY_DIGITAL_CACHE_SECONDS = env_int("VERIFY_DIGITAL_CACHE_SECONDS", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

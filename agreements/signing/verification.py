@@ -18,6 +18,7 @@ import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
@@ -107,13 +108,30 @@ KIND_LABELS = {
 BROKEN = _("A signature does not hold, or the file was changed after it.")
 
 
+def _read_signatures(data):
+    """The file's signatures as a verifier reports them, kept VERIFY_DIGITAL_CACHE_SECONDS.
+
+    Only files on record come here (their SHA-256 is a sealed document's), and checking every
+    signature with its revocation takes seconds: the same file uploaded again is answered from
+    the cache, so that repeating it cannot keep the checking slot busy.
+    """
+    seconds = settings.VERIFY_DIGITAL_CACHE_SECONDS
+    key = f"verify-digital:{hashlib.sha256(data).hexdigest()}"
+    found = cache.get(key) if seconds else None
+    if found is None:
+        found = digital_pdf.read_signatures(data, digital_pdf.validation_context())
+        if seconds:
+            cache.set(key, found, seconds)
+    return found
+
+
 def digital_signatures(data, agreement):
     """Every signature of a digitally signed agreement's file, named after its field's unit."""
     slots = {
         s.name: s for s in SignatureSlot.objects.filter(agreement=agreement).select_related("unit")
     }
     listed = []
-    for found in digital_pdf.read_signatures(data, digital_pdf.validation_context()):
+    for found in _read_signatures(data):
         slot = slots.get(found.field_name)
         listed.append(
             Signed(

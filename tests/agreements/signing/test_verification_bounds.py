@@ -174,3 +174,22 @@ def test_without_postgresql_one_check_runs_at_a_time_in_the_process(monkeypatch,
     held.__exit__(None, None, None)
     with verification.checking_slot():  # released again
         pass
+
+
+def test_a_signed_files_verdict_is_kept_for_the_same_file(sealed_bytes, monkeypatch, settings):
+    real = digital_pdf.read_signatures
+    calls = []
+
+    def counted(data, vc):
+        calls.append(len(data))
+        return real(data, vc)
+
+    monkeypatch.setattr(digital_pdf, "read_signatures", counted)
+    first = verification._read_signatures(sealed_bytes)
+    started = time.perf_counter()
+    again = verification._read_signatures(sealed_bytes)
+    assert time.perf_counter() - started < 0.5
+    assert calls == [len(sealed_bytes)] and again == first and first[0].intact
+    settings.VERIFY_DIGITAL_CACHE_SECONDS = 0
+    verification._read_signatures(sealed_bytes)
+    assert len(calls) == 2
