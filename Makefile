@@ -67,7 +67,7 @@ locale/.compiled: $(VENV)/.synced $(wildcard locale/*/LC_MESSAGES/django.po)
 	DEBUG=1 $(PY) manage.py compilemessages --ignore=.venv --ignore=.tools -v 0
 	@touch $@
 
-var/dev-keys/.made: $(VENV)/.synced demo/pki/config.py demo/pki/generate.py
+var/dev-keys/.made: $(VENV)/.synced demo/pki/config.py demo/pki/generate.py demo/management/commands/make_dev_keys.py
 	DEBUG=1 $(PY) manage.py make_dev_keys
 	@touch $@
 

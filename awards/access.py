@@ -71,6 +71,18 @@ def get_session_to_run(user, pk):
     return session
 
 
+def can_decide(user, session):
+    """The parent body's staff decide a vote whose round was void."""
+    return cluster_access.is_parent_staff(user, session.meeting.cluster_year.cluster.parent)
+
+
+def get_session_to_decide(user, pk):
+    session = get_session(user, pk)
+    if not can_decide(user, session):
+        raise PermissionDenied
+    return session
+
+
 def voter_units(user, session):
     """Member units for which the user signs (whether or not they may vote right now)."""
     members = cluster_access.member_unit_ids(session.meeting.cluster_year)

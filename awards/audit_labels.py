@@ -17,6 +17,8 @@ ACTION_LABELS = {
     "vote.count": _("Votes counted"),
     "vote.next_round": _("Next round opened"),
     "vote.finish": _("Vote finished"),
+    "vote.void": _("Round void (too few ballots)"),
+    "vote.decide": _("Void vote decided by the parent body"),
     "award_catalogue.copy": _("Award catalogue copied"),
     "award_type.create": _("Award added to the catalogue"),
     "award_type.update": _("Award changed"),

@@ -105,6 +105,19 @@ def award_tasks(user):
                     kind="action",
                 )
             )
+        for session in VoteSession.objects.filter(
+            meeting__cluster_year__cluster__parent_id__in=parents,
+            status=VoteSession.Status.VOID,
+        ).select_related("meeting__cluster_year__cluster")[:20]:
+            tasks.append(
+                Task(
+                    title=_("Decide a void vote (too few ballots): %(purpose)s")
+                    % {"purpose": session.get_purpose_display()},
+                    url=reverse("awards:vote", args=[session.pk]),
+                    detail=str(session.meeting.cluster_year),
+                    kind="action",
+                )
+            )
     return tasks
 
 

@@ -154,6 +154,27 @@ class PaperTallyForm(forms.Form):
         return {c.pk: self.cleaned_data[f"votes_{c.pk}"] for c in self.candidates}
 
 
+class DecideForm(_Helper, forms.Form):
+    """The parent body's decision on a vote whose round was void."""
+
+    elected = forms.TypedMultipleChoiceField(
+        label=_("Elected"),
+        coerce=int,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("None leaves the seats unfilled."),
+    )
+    reason = forms.CharField(
+        label=_("Reason for the decision"),
+        max_length=5000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+    )
+
+    def __init__(self, *args, candidates, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["elected"].choices = [(c.pk, c.unit_name) for c in candidates]
+
+
 class MinutesForm(_Helper, forms.Form):
     date = _date_field(_("Date of the minutes"), required=False)
 

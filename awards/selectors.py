@@ -166,6 +166,7 @@ def minutes_content(meeting, *, issued=None, date=None):
                     "members": vote_round.member_count,
                     "base": vote_round.base_count,
                     "seats": vote_round.seats,
+                    "void": vote_round.is_void,
                     "rows": [
                         {
                             "name": r.candidate.unit_name,
@@ -186,6 +187,7 @@ def minutes_content(meeting, *, issued=None, date=None):
                 "seats": session.seats,
                 "rounds": rounds,
                 "elected": [c.unit_name for c in session.elected()],
+                "decision_reason": session.decision_reason,
             }
         )
     held = timezone.localtime(meeting.held_at)

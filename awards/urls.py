@@ -28,6 +28,7 @@ urlpatterns = [
     path("votes/<int:pk>/tally/", votes.vote_tally, name="vote_tally"),
     path("votes/<int:pk>/next-round/", votes.vote_next_round, name="vote_next_round"),
     path("votes/<int:pk>/finish/", votes.vote_finish, name="vote_finish"),
+    path("votes/<int:pk>/decide/", votes.vote_decide, name="vote_decide"),
     # The proposal file
     path("cluster-years/<int:pk>/proposal/new/", proposals.proposal_create, name="proposal_create"),
     path("proposals/<int:pk>/", proposals.proposal_detail, name="proposal"),

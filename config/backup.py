@@ -15,6 +15,17 @@ What the archive holds:
   documents), under its storage name.
 - manifest.json: the format, the cluster year, the row count per model and the SHA-256 of
   data.json and of every file. A restore refuses an archive whose sums do not match.
+- manifest.sig: the manifest's HMAC-SHA256 under BACKUP_KEY, a key kept outside the archives
+  (the environment; the demo's is generated at set-up). A restore refuses an archive whose
+  signature does not verify: nobody without the key can make an archive it accepts, or change
+  one — the manifest holds the sums of everything else.
+
+Every value is kept exactly: times with their microseconds (the rows are written by Django's
+"python" serializer and encoded here, not by its JSON encoder, which cuts them to milliseconds).
+The viewer grants on the units in the backup go with them, and so do the audit entries of rows
+deleted since (an award of that year removed from the catalogue...): an entry of a row that no
+longer exists belongs to the backup when that row's last recorded state pointed at a row of the
+backup (and, for a row of a year, was of that year).
 
 User accounts are restored without their password hashes (a backup is not a copy of everybody's
 credentials): a restored account has an unusable password and is reset through "Forgot your
@@ -25,13 +36,17 @@ another installation without this cluster year); it never overwrites.
 """
 
 import datetime
+import decimal
 import hashlib
+import hmac
 import io
 import json
+import uuid
 import zipfile
 from collections import defaultdict
 
 from django.apps import apps
+from django.conf import settings
 from django.contrib.admin.utils import NestedObjects
 from django.contrib.auth import get_user_model
 from django.contrib.contenttypes.models import ContentType
@@ -43,13 +58,14 @@ from django.core.serializers import sort_dependencies
 from django.db import DEFAULT_DB_ALIAS, connections, models, transaction
 from django.utils import timezone
 
-from clusters.models import Position
+from clusters.models import Position, ViewerGrant
 from core.models import AuditEntry
 
 FORMAT = "thidua-cluster-year-backup"
-VERSION = 1
+VERSION = 2  # 2: times to the microsecond, viewer grants, deleted rows' audit, signed manifest
 DATA = "data.json"
 MANIFEST = "manifest.json"
+SIGNATURE = "manifest.sig"
 FILES = "files/"
 # Rows that are never part of a backup, even when something refers to them.
 # The apps whose parent-body configuration of a year (rules, catalogue) belongs to the year.
@@ -151,6 +167,8 @@ def collect(cluster_year):
     positions = Position.objects.current().filter(unit_id__in=unit_ids)
     for position in positions:
         found.setdefault(_key(position), position)
+    for grant in ViewerGrant.objects.filter(unit_id__in=unit_ids):
+        found.setdefault(_key(grant), grant)
     _referenced(found)
     # The audit trail of every row in the backup.
     by_type = defaultdict(list)
@@ -161,8 +179,70 @@ def collect(cluster_year):
     for content_type, ids in by_type.items():
         for entry in AuditEntry.objects.filter(content_type=content_type, object_id__in=ids):
             found.setdefault(_key(entry), entry)
+    for entry in _entries_of_deleted_rows(found, cluster_year):
+        found.setdefault(_key(entry), entry)
     _referenced(found)
     return found
+
+
+def _last_state(entries):
+    """A deleted row's fields as its audit entries last recorded them."""
+    state = {}
+    for entry in sorted(entries, key=lambda e: (e.at, e.pk)):
+        for snapshot in (entry.before, entry.after):
+            if isinstance(snapshot, dict):
+                state.update(snapshot)
+    return state
+
+
+def _belongs(model, state, found, cluster_year):
+    """Did a deleted row of `model`, in its last recorded `state`, belong to the backup?"""
+    names = {f.name for f in model._meta.concrete_fields}
+    if "year" in names and "year" in state and state["year"] != cluster_year.year:
+        return False
+    for field in model._meta.concrete_fields:
+        if field.is_relation and (field.many_to_one or field.one_to_one):
+            value = state.get(field.name, state.get(field.attname))
+            if value is not None and (field.related_model._meta.label_lower, value) in found:
+                return True
+    return False
+
+
+def _entries_of_deleted_rows(found, cluster_year):
+    """The audit entries of rows deleted since, which belonged to this cluster year's story."""
+    candidates = {model for model in apps.get_models() if model is not AuditEntry}
+    candidates = {
+        m
+        for m in candidates
+        if m._meta.app_label in {"clusters", "agreements", *CONFIGURED_PER_YEAR}
+    }
+    kept = []
+    for model in candidates:
+        content_type = ContentType.objects.get_for_model(model, for_concrete_model=False)
+        entries = defaultdict(list)
+        for entry in AuditEntry.objects.filter(content_type=content_type):
+            entries[entry.object_id].append(entry)
+        if not entries:
+            continue
+        label = model._meta.label_lower
+        keys = [k for k in entries if (label, _pk_value(model, k)) not in found]
+        values = [v for v in (_pk_value(model, k) for k in keys) if v is not None]
+        existing = {
+            str(pk) for pk in model._base_manager.filter(pk__in=values).values_list("pk", flat=True)
+        }
+        for object_id in keys:
+            if object_id in existing:
+                continue
+            if _belongs(model, _last_state(entries[object_id]), found, cluster_year):
+                kept += entries[object_id]
+    return kept
+
+
+def _pk_value(model, object_id):
+    try:
+        return model._meta.pk.to_python(object_id)
+    except Exception:  # noqa: BLE001  (an id that cannot be this model's is no row of it)
+        return None
 
 
 def _files(rows):
@@ -220,13 +300,43 @@ def _sha256(data):
     return hashlib.sha256(data).hexdigest()
 
 
+class _Encoder(json.JSONEncoder):
+    """JSON for the "python" serializer's values, exact (Django's encoder cuts microseconds)."""
+
+    def default(self, o):
+        if isinstance(o, (datetime.datetime, datetime.date, datetime.time)):
+            return o.isoformat()
+        if isinstance(o, datetime.timedelta):
+            return o.total_seconds()
+        if isinstance(o, (decimal.Decimal, uuid.UUID)):
+            return str(o)
+        if isinstance(o, (bytes, memoryview)):
+            return bytes(o).hex()
+        return super().default(o)
+
+
+def _key_bytes():
+    key = settings.BACKUP_KEY
+    if not key:
+        raise BackupError(
+            "BACKUP_KEY is not set: backups are signed with it and restores verify it."
+        )
+    return key.encode()
+
+
+def sign(manifest_bytes):
+    """The manifest's signature (HMAC-SHA256 under BACKUP_KEY, hex)."""
+    return hmac.new(_key_bytes(), manifest_bytes, hashlib.sha256).hexdigest()
+
+
 def backup(cluster_year):
     """Return the archive (zip bytes) of `cluster_year`."""
     found = collect(cluster_year)
     rows = _ordered(found)
-    payload = json.loads(serializers.serialize("json", rows))
+    _key_bytes()  # refuse before any work without the key
+    payload = serializers.serialize("python", rows)
     payload = _content_types_by_name(_without_secrets(payload))
-    data = json.dumps(payload, ensure_ascii=False, indent=1).encode()
+    data = json.dumps(payload, ensure_ascii=False, indent=1, cls=_Encoder).encode()
     counts = defaultdict(int)
     for obj in rows:
         counts[obj._meta.label_lower] += 1
@@ -250,7 +360,9 @@ def backup(cluster_year):
                 content = handle.read()
             manifest["sha256"][FILES + name] = _sha256(content)
             archive.writestr(FILES + name, content)
-        archive.writestr(MANIFEST, json.dumps(manifest, ensure_ascii=False, indent=1))
+        manifest_bytes = json.dumps(manifest, ensure_ascii=False, indent=1).encode()
+        archive.writestr(MANIFEST, manifest_bytes)
+        archive.writestr(SIGNATURE, sign(manifest_bytes))
     return out.getvalue()
 
 
@@ -258,13 +370,26 @@ def read_archive(data):
     """Open an archive and check it against its manifest; return (manifest, members)."""
     try:
         archive = zipfile.ZipFile(io.BytesIO(data))
-        manifest = json.loads(archive.read(MANIFEST))
+        manifest_bytes = archive.read(MANIFEST)
     except (zipfile.BadZipFile, KeyError, ValueError) as error:
+        raise BackupError(f"Not a backup archive: {error}") from None
+    try:
+        signature = archive.read(SIGNATURE).decode("ascii").strip()
+    except (KeyError, UnicodeDecodeError):
+        raise BackupError("The archive is not signed: it cannot be trusted.") from None
+    if not hmac.compare_digest(signature, sign(manifest_bytes)):
+        raise BackupError(
+            "The archive's signature does not verify: it was changed, or made with another "
+            "BACKUP_KEY."
+        )
+    try:
+        manifest = json.loads(manifest_bytes)
+    except ValueError as error:
         raise BackupError(f"Not a backup archive: {error}") from None
     if manifest.get("format") != FORMAT or manifest.get("version") != VERSION:
         raise BackupError("Not a backup archive of this format or version.")
     members = {}
-    names = set(archive.namelist()) - {MANIFEST}
+    names = set(archive.namelist()) - {MANIFEST, SIGNATURE}
     if names != set(manifest["sha256"]):
         raise BackupError("The archive's files do not match its manifest.")
     for name in sorted(names):
@@ -279,7 +404,11 @@ def restore(data, using=DEFAULT_DB_ALIAS):
     """Restore an archive into a database that holds none of its rows; return the manifest."""
     manifest, members = read_archive(data)
     ContentType.objects.clear_cache()
-    objects = list(serializers.deserialize("json", members[DATA], handle_forward_references=True))
+    try:
+        payload = json.loads(members[DATA])
+    except ValueError as error:
+        raise BackupError(f"{DATA} cannot be read: {error}") from None
+    objects = list(serializers.deserialize("python", payload, handle_forward_references=True))
     with transaction.atomic(using=using):
         pks = defaultdict(set)
         for item in objects:

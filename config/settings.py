@@ -204,6 +204,9 @@ VERIFY_CONCURRENCY = env_int("VERIFY_CONCURRENCY", 1)
 VERIFY_RATE_LIMIT = env_int("VERIFY_RATE_LIMIT", 10)
 VERIFY_RATE_LIMIT_IPV6_NETWORK = env_int("VERIFY_RATE_LIMIT_IPV6_NETWORK", 20)
 VERIFY_RATE_WINDOW_SECONDS = env_int("VERIFY_RATE_WINDOW_SECONDS", 600)
+# A digitally signed agreement's verdict (every signature and its revocation: seconds of work) is
+# kept this long for the same file (0: never kept); a revocation shows after at most that long.
+VERIFY_DIGITAL_CACHE_SECONDS = env_int("VERIFY_DIGITAL_CACHE_SECONDS", 300)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 
@@ -299,6 +302,10 @@ LOGIN_KNOWN_ADDRESS_DAYS = env_int("LOGIN_KNOWN_ADDRESS_DAYS", 90)
 PASSWORD_RESET_ACCOUNT_LIMIT = env_int("PASSWORD_RESET_ACCOUNT_LIMIT", 3)
 PASSWORD_RESET_ADDRESS_LIMIT = env_int("PASSWORD_RESET_ADDRESS_LIMIT", 10)
 
+# Online secret ballots (awards.services.votes): a round closes when every unit present has
+# voted or after this many minutes; a round with fewer than three ballots is void.
+VOTE_ROUND_MINUTES = env_int("VOTE_ROUND_MINUTES", 20)
+
 # Second factor (django-otp, TOTP): optional for every user; when this is on, a signatory must
 # enrol an authenticator app before signing, and confirm a code once per session to sign.
 OTP_REQUIRED_FOR_SIGNATORIES = env_bool("OTP_REQUIRED_FOR_SIGNATORIES", False)
@@ -356,5 +363,13 @@ SIGNING_TURN_SECONDS = env_int("SIGNING_TURN_SECONDS", 300)
 ORGANISATION_KEY_SECRET = env_str("ORGANISATION_KEY_SECRET", "") or (
     (DEV_KEYS_DIR / "organisation-key.secret").read_text().strip()
     if (DEV_KEYS_DIR / "organisation-key.secret").exists()
+    else ""
+)
+# Backups of a cluster year (config/backup.py): their manifest is signed (HMAC-SHA256) with this
+# key, kept outside the archives; a restore refuses an archive whose signature does not verify.
+# Required to back up or restore in production; the demo's is generated at set-up.
+BACKUP_KEY = env_str("BACKUP_KEY", "") or (
+    (DEV_KEYS_DIR / "backup-key.secret").read_text().strip()
+    if (DEV_KEYS_DIR / "backup-key.secret").exists()
     else ""
 )

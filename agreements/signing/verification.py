@@ -14,9 +14,11 @@ one more, and each client may try a few times per window (IPv6: per address and 
 import contextlib
 import hashlib
 import ipaddress
+import threading
 from dataclasses import dataclass, field
 
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils.translation import gettext_lazy as _
 
@@ -27,6 +29,8 @@ from core import sealing, throttling
 
 # The first key of the PostgreSQL advisory locks that count the checks running ("th" "vf").
 LOCK_NAMESPACE = 0x7468_7666
+# Without PostgreSQL (a development database), one check at a time in this process.
+_LOCAL_SLOTS = threading.BoundedSemaphore(1)
 
 NOT_ON_RECORD = _(
     "The signature is genuine, but this exact file is not a sealed document on record in this "
@@ -104,13 +108,30 @@ KIND_LABELS = {
 BROKEN = _("A signature does not hold, or the file was changed after it.")
 
 
+def _read_signatures(data):
+    """The file's signatures as a verifier reports them, kept VERIFY_DIGITAL_CACHE_SECONDS.
+
+    Only files on record come here (their SHA-256 is a sealed document's), and checking every
+    signature with its revocation takes seconds: the same file uploaded again is answered from
+    the cache, so that repeating it cannot keep the checking slot busy.
+    """
+    seconds = settings.VERIFY_DIGITAL_CACHE_SECONDS
+    key = f"verify-digital:{hashlib.sha256(data).hexdigest()}"
+    found = cache.get(key) if seconds else None
+    if found is None:
+        found = digital_pdf.read_signatures(data, digital_pdf.validation_context())
+        if seconds:
+            cache.set(key, found, seconds)
+    return found
+
+
 def digital_signatures(data, agreement):
     """Every signature of a digitally signed agreement's file, named after its field's unit."""
     slots = {
         s.name: s for s in SignatureSlot.objects.filter(agreement=agreement).select_related("unit")
     }
     listed = []
-    for found in digital_pdf.read_signatures(data, digital_pdf.validation_context()):
+    for found in _read_signatures(data):
         slot = slots.get(found.field_name)
         listed.append(
             Signed(
@@ -196,6 +217,14 @@ def checking_slot():
     The slots are PostgreSQL session advisory locks, so that they hold across every worker and
     app server; a worker that dies releases its slot with its connection.
     """
+    if connection.vendor != "postgresql":  # a development database: this process only
+        if not _LOCAL_SLOTS.acquire(blocking=False):
+            raise Busy
+        try:
+            yield
+        finally:
+            _LOCAL_SLOTS.release()
+        return
     with connection.cursor() as cursor:
         for slot in range(max(1, settings.VERIFY_CONCURRENCY)):
             cursor.execute("SELECT pg_try_advisory_lock(%s, %s)", [LOCK_NAMESPACE, slot])

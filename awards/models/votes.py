@@ -175,6 +175,7 @@ class VoteSession(models.Model):
         PREPARING = "preparing", _("Preparing")
         OPEN = "open", _("Voting")
         COUNTED = "counted", _("Round counted; another round possible")
+        VOID = "void", _("Round void (fewer than three ballots); the parent body decides")
         CLOSED = "closed", _("Closed")
 
     meeting = models.ForeignKey(
@@ -210,6 +211,17 @@ class VoteSession(models.Model):
     )
     opened_at = models.DateTimeField(_("opened at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    # After a void round: the parent body decides the matter, with its reason.
+    decision_reason = models.TextField(_("the parent body's reason"), blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("decided by"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("decided at"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("vote session")
@@ -295,6 +307,7 @@ class VoteRound(models.Model):
     class Status(models.TextChoices):
         OPEN = "open", _("Voting")
         CLOSED = "closed", _("Counted")
+        VOID = "void", _("Void: fewer than three ballots, not counted")
 
     session = models.ForeignKey(
         VoteSession, verbose_name=_("vote session"), on_delete=models.PROTECT, related_name="rounds"
@@ -307,6 +320,8 @@ class VoteRound(models.Model):
     base_count = models.PositiveSmallIntegerField(_("base of the threshold"))
     ballots_cast = models.PositiveSmallIntegerField(_("ballots cast"), default=0)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
+    # The round closes when every unit present has voted, or at this time.
+    deadline = models.DateTimeField(_("voting ends at"), null=True, blank=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
 
     class Meta:
@@ -328,6 +343,10 @@ class VoteRound(models.Model):
     @property
     def is_open(self):
         return self.status == self.Status.OPEN
+
+    @property
+    def is_void(self):
+        return self.status == self.Status.VOID
 
 
 class VoteCount(models.Model):

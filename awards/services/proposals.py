@@ -85,7 +85,7 @@ def award_type_create(*, actor, parent, year, **data):
         actor=actor,
         obj=award_type,
         action="award_type.create",
-        after=snapshot(award_type, AWARD_FIELDS),
+        after=snapshot(award_type, ["parent", "year", *AWARD_FIELDS]),
     )
     return award_type
 
@@ -127,7 +127,8 @@ def award_type_remove(*, actor, award_type):
         raise DomainError(
             _("This award is used in a proposal file; it can be changed but not removed.")
         )
-    before = snapshot(award_type, AWARD_FIELDS)
+    # Its parent body and year too: the backup of the year finds the entries of a removed award.
+    before = snapshot(award_type, ["parent", "year", *AWARD_FIELDS])
     audit_record(actor=actor, obj=award_type, action="award_type.remove", before=before)
     award_type.delete()
 

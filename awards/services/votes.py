@@ -35,15 +35,22 @@ What is outside this model, honestly:
 - The web server and a TLS-terminating proxy see request bodies if they are configured to
   log them; ours log only the path.
 - Arithmetic: when everybody chose the same candidate (or a candidate got no vote), the
-  totals alone reveal every ballot, which is unavoidable in a six-unit cluster. So does a
-  round in which only one unit voted.
+  totals alone reveal every ballot, which is unavoidable in a six-unit cluster. Small rounds
+  are closed to this: a round closes only when every unit present has voted or its deadline
+  has passed (the head cannot count after the first ballot), a round with fewer than
+  MIN_BALLOTS ballots is void (its counters are zeroed, never shown; the parent body decides
+  the matter with a recorded reason), no round follows a void one, and attendance cannot
+  change between the rounds of a vote (a second round without one unit would reveal that
+  unit's choice by difference).
 - Coercion and shoulder-surfing at the voter's own screen.
 
 Paper-ballot mode keeps the ballots on paper: the cluster head enters only the tallies.
 """
 
+import datetime
 from decimal import ROUND_HALF_UP, Decimal
 
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import Case, F, Value, When
@@ -83,6 +90,8 @@ from core.versioning import save_versioned
 from results.selectors import ranking_key
 
 MINUTES_SYMBOL = "BB-MTTQ"
+# A round with fewer ballots is void: its totals would reveal who chose what.
+MIN_BALLOTS = 3
 MAX_TEXT = 5000
 HUNDRED = Decimal("100")
 CENT = Decimal("0.01")
@@ -237,8 +246,15 @@ def attendance_set(*, actor, meeting, present_unit_ids):
     """Mark who is present (may vote); not while a round is open."""
     meeting = _lock_meeting(meeting)
     _require_minutes_open(meeting)
-    if VoteSession.objects.filter(meeting=meeting, status=VoteSession.Status.OPEN).exists():
-        raise DomainError(_("Attendance cannot change while a vote is open; close it first."))
+    if VoteSession.objects.filter(
+        meeting=meeting, status__in=[VoteSession.Status.OPEN, VoteSession.Status.COUNTED]
+    ).exists():
+        raise DomainError(
+            _(
+                "Attendance cannot change while a vote is open or waiting for another round; "
+                "close it first."
+            )
+        )
     present = {int(pk) for pk in present_unit_ids}
     rows = list(Attendance.objects.select_for_update().filter(meeting=meeting))
     unknown = present - {row.unit_id for row in rows}
@@ -464,6 +480,7 @@ def _new_round(session, number, seats, candidates):
         present_count=present,
         member_count=len(members),
         base_count=base,
+        deadline=timezone.now() + datetime.timedelta(minutes=settings.VOTE_ROUND_MINUTES),
     )
     VoteCount.objects.bulk_create(VoteCount(round=vote_round, candidate=c) for c in candidates)
     return vote_round
@@ -648,7 +665,26 @@ def _round_counts(vote_round):
     return list(vote_round.counts.select_related("candidate").order_by("pk"))
 
 
+def _void_round(actor, session, vote_round):
+    """Too few ballots: nothing is counted or kept; the parent body decides the matter."""
+    VoteCount.objects.filter(round=vote_round).update(votes=0)
+    vote_round.status = VoteRound.Status.VOID
+    vote_round.closed_at = timezone.now()
+    vote_round.save(update_fields=["status", "closed_at"])
+    session.status = VoteSession.Status.VOID
+    session.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        obj=session,
+        action="vote.void",
+        after={"round": vote_round.number, "ballots": vote_round.ballots_cast},
+    )
+    return session
+
+
 def _close_round(actor, session, vote_round):
+    if vote_round.ballots_cast < MIN_BALLOTS:
+        return _void_round(actor, session, vote_round)
     counts = _round_counts(vote_round)
     elected, tied = tally(session, vote_round, counts)
     elected_ids = {c.candidate_id for c in elected}
@@ -707,8 +743,19 @@ def vote_close(*, actor, session):
     if not session.is_online:
         raise DomainError(_("This vote is on paper; enter the tallies to count it."))
     vote_round = _lock_open_round(session)
-    if vote_round.ballots_cast == 0:
-        raise DomainError(_("No ballot has been cast yet."))
+    everyone_voted = vote_round.ballots_cast >= vote_round.present_count
+    if not everyone_voted and vote_round.deadline and timezone.now() < vote_round.deadline:
+        raise DomainError(
+            _(
+                "The round closes when every unit present has voted (%(cast)s of %(present)s "
+                "so far) or at %(deadline)s."
+            )
+            % {
+                "cast": vote_round.ballots_cast,
+                "present": vote_round.present_count,
+                "deadline": timezone.localtime(vote_round.deadline).strftime("%H:%M"),
+            }
+        )
     return _close_round(actor, session, vote_round)
 
 
@@ -741,9 +788,10 @@ def vote_paper_tally(*, actor, session, ballots_cast, counts):
         ]
     if errors:
         raise DomainError(errors)
-    for candidate_id, row in rows.items():
-        row.votes = values[candidate_id]
-        row.save(update_fields=["votes"])
+    if ballots_cast >= MIN_BALLOTS:  # a void round keeps no tallies
+        for candidate_id, row in rows.items():
+            row.votes = values[candidate_id]
+            row.save(update_fields=["votes"])
     vote_round.ballots_cast = ballots_cast
     vote_round.save(update_fields=["ballots_cast"])
     return _close_round(actor, session, vote_round)
@@ -793,6 +841,54 @@ def vote_finish(*, actor, session):
         raise DomainError(_("Only a counted vote waiting for another round can be ended."))
     _finish(session)
     audit_record(actor=actor, obj=session, action="vote.finish", after={"status": session.status})
+    _after_close(actor, session)
+    return session
+
+
+@transaction.atomic
+def vote_decide(*, actor, session, elected_ids, reason):
+    """The parent body decides a vote whose round was void: who is elected, and why.
+
+    `elected_ids` are candidate ids (at most the seats still free; none leaves them unfilled).
+    The reason is required and kept on the session, in the audit trail and in the minutes.
+    """
+    session = _lock_session(session)
+    parent = session.meeting.cluster_year.cluster.parent
+    if not cluster_access.is_parent_staff(actor, parent):
+        raise DomainError(_("Only the parent body's staff decide a void vote."))
+    if session.status != VoteSession.Status.VOID:
+        raise DomainError(_("Only a vote whose round was void is decided by the parent body."))
+    reason = (reason or "").strip()[:MAX_TEXT]
+    if not reason:
+        raise DomainError({"reason": _("Give the reason for the decision.")})
+    pending = {c.pk: c for c in session.candidates.filter(outcome=Candidate.Outcome.PENDING)}
+    try:
+        chosen = {int(pk) for pk in elected_ids}
+    except (TypeError, ValueError):
+        raise DomainError({"elected": _("Choose among the candidates of this vote.")}) from None
+    if not chosen <= set(pending):
+        raise DomainError({"elected": _("Choose among the candidates of this vote.")})
+    elected_already = session.candidates.filter(outcome=Candidate.Outcome.ELECTED).count()
+    if len(chosen) > session.seats - elected_already:
+        raise DomainError(
+            {"elected": _("Choose at most %(n)s units.") % {"n": session.seats - elected_already}}
+        )
+    for pk in chosen:
+        candidate = pending[pk]
+        candidate.outcome = Candidate.Outcome.ELECTED
+        candidate.save(update_fields=["outcome"])
+    session.decision_reason = reason
+    session.decided_by = actor
+    session.decided_at = timezone.now()
+    session.save(update_fields=["decision_reason", "decided_by", "decided_at"])
+    _finish(session)
+    audit_record(
+        actor=actor,
+        obj=session,
+        action="vote.decide",
+        after={"elected": [pending[pk].unit_name for pk in sorted(chosen)]},
+        reason=reason,
+    )
     _after_close(actor, session)
     return session
 

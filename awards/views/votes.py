@@ -15,6 +15,7 @@ from awards.forms import (
     AttendanceForm,
     BallotForm,
     CandidateAddForm,
+    DecideForm,
     MeetingEditForm,
     MeetingForm,
     MinutesForm,
@@ -234,6 +235,8 @@ def session_detail(request, pk):
         context["candidate_form"] = CandidateAddForm(
             units=[u for u in members if u.pk not in standing]
         )
+    if session.status == VoteSession.Status.VOID and access.can_decide(request.user, session):
+        context["decide_form"] = DecideForm(candidates=_pending(session))
     if can_run and open_round is not None and not session.is_online:
         context["tally_form"] = PaperTallyForm(
             counts=list(open_round.counts.select_related("candidate"))
@@ -348,6 +351,30 @@ def vote_next_round(request, pk):
 def vote_finish(request, pk):
     session = access.get_session_to_run(request.user, pk)
     call_service(request, voting.vote_finish, success=_("The vote is closed."), session=session)
+    return redirect(session.get_absolute_url())
+
+
+def _pending(session):
+    return [c for c in session.candidates.all() if c.outcome == c.Outcome.PENDING]
+
+
+@require_POST
+@login_required
+def vote_decide(request, pk):
+    """The parent body decides a vote whose round was void (too few ballots)."""
+    session = access.get_session_to_decide(request.user, pk)
+    form = DecideForm(request.POST, candidates=_pending(session))
+    if form.is_valid():
+        call_service(
+            request,
+            voting.vote_decide,
+            success=_("The decision is recorded and the vote is closed."),
+            session=session,
+            elected_ids=form.cleaned_data["elected"],
+            reason=form.cleaned_data["reason"],
+        )
+    else:
+        report_form_errors(request, form)
     return redirect(session.get_absolute_url())
 
 

@@ -11,8 +11,9 @@ import zoneinfo
 from decimal import Decimal
 
 import pytest
+from django.utils import timezone
 
-from awards.models import AwardType, VoteSession
+from awards.models import AwardType, VoteRound, VoteSession
 from awards.services import proposals
 from awards.services import votes as voting
 from results import services
@@ -145,11 +146,19 @@ def cast(world, the_session, ballots):
         )
 
 
+def deadline_passes(the_session):
+    """The open round's deadline is behind us: it may close whoever has not voted."""
+    VoteRound.objects.filter(session=the_session, status=VoteRound.Status.OPEN).update(
+        deadline=timezone.now() - datetime.timedelta(seconds=1)
+    )
+
+
 def run_vote(world, the_meeting, purpose, ballots, **kwargs):
-    """Create, open, vote and close a session; returns it refreshed."""
+    """Create, open, vote and close a session (at its deadline); returns it refreshed."""
     the_session = session(world, the_meeting, purpose, **kwargs)
     voting.session_open(actor=world.user("dongda"), session=the_session)
     cast(world, the_session, ballots)
+    deadline_passes(the_session)
     voting.vote_close(actor=world.user("dongda"), session=the_session)
     the_session.refresh_from_db()
     return the_session

@@ -24,6 +24,7 @@ from clusters.models import Unit
 from tests.awards.support import (
     build_catalogue,
     cast,
+    deadline_passes,
     english,  # noqa: F401  (autouse: messages in English)
     lock_ranking,
     meeting,
@@ -266,6 +267,7 @@ def test_the_counts_stay_hidden_until_the_round_is_closed(open_vote, client_for,
     assert admin_page.status_code == 200
     assert "hidden until the round is closed" in admin_page.text or "ẩn" in admin_page.text
     cast(world, head, {voter: ["hoankiem"] for voter in ("hoankiem", "longbien", "hoangmai")})
+    deadline_passes(head)
     voting.vote_close(actor=world.user("dongda"), session=head)
     page = chair.get(reverse("awards:vote", args=[head.pk]))
     assert "vote-count" in page.text and "counts-hidden" not in page.text

@@ -42,8 +42,22 @@ def test_chairs_of_present_units_are_asked_to_vote_until_they_have(ranked):
 
 def test_the_head_is_asked_about_another_round(ranked):
     the_meeting = meeting(ranked)
-    head = run_vote(ranked, the_meeting, VoteSession.Purpose.HEAD, {"badinh": ["hoankiem"]})
+    head = run_vote(
+        ranked,
+        the_meeting,
+        VoteSession.Purpose.HEAD,
+        {"badinh": ["hoankiem"], "dongda": [], "longbien": []},
+    )
     assert reverse("awards:vote", args=[head.pk]) in urls(ranked.user("canbo.dongda"))
+
+
+def test_the_parent_body_is_asked_to_decide_a_void_vote(ranked):
+    the_meeting = meeting(ranked)
+    head = run_vote(ranked, the_meeting, VoteSession.Purpose.HEAD, {"badinh": ["hoankiem"]})
+    assert head.status == VoteSession.Status.VOID
+    url = reverse("awards:vote", args=[head.pk])
+    assert url in urls(ranked.user("bantt"))
+    assert url not in urls(ranked.user("canbo.dongda")) and url not in urls(ranked.user("xem"))
 
 
 def test_files_to_review_and_to_fix(ranked):

@@ -286,7 +286,9 @@ def test_only_the_units_signatory_casts_its_ballot(ranked, the_meeting):
 
 
 def test_a_ballot_on_a_closed_vote_is_refused(ranked, the_meeting):
-    counted = run_vote(ranked, the_meeting, P.HEAD, {"badinh": ["hoankiem"]})
+    counted = run_vote(
+        ranked, the_meeting, P.HEAD, {"badinh": ["hoankiem"], "dongda": [], "longbien": []}
+    )
     assert counted.status == VoteSession.Status.COUNTED
     with pytest.raises(DomainError, match="counted"):
         cast(ranked, counted, {"hoankiem": ["hoankiem"]})
@@ -371,9 +373,9 @@ def test_closing_counts_against_the_threshold_and_shows_the_results(ranked, the_
     assert entry.after["counts"] == {ranked.unit("dongda").name: 4}
 
 
-def test_closing_with_no_ballot_is_refused(ranked, the_meeting):
+def test_closing_before_everyone_voted_and_before_the_deadline_is_refused(ranked, the_meeting):
     leading = opened(ranked, the_meeting)
-    with pytest.raises(DomainError, match="No ballot"):
+    with pytest.raises(DomainError, match="every unit present has voted"):
         voting.vote_close(actor=ranked.user("dongda"), session=leading)
     assert leading.rounds.get().status == VoteRound.Status.OPEN
 
@@ -400,7 +402,9 @@ def test_exactly_half_is_not_more_than_half_so_another_round_follows(ranked, the
 
 def test_when_no_round_is_left_the_vote_closes_without_a_winner(ranked, the_meeting):
     voting.vote_rules_save(actor=ranked.user("bantt"), parent=ranked.parent, year=2020, rounds=1)
-    leading = run_vote(ranked, the_meeting, P.LEADING, {"badinh": [], "dongda": ["dongda"]})
+    leading = run_vote(
+        ranked, the_meeting, P.LEADING, {"badinh": [], "dongda": ["dongda"], "longbien": []}
+    )
     assert leading.status == VoteSession.Status.CLOSED
     assert leading.candidates.get().outcome == Candidate.Outcome.NOT_ELECTED
     with pytest.raises(DomainError):
@@ -408,7 +412,7 @@ def test_when_no_round_is_left_the_vote_closes_without_a_winner(ranked, the_meet
 
 
 def test_the_head_may_end_a_counted_vote_with_seats_unfilled(ranked, the_meeting):
-    leading = run_vote(ranked, the_meeting, P.LEADING, {"badinh": []})
+    leading = run_vote(ranked, the_meeting, P.LEADING, {"badinh": [], "dongda": [], "longbien": []})
     voting.vote_finish(actor=ranked.user("dongda"), session=leading)
     leading.refresh_from_db()
     assert leading.status == VoteSession.Status.CLOSED

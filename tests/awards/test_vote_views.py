@@ -197,13 +197,17 @@ def test_paper_tallies_another_round_and_the_end(ranked, the_meeting, client_for
     assert bad.status_code == 302 and messages_of(bad)
     assert head.rounds.get(number=2).status == VoteRound.Status.OPEN
     counts = {f"votes_{c.candidate_id}": 0 for c in head.rounds.get(number=2).counts.all()}
-    client.post(url("vote_tally", head.pk), {"ballots_cast": 1, **counts})
+    client.post(url("vote_tally", head.pk), {"ballots_cast": 3, **counts})
     head.refresh_from_db()
     assert head.status == VoteSession.Status.CLOSED  # two rounds allowed, none left
 
 
+# Three ballots (a round counts), one vote for Hoàn Kiếm: below the threshold.
+THREE_UNDECIDED = {"badinh": ["hoankiem"], "dongda": [], "longbien": []}
+
+
 def test_finishing_a_counted_vote(ranked, the_meeting, client_for):
-    head = run_vote(ranked, the_meeting, P.HEAD, {"badinh": ["hoankiem"]})
+    head = run_vote(ranked, the_meeting, P.HEAD, THREE_UNDECIDED)
     response = client_for(ranked.user("dongda")).post(url("vote_finish", head.pk))
     head.refresh_from_db()
     assert response.status_code == 302 and head.status == VoteSession.Status.CLOSED
@@ -276,7 +280,7 @@ def test_state_changes_need_post(ranked, the_meeting, client_for):
 def test_the_session_page_query_count_does_not_grow_with_rounds(
     ranked, the_meeting, client_for, django_assert_max_num_queries
 ):
-    head = run_vote(ranked, the_meeting, P.HEAD, {"badinh": ["hoankiem"]})
+    head = run_vote(ranked, the_meeting, P.HEAD, THREE_UNDECIDED)
     client = client_for(ranked.user("canbo.dongda"))
     client.get(url("vote", head.pk))
     with django_assert_max_num_queries(40) as one_round:

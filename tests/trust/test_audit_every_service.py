@@ -112,6 +112,7 @@ CASES_OF = {
         "awards.services.votes.vote_paper_tally",
         "awards.services.votes.vote_next_round",
         "awards.services.votes.vote_finish",
+        "awards.services.votes.vote_decide",
         "awards.services.votes.election_rollover",
         "awards.services.votes.minutes_issue",
     ],
@@ -504,8 +505,15 @@ def case_vote(w):
     leading.refresh_from_db()
     second = leading.rounds.order_by("-number").first()
     dongda = leading.candidates.get(unit=w.unit("dongda")).pk
-    counts = {c.candidate_id: (6 if c.candidate_id == dongda else 0) for c in second.counts.all()}
-    voting.vote_paper_tally(actor=chair, session=leading, ballots_cast=6, counts=counts)
+    # Two ballots only: the round is void and the parent body decides the matter.
+    counts = {c.candidate_id: (2 if c.candidate_id == dongda else 0) for c in second.counts.all()}
+    voting.vote_paper_tally(actor=chair, session=leading, ballots_cast=2, counts=counts)
+    voting.vote_decide(
+        actor=w.user("bantt"),
+        session=leading,
+        elected_ids=[dongda],
+        reason="Vòng hai chỉ có hai phiếu; Ban Thường trực quyết định theo kết quả xếp hạng.",
+    )
 
     certificates = voting.session_create(
         actor=chair, meeting=meeting, purpose=purpose.CERTIFICATES, mode=VoteSession.Mode.PAPER

@@ -275,6 +275,7 @@ URL_ARGS = {
     "awards:vote_tally": pk(_session),
     "awards:vote_next_round": pk(_session),
     "awards:vote_finish": pk(_session),
+    "awards:vote_decide": pk(_session),
     "awards:proposal_create": pk(lambda w: w.cluster_year_2022),
     "awards:proposal": pk(lambda w: w.proposal),
     "awards:proposal_item_add": pk(lambda w: w.proposal),
@@ -482,6 +483,7 @@ awards:vote_close                   405/302 405/404 405/403 405/403 405/302 405/
 awards:vote_tally                   405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:vote_next_round              405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:vote_finish                  405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
+awards:vote_decide                  405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_create              405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:proposal                     302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:proposal_item_add            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302

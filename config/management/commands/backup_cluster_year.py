@@ -9,7 +9,7 @@ from config import backup
 
 
 class Command(BaseCommand):
-    help = "Back up one cluster year into one zip archive (data, files, SHA-256 manifest)."
+    help = "Back up one cluster year into one zip archive (data, files, signed SHA-256 manifest)."
 
     def add_arguments(self, parser):
         parser.add_argument("cluster_year", type=int, help="the cluster year's id")
@@ -22,7 +22,10 @@ class Command(BaseCommand):
             )
         except ClusterYear.DoesNotExist:
             raise CommandError(f"No cluster year {options['cluster_year']}.") from None
-        data = backup.backup(cluster_year)
+        try:
+            data = backup.backup(cluster_year)
+        except backup.BackupError as error:
+            raise CommandError(str(error)) from None
         path = Path(options["output"] or backup.archive_name(cluster_year))
         path.write_bytes(data)
         manifest, _members = backup.read_archive(data)

@@ -14,10 +14,11 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         folder = settings.DEV_KEYS_DIR
         folder.mkdir(parents=True, exist_ok=True)
-        secret = folder / "organisation-key.secret"
-        if not secret.exists():
-            secret.write_text(secrets.token_hex(32))
-            secret.chmod(0o600)
+        for name in ("organisation-key.secret", "backup-key.secret"):
+            secret = folder / name
+            if not secret.exists():
+                secret.write_text(secrets.token_hex(32))
+                secret.chmod(0o600)
         made = generate(
             folder / "pki",
             port=settings.DEMO_PKI_PORT,

@@ -153,3 +153,43 @@ def test_ipv4_clients_stay_per_address(client, settings, world):
     for host in range(10):  # one office behind one /24 is ten clients, not one
         assert post(client, b"hello", address=f"198.51.100.{host + 1}").status_code == 200
     assert post(client, b"hello", address="::ffff:198.51.100.200").status_code == 200
+
+
+def test_the_benchmark_times_the_crafted_file_under_its_goal(sealed, settings):
+    from bench import verification as bench_verification
+
+    result = bench_verification.measure()
+    assert result["crafted_reason"] == ["too_many_revisions"]
+    assert result["updates"] == 20_000 and result["crafted_bytes"] > 1_500_000
+    assert result["met"] and result["crafted_verdict_s"] < bench_verification.GOAL_SECONDS
+    assert result["genuine_verdict_s"] > 0
+
+
+def test_without_postgresql_one_check_runs_at_a_time_in_the_process(monkeypatch, world):
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    held = verification.checking_slot()
+    held.__enter__()
+    with pytest.raises(verification.Busy), verification.checking_slot():
+        pass
+    held.__exit__(None, None, None)
+    with verification.checking_slot():  # released again
+        pass
+
+
+def test_a_signed_files_verdict_is_kept_for_the_same_file(sealed_bytes, monkeypatch, settings):
+    real = digital_pdf.read_signatures
+    calls = []
+
+    def counted(data, vc):
+        calls.append(len(data))
+        return real(data, vc)
+
+    monkeypatch.setattr(digital_pdf, "read_signatures", counted)
+    first = verification._read_signatures(sealed_bytes)
+    started = time.perf_counter()
+    again = verification._read_signatures(sealed_bytes)
+    assert time.perf_counter() - started < 0.5
+    assert calls == [len(sealed_bytes)] and again == first and first[0].intact
+    settings.VERIFY_DIGITAL_CACHE_SECONDS = 0
+    verification._read_signatures(sealed_bytes)
+    assert len(calls) == 2
