@@ -123,3 +123,15 @@ def test_the_number_field_is_a_text_input_for_decimals_with_the_comma_shown():
     assert "pattern=" in html
     assert 'value="17,5"' in html
     assert 'inputmode="numeric"' in str(_Form()["count"])
+
+
+def test_pages_in_english_get_a_decimal_point_documents_never():
+    from django.utils import translation
+
+    template = Template("{{ a|vn_number }}")
+    with translation.override("en"):
+        assert template.render(Context({"a": D("17.50")})) == "17.5"
+        assert vn_number(D("17.50")) == "17,5"  # what documents use
+        assert 'value="17.5"' in str(_Form(initial={"points": D("17.50")})["points"])
+    with translation.override("vi"):
+        assert template.render(Context({"a": D("17.50")})) == "17,5"
