@@ -7,6 +7,7 @@ import openpyxl
 import openpyxl.xml
 import pytest
 from defusedxml import EntitiesForbidden
+from django.utils import translation
 
 from agreements.selectors import sections_with_criteria
 from core.errors import DomainError
@@ -271,6 +272,7 @@ def test_the_score_table_workbook_has_the_ranking(results):
 # --- numbers typed as text -----------------------------------------------------------------
 
 
+@translation.override("vi")
 def test_numbers_typed_as_text_keep_their_magnitude_and_ambiguous_ones_are_refused(results, badinh):
     wb = load(template_for(badinh))
     rows = rows_by_code(wb[excel.SHEET_TITLE])
