@@ -139,9 +139,11 @@ def _elected_names(meeting, purpose):
     ids = elected_units(meeting, purpose)
     return [
         c.unit_name
-        for c in Candidate.objects.filter(
-            session__meeting=meeting, session__purpose=purpose, unit_id__in=ids
-        ).order_by("rank", "unit_name")
+        for c in in_ranking_order(
+            Candidate.objects.filter(
+                session__meeting=meeting, session__purpose=purpose, unit_id__in=ids
+            )
+        )
     ]
 
 

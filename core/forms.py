@@ -5,8 +5,8 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
+from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
-from django.utils.translation import gettext_noop
 
 from core.text import NUMBER_PATTERN, NumberFormatError, parse_number, vn_number
 
@@ -85,5 +85,5 @@ class NumberField(forms.DecimalField):
 
     def prepare_value(self, value):
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
-            return vn_number(value)
+            return vn_number(value, language=get_language())
         return value

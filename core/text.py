@@ -89,11 +89,12 @@ def parse_number(value):
     return Decimal(f"{sign}{whole or '0'}.{decimals or '0'}")
 
 
-def vn_number(value, places=2):
+def vn_number(value, places=2, *, language="vi"):
     """Return a number the Vietnamese way: '15', '17,5', '-0,5' ('' for None).
 
     Rounded half up to `places` decimals, without trailing zeros, with a decimal comma and no
-    thousands separator (the form in which `parse_number` reads it back).
+    thousands separator (the form in which `parse_number` reads it back). Documents are always
+    Vietnamese; pages pass their language, and an English page gets a decimal point ('17.5').
     """
     if value is None or value == "":
         return ""
@@ -104,7 +105,7 @@ def vn_number(value, places=2):
         text = text.rstrip("0").rstrip(".")
     if text in ("-0", ""):
         text = "0"
-    return text.replace(".", ",")
+    return text if language and not language.startswith("vi") else text.replace(".", ",")
 
 
 # Vietnamese alphabetical order: a ă â b c d đ e ê g h i k l m n o ô ơ p q r s t u ư v x y,

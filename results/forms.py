@@ -222,7 +222,10 @@ class ImportForm(_HelperMixin, forms.Form):
 
 
 class AdjustForm(forms.Form):
-    reviewed_score = NumberField(label=_("Score after review"))
+    reviewed_score = NumberField(
+        label=_("Score after review"),
+        widget=forms.TextInput(attrs={"class": "form-control form-control-sm"}),
+    )
     reason = forms.CharField(label=_("Reason"), max_length=5000)
 
 

@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Criterion
 from clusters.models import YEAR_MAX, YEAR_MIN, ClusterYear, Unit
-from core.text import fold
+from core.text import fold, vn_number
 from core.uploads import EVIDENCE, GeneratedName, UploadValidator
 from core.versioning import Versioned
 
@@ -107,7 +107,7 @@ class RatingThreshold(models.Model):
         ]
 
     def __str__(self):
-        return f"{self.label} ≥ {self.min_percent}%"
+        return f"{self.label} ≥ {vn_number(self.min_percent)}%"
 
 
 class Period(Versioned):
@@ -437,7 +437,7 @@ class RankingEntry(Immutable):
         ]
 
     def __str__(self):
-        return f"{self.rank}. {self.unit_name} ({self.total})"
+        return f"{self.rank}. {self.unit_name} ({vn_number(self.total)})"
 
 
 class GoodPractice(Versioned):

@@ -9,6 +9,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
 from core.audit import entries_for
+from core.text import vn_number
 from core.uploads import attachment_response
 from core.views import call_service
 from results import access, excel, selectors, services
@@ -69,6 +70,10 @@ def _sheet_page(request, assessment, *, form=None, import_form=None, conflict=No
     for group in sections:
         for score in group["scores"]:
             score.fields = rows.get(score.criterion_id)
+            if can_review:
+                score.adjust = AdjustForm()["reviewed_score"].as_widget(
+                    attrs={"id": f"adjust-{score.pk}", "placeholder": vn_number(score.final_score)}
+                )
     totals = selectors.totals_for([assessment.pk]).get(assessment.pk, selectors.Totals())
     context = {
         "assessment": assessment,

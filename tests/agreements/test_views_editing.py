@@ -401,6 +401,14 @@ class TestCriteria:
         assert response["Location"].endswith(f"#criterion-{new.pk}")
         assert str(new.max_points) == "7.50"
 
+    def test_a_decimal_comma_keeps_the_magnitude(self, client_for, section, head):
+        response = client_for(head).post(
+            url("criterion_add", section.pk),
+            criterion_post(f"new-criterion-{section.pk}", code="1.3", max_points="17,5"),
+        )
+        assert response.status_code == 302
+        assert str(section.criteria.get(code="1.3").max_points) == "17.50"
+
     def test_add_with_htmx_returns_the_row_first_then_totals(self, client_for, section, head):
         response = client_for(head).post(
             url("criterion_add", section.pk),
@@ -422,6 +430,9 @@ class TestCriteria:
         [
             ({"max_points": "-1"}, "max_points"),
             ({"max_points": "mười"}, "max_points"),
+            ({"max_points": "1.234,5"}, "max_points"),
+            ({"max_points": "1,234"}, "max_points"),
+            ({"target": "12.500", "rule": "proportional"}, "target"),
             ({"max_points": ""}, "max_points"),
             ({"kind": "bonus", "rule": "manual", "max_points": "5", "cap": "3"}, "max_points"),
             ({"target": "", "rule": "proportional"}, "target"),

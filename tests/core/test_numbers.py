@@ -5,11 +5,18 @@ from decimal import Decimal as D
 import pytest
 from django import forms
 from django.template import Context, Template
+from django.utils import translation
 from hypothesis import given
 from hypothesis import strategies as st
 
 from core.forms import NumberField
 from core.text import NumberFormatError, parse_number, vn_number
+
+
+@pytest.fixture(autouse=True)
+def _vietnamese():
+    with translation.override("vi"):
+        yield
 
 
 @pytest.mark.parametrize(
@@ -123,3 +130,13 @@ def test_the_number_field_is_a_text_input_for_decimals_with_the_comma_shown():
     assert "pattern=" in html
     assert 'value="17,5"' in html
     assert 'inputmode="numeric"' in str(_Form()["count"])
+
+
+def test_pages_in_english_get_a_decimal_point_documents_never():
+    template = Template("{{ a|vn_number }}")
+    with translation.override("en"):
+        assert template.render(Context({"a": D("17.50")})) == "17.5"
+        assert vn_number(D("17.50")) == "17,5"  # what documents use
+        assert 'value="17.5"' in str(_Form(initial={"points": D("17.50")})["points"])
+    with translation.override("vi"):
+        assert template.render(Context({"a": D("17.50")})) == "17,5"

@@ -3,7 +3,7 @@
 Fixtures: `live_world` (the seed foundation), `live_stage(through)` (the demo story built
 through a stage of demo/stages.py), `axe_page` (a page into which axe-core can be injected)
 and `shots` (numbered screenshots of a test's steps under test-results/). Helpers that tests
-import: `log_in`, `run_axe`, `URL`.
+import: `log_in`, `run_axe`, `URL`, `start_blank_agreement`.
 """
 
 import json
@@ -17,6 +17,7 @@ from django.conf import settings
 from django.urls import reverse
 from playwright.sync_api import expect
 
+from agreements.models import Agreement
 from demo.foundation import DEMO_PASSWORD
 
 SCREENSHOTS = Path(settings.BASE_DIR) / "test-results"
@@ -114,6 +115,18 @@ def log_in(page, base_url, username, password=DEMO_PASSWORD):
     page.fill("input[name=password]", password)
     page.click("form[action$='/accounts/login/'] button[type=submit]")
     expect(page).to_have_url(re.compile(re.escape(base_url + reverse("dashboard")) + "$"))
+
+
+def start_blank_agreement(page, base_url, cluster_year):
+    """From the cluster year's agreements page, start a blank draft; land on it and return it."""
+    page.goto(base_url + reverse("agreements:cluster_year_agreements", args=[cluster_year.pk]))
+    page.check("input[name=origin][value=blank]")
+    page.click(
+        f"form[action$='{reverse('agreements:start', args=[cluster_year.pk])}'] button[type=submit]"
+    )
+    agreement = Agreement.objects.get(cluster_year=cluster_year)
+    expect(page).to_have_url(re.compile(re.escape(agreement.get_absolute_url()) + "$"))
+    return agreement
 
 
 class Shots:

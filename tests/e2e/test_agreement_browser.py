@@ -6,9 +6,9 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from agreements.models import Agreement, Comment
+from agreements.models import Comment
 from demo.foundation import DEMO_PASSWORD
-from tests.e2e.conftest import SCREENSHOTS
+from tests.e2e.conftest import SCREENSHOTS, start_blank_agreement
 
 pytestmark = pytest.mark.browser
 
@@ -27,14 +27,7 @@ def test_draft_comment_answer_adopt(page, browser, browser_context_args, live_se
 
     # The head's officer starts a blank draft from the cluster year's agreements page.
     log_in(page, base, "canbo.dongda")
-    page.goto(base + reverse("agreements:cluster_year_agreements", args=[world.cluster_year.pk]))
-    page.check("input[name=origin][value=blank]")
-    page.click(
-        f"form[action$='{reverse('agreements:start', args=[world.cluster_year.pk])}'] "
-        "button[type=submit]"
-    )
-    agreement = Agreement.objects.get(cluster_year=world.cluster_year)
-    expect(page).to_have_url(re.compile(re.escape(agreement.get_absolute_url()) + "$"))
+    agreement = start_blank_agreement(page, base, world.cluster_year)
 
     # Unsaved work in the header form must survive the in-place edits below.
     page.click("#agreement-header a[data-hx-get]")

@@ -4,15 +4,13 @@ Chromium's <input type="number"> dropped the comma ("17,5" reached the server as
 fields are text inputs now, read on the server by core.text.parse_number.
 """
 
-import re
 from decimal import Decimal
 
 import pytest
-from django.urls import reverse
 from playwright.sync_api import expect
 
-from agreements.models import Agreement, Criterion
-from tests.e2e.conftest import log_in
+from agreements.models import Criterion
+from tests.e2e.conftest import log_in, start_blank_agreement
 
 pytestmark = pytest.mark.browser
 
@@ -34,14 +32,7 @@ def _add_criterion(page, section, code, text, maximum):
 def test_a_maximum_typed_with_a_decimal_comma_keeps_its_value(page, live_server, live_world):
     world, base = live_world, live_server.url
     log_in(page, base, "canbo.dongda")
-    page.goto(base + reverse("agreements:cluster_year_agreements", args=[world.cluster_year.pk]))
-    page.check("input[name=origin][value=blank]")
-    page.click(
-        f"form[action$='{reverse('agreements:start', args=[world.cluster_year.pk])}'] "
-        "button[type=submit]"
-    )
-    agreement = Agreement.objects.get(cluster_year=world.cluster_year)
-    expect(page).to_have_url(re.compile(re.escape(agreement.get_absolute_url()) + "$"))
+    agreement = start_blank_agreement(page, base, world.cluster_year)
     page.fill("textarea[name='new-section-text']", "Công tác thi đua, khen thưởng")
     page.click("#section-add button[type=submit]")
     expect(page.locator("#sections > section.agreement-section")).to_have_count(1)

@@ -7,6 +7,7 @@ import openpyxl
 import openpyxl.xml
 import pytest
 from defusedxml import EntitiesForbidden
+from django.utils import translation
 
 from agreements.selectors import sections_with_criteria
 from core.errors import DomainError
@@ -266,3 +267,24 @@ def test_the_score_table_workbook_has_the_ranking(results):
     assert ranks == [1, 1, 1, 1, 1, 6]
     assert ws["A4"].value == "DỮ LIỆU MINH HỌA"
     assert "Chi tiết" in wb.sheetnames
+
+
+# --- numbers typed as text -----------------------------------------------------------------
+
+
+@translation.override("vi")
+def test_numbers_typed_as_text_keep_their_magnitude_and_ambiguous_ones_are_refused(results, badinh):
+    wb = load(template_for(badinh))
+    rows = rows_by_code(wb[excel.SHEET_TITLE])
+    rows["1.1"][6].value = "7,5"  # a text cell, the Vietnamese way
+    rows["1.2"][6].value = "92.5"
+    do_import(results, badinh, save(wb))
+    assert values(badinh)["1.1"][0] == 7.5 and values(badinh)["1.2"][0] == 92.5
+    wb = load(template_for(badinh))
+    rows = rows_by_code(wb[excel.SHEET_TITLE])
+    rows["1.2"][6].value = "1.234,5"
+    rows["3.1"][6].value = "1,234"
+    error = assert_refused(
+        results, badinh, save(wb), f"G{rows['1.2'][0].row}", f"G{rows['3.1'][0].row}"
+    )
+    assert "hàng nghìn" in " ".join(error.messages)

@@ -2,6 +2,7 @@
 
 import datetime
 import io
+import re
 from decimal import Decimal
 
 import openpyxl
@@ -420,6 +421,24 @@ def test_the_head_adjusts_returns_and_accepts(results, period, client_for):
     assert assessment.status == Assessment.Status.ACCEPTED
     actions = set(AuditEntry.objects.for_object(assessment).values_list("action", flat=True))
     assert {"score.adjust", "assessment.return", "assessment.accept"} <= actions
+
+
+def test_a_reviewer_types_the_adjusted_score_with_a_decimal_comma(results, period, client_for):
+    assessment = results.submit(sheet(period, "badinh", results))
+    client = client_for(results.user("canbo.dongda"))
+    score = Score.objects.get(assessment=assessment, criterion__code="1.1")
+    page = client.get(url("assessment", assessment.pk)).text
+    field = re.search(rf'<input[^>]*id="adjust-{score.pk}"[^>]*>', page)[0]
+    assert 'type="text"' in field and 'inputmode="decimal"' in field and "pattern=" in field
+    response = client.post(
+        url("score_adjust", score.pk), {"reviewed_score": "1.234,5", "reason": "Thiếu"}, follow=True
+    )
+    assert "hàng nghìn" in response.text
+    score.refresh_from_db()
+    assert score.reviewed_score is None
+    client.post(url("score_adjust", score.pk), {"reviewed_score": "6,5", "reason": "Thiếu"})
+    score.refresh_from_db()
+    assert score.reviewed_score == Decimal("6.5")
 
 
 def test_a_unit_cannot_review_its_own_sheet(results, period, client_for):
