@@ -135,7 +135,7 @@ class MembershipInline(admin.TabularInline):
 class ClusterYearAdmin(ReadOnlyAdmin):
     """Cluster years change through the app's pages (members, roles, roll-over)."""
 
-    list_display = ["cluster", "year", "status", "plan"]
+    list_display = ["cluster", "year", "status", "signing_mode", "plan"]
     list_filter = ["year", "status", "cluster__parent"]
     search_fields = ["cluster__name", "cluster__search_text"]
     list_select_related = ["cluster", "plan"]

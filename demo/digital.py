@@ -1,12 +1,15 @@
-"""Stage "digital" of the demo: digital signatures (chữ ký số) on the 2021 agreement.
+"""Digital signatures (chữ ký số) in the demo: the 2020 agreement signed digitally by every unit
+(stage "signed", through `prepare` and `sign_all`), and stage "digital": the 2021 agreement
+waiting for the visitors' signatures.
 
 Each unit gets a clerk (văn thư: `vanthu.<district>`), each chair's personal certificate is
 registered with the demo remote signing provider and each unit's organisation certificate and
 seal image are entrusted to the server — every one confirmed by a second person of the parent
-body (the chairs register their own, bantt confirms). The head (Hoàn Kiếm in 2021) opens the
-signing in mixed mode (each unit signs digitally, or simply); its chair and its clerk sign first,
-so that the file already carries two signatures; the other units' chairs sign remotely from the
-signing page (the demo provider's PIN is 123456) and their clerks add the organisation signatures.
+body (the chairs register their own, bantt confirms). In 2021 the parent's staff let each unit
+choose (mixed: digitally, or simply) and the head (Hoàn Kiếm) opens the signing; its chair and its
+clerk sign first, so that the file already carries two signatures; the other units' chairs sign
+remotely from the signing page (the demo provider's PIN is 123456) and their clerks add the
+organisation signatures.
 """
 
 import datetime
@@ -139,11 +142,13 @@ def sign_unit(world, agreement, username, *, organisation=True):
         position = Position.objects.current().get(
             person=chair.person, unit=world.unit(username), title="chair"
         )
+        from demo.signing import drawn_signature_png  # demo.signing builds on this module
+
         data = pdf.sign(
             selectors.read_revision(turn.base_revision),
             field.name,
             signer,
-            services.personal_appearance(position),
+            services.personal_appearance(position, drawn_signature_png(position.person.full_name)),
             reason=services.REASON,
             location=agreement.place or "",
         )
@@ -164,19 +169,46 @@ def sign_unit(world, agreement, username, *, organisation=True):
         services.organisation_sign(actor=clerk, turn=turn)
 
 
-def build(world):
-    """Build (or find) the digital signing of the 2021 agreement, begun by its head."""
+def prepare(world):
+    """Every unit's clerk, certificates, organisation key and seal image (confirmed by bantt)."""
     for username, _name, _chair in DISTRICTS:
         _certificates(world, username)
-    agreement = Agreement.objects.get(pk=world.agreement_2021.pk)
-    if not agreement.signature_slots.exists():
-        cluster_services.cluster_year_signing_mode_set(
-            actor=world.user("bantt"),
-            cluster_year=agreement.cluster_year,
-            mode=ClusterYear.SigningMode.MIXED,
-        )
-        agreement = Agreement.objects.get(pk=agreement.pk)
-        services.digital_signing_open(actor=world.user("hoankiem"), agreement=agreement)
+
+
+def _open(world, agreement, head, mode):
+    """Parent staff set the year's way of signing, then its head opens the digital signing."""
+    if agreement.signature_slots.exists():
+        return agreement
+    cluster_year = cluster_services.cluster_year_signing_mode_set(
+        actor=world.user("bantt"), cluster_year=agreement.cluster_year, mode=mode
+    )
+    for value in vars(world).values():  # the world's own copy of the year, kept true
+        if isinstance(value, ClusterYear) and value.pk == cluster_year.pk:
+            value.signing_mode = cluster_year.signing_mode
+    agreement = Agreement.objects.get(pk=agreement.pk)
+    services.digital_signing_open(actor=world.user(head), agreement=agreement)
+    return agreement
+
+
+def sign_all(world, agreement, head):
+    """The whole agreement signed digitally: each unit's chair (with the chair's key, as a USB
+    token would) then its clerk (the unit's key held by the server); the last signature makes
+    the agreement signed and asks for the closing."""
+    agreement = _open(world, agreement, head, ClusterYear.SigningMode.DIGITAL)
+    for username, _name, _chair in DISTRICTS:
+        sign_unit(world, agreement, username)
+    return Agreement.objects.get(pk=agreement.pk)
+
+
+def build(world):
+    """Build (or find) the digital signing of the 2021 agreement, begun by its head."""
+    prepare(world)
+    agreement = _open(
+        world,
+        Agreement.objects.get(pk=world.agreement_2021.pk),
+        "hoankiem",
+        ClusterYear.SigningMode.MIXED,
+    )
     sign_unit(world, agreement, "hoankiem")
     world.agreement_2021 = Agreement.objects.get(pk=agreement.pk)
     world.digital_opened_on = datetime.date(2021, 2, 4)

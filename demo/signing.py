@@ -1,26 +1,27 @@
-"""Stage "signed" of the demo: the six district chairs sign the 2020 agreement, and it is sealed.
+"""Stage "signed" of the demo: the six units sign the 2020 agreement with digital signatures
+(chữ ký số), and the application closes the file.
 
-The signatures are drawn in code (a hand-like stroke per person, the same every run) and dated
-at the conference's afternoon, 05/02/2020, like the adoption. The sealing runs here, at once,
-so that the stage ends sealed; the task enqueued by the last signature then finds nothing to do.
+The parent's staff set the 2020 cluster year to digital signing; its head (Đống Đa) prepares the
+file; each chair signs with their demo personal key (as a USB token would), showing a signature
+drawn in code (a hand-like stroke per person, the same every run), then the unit's clerk adds the
+organisation signature with the unit's key held by the server (demo.digital.sign_all): twelve
+signatures, every one checked by the real services against the demo PKI (its OCSP, CRL and
+timestamp services must answer: seed_demo starts them). The closing runs here, at once, so that
+the stage ends sealed; the task enqueued by the last signature then finds nothing to do. The
+signatures carry the time the demo was loaded, not 2020: a digital signature's time is its own.
 Safe to run twice.
 """
 
-import datetime
 import hashlib
 import io
 import math
 import random
 
 from agreements.models import Agreement
-from agreements.signing import services as signing
 from agreements.signing import tasks
-from agreements.signing.models import Seal, Signature
+from agreements.signing.models import Seal
 from agreements.signing.selectors import OPEN_FOR_SIGNING
-from demo.agreements import CONFERENCE_AT
-from demo.foundation import DISTRICTS
-
-SIGNED_FROM = CONFERENCE_AT + datetime.timedelta(hours=1, minutes=10)
+from demo import digital
 
 
 def drawn_signature_png(name, size=(420, 150)):
@@ -62,25 +63,12 @@ def drawn_signature_png(name, size=(420, 150)):
 
 
 def build(world):
-    """Sign as each district chair (in the report's order) and seal the agreement."""
+    """Every unit signs the 2020 agreement digitally (its chair, then its organisation), and the
+    application closes the file."""
     agreement = Agreement.objects.get(pk=world.agreement.pk)
     if agreement.status in OPEN_FOR_SIGNING:
-        for minutes, (username, _short, chair_name) in enumerate(DISTRICTS):
-            unit = world.unit(username)
-            if Signature.objects.filter(agreement=agreement, unit=unit, void=False).exists():
-                continue
-            signature = signing.signature_sign(
-                actor=world.user(username),
-                agreement=agreement,
-                unit=unit,
-                method=Signature.Method.DRAWN,
-                image=drawn_signature_png(chair_name),
-                content_hash=agreement.content_hash,
-            )
-            # The story happened in 2020: date each signature at the conference.
-            Signature.objects.filter(pk=signature.pk).update(
-                signed_at=SIGNED_FROM + datetime.timedelta(minutes=3 * minutes)
-            )
+        digital.prepare(world)
+        agreement = digital.sign_all(world, agreement, head="dongda")
     seal = Seal.objects.filter(agreement=agreement).first()
     if seal is not None and seal.status == Seal.Status.PENDING:
         tasks.seal_now(agreement.pk)

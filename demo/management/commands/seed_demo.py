@@ -5,6 +5,7 @@ from django.test import override_settings
 
 from demo import stages
 from demo.foundation import DEMO_PASSWORD
+from demo.pki import running
 
 
 class Command(BaseCommand):
@@ -24,8 +25,14 @@ class Command(BaseCommand):
         # The story sends the e-mails real use would (circulation, reminders, decisions):
         # keep them in memory instead of flooding the console.
         quiet_mail = {"default": {"BACKEND": "django.core.mail.backends.locmem.EmailBackend"}}
-        with override_settings(MAILERS=quiet_mail), transaction.atomic():
-            world = stages.build(through)
+        # The digital signatures are checked against the demo PKI's OCSP, CRL and timestamp
+        # services: start them unless they answer already (`make run` starts them itself).
+        started = running.start()
+        try:
+            with override_settings(MAILERS=quiet_mail), transaction.atomic():
+                world = stages.build(through)
+        finally:
+            running.stop(started)
         self.stdout.write(self.style.SUCCESS(f"Demo loaded through stage '{through}'."))
         self.stdout.write(f"Accounts (password for all: {DEMO_PASSWORD}):")
         for username, user in world.users.items():

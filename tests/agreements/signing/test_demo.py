@@ -1,4 +1,6 @@
-"""Demo stage "signed": the six district chairs sign the 2020 agreement and it is sealed."""
+"""Demo stage "signed": every unit signs the 2020 agreement digitally (its chair, then its
+organisation: twelve signatures) and the application closes the file; pdfsig and verify_pdf
+find every signature valid."""
 
 import io
 
@@ -6,20 +8,22 @@ import pytest
 from django.core.management import call_command
 
 from agreements.models import Agreement
+from agreements.signing.digital.models import DocumentRevision
 from agreements.signing.models import Seal, Signature
-from core import sealing
 from demo import signing as demo_signing
 from demo import stages
+from tests.agreements.signing.digital.support import nss_db, pdfsig
 
 
 @pytest.mark.django_db
-def test_the_signed_stage_signs_as_the_six_chairs_and_seals(settings):
+def test_the_signed_stage_signs_digitally_as_every_unit_and_closes(settings, tmp_path):
     settings.DEBUG = True
     out = io.StringIO()
     call_command("seed_demo", through="signed", stdout=out)
     assert "signed" in out.getvalue()
 
     agreement = Agreement.objects.get(cluster_year__year=2020, status=Agreement.Status.SEALED)
+    assert agreement.signing_mode == Agreement.SigningMode.DIGITAL
     signatures = Signature.objects.filter(agreement=agreement, void=False).order_by("signed_at")
     assert [s.signer_name for s in signatures] == [
         "Trần Văn B",
@@ -29,16 +33,29 @@ def test_the_signed_stage_signs_as_the_six_chairs_and_seals(settings):
         "Hoàng Thị E",
         "Vũ Văn G",
     ]
-    assert {s.method for s in signatures} == {"drawn"}
-    assert signatures[0].signed_at.date().isoformat() == "2020-02-05"
+    assert {s.method for s in signatures} == {Signature.Method.DIGITAL}
+    revisions = DocumentRevision.objects.filter(agreement=agreement)
+    assert revisions.filter(kind=DocumentRevision.Kind.SIGNATURE).count() == 12
+    revision_count = revisions.count()
     seal = Seal.objects.get(agreement=agreement)
     assert seal.status == Seal.Status.SEALED
+    path = tmp_path / "giao-uoc-2020.pdf"
     with seal.file.open("rb") as handle:
-        assert sealing.verify_sealed_pdf(handle.read()).authentic
+        path.write_bytes(handle.read())
+    # poppler: thirteen signatures (twelve of the units, the closing one), each valid, trusted.
+    found = pdfsig(path, nss_db(tmp_path / "nss"))
+    assert len(found) == 13
+    assert all(valid and trusted for valid, trusted, _name in found), found
+    assert [name for _v, _t, name in found][:2] == ["ChuTich_1", "DonVi_1"]
+    assert found[-1][2] == "KetThuc"
+    printed = io.StringIO()
+    call_command("verify_pdf", str(path), stdout=printed)  # exits 0: authentic
+    assert "Signatures: 13" in printed.getvalue() and "AUTHENTIC" in printed.getvalue()
 
     # Safe to run twice: nothing signed or sealed again.
     call_command("seed_demo", through="signed", stdout=io.StringIO())
     assert Signature.objects.filter(agreement=agreement).count() == 6
+    assert revisions.count() == revision_count
     seal_again = Seal.objects.get(agreement=agreement)
     assert (seal_again.sha256, seal_again.attempts) == (seal.sha256, 1)
 

@@ -225,6 +225,33 @@ def test_a_wrong_signature_is_refused_and_leaves_the_file_as_it_was(
     assert AuditEntry.objects.filter(action="signing.refused").exists()
 
 
+def _unsigned_update(data):
+    """An incremental update that adds no signature (the document's title changed)."""
+    from pyhanko.pdf_utils.generic import NameObject, TextStringObject
+    from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
+
+    writer = IncrementalPdfFileWriter(io.BytesIO(data), strict=False)
+    writer.root[NameObject("/Lang")] = TextStringObject("en")
+    writer.update_root()
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+@pytest.mark.parametrize("case", ["two signatures", "no signature"])
+def test_exactly_one_new_signature_is_accepted(world, opened, case):
+    before = current(opened)
+    label = config.chair_label("dongda")
+    if case == "two signatures":
+        once = _signed_by(before, "ChuTich_2", config.SERVICE, label)
+        data = _signed_by(once, "ChuTich_3", config.SERVICE, label)
+    else:
+        data = _unsigned_update(before)
+    with pytest.raises(DomainError, match="exactly one new signature"):
+        _accept(world, opened, "dongda", data)
+    assert current(opened) == before
+
+
 def test_a_revoked_certificate_is_refused(world, opened):
     chair = world.user("dongda")
     record = services.certificate_register(
