@@ -42,6 +42,11 @@ urlpatterns = [
     path("evidence/<int:pk>/remove/", sheets.evidence_remove, name="evidence_remove"),
     # The parent body: comparison between clusters, rules
     path("parents/<int:pk>/comparison/", comparison.comparison, name="comparison"),
+    path(
+        "parents/<int:pk>/comparison/<int:year>/<slug:kind>/xlsx/",
+        prepare_view("results.comparison_xlsx"),
+        name="comparison_xlsx",
+    ),
     path("parents/<int:pk>/result-rules/<int:year>/", comparison.rules_edit, name="rules"),
     # Good practices
     path("practices/", practices.practice_list, name="practices"),

@@ -243,6 +243,7 @@ URL_ARGS = {
     "results:evidence": pk(_evidence),
     "results:evidence_remove": pk(_evidence),
     "results:comparison": pk(lambda w: w.parent),
+    "results:comparison_xlsx": lambda w: {"pk": w.parent.pk, "year": 2020, "kind": "year_end"},
     "results:rules": lambda w: {"pk": w.parent.pk, "year": 2020},
     "results:practice_new": pk(lambda w: w.cluster_year),
     "results:practice": pk(lambda w: w.practice),
@@ -444,6 +445,7 @@ results:score_adjust                 405/302 405/404 405/403 405/403 405/302 405
 results:evidence                     302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 results:evidence_remove              405/302 405/404 405/403 405/403 405/403 405/302 405/302 405/403
 results:comparison                   302/405 404/405 200/405 200/405 404/405 404/405 404/405 200/405
+results:comparison_xlsx              302/302 404/404 200/302 200/302 404/404 404/404 404/404 200/302
 results:rules                        302/302 404/404 200/400 403/403 404/404 404/404 404/404 200/400
 results:practices                    302/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405
 results:practice_new                 302/302 404/404 403/403 403/403 200/400 200/400 200/400 403/403
