@@ -40,6 +40,17 @@ def _issued_submission(document, pk):
     return Produced(documents.submission_pdf(document), name)
 
 
+def _decision_target(user, pk):
+    proposal = access.get_proposal(user, pk)
+    return access.get_decision(user, proposal)
+
+
+def _decision(decision, pk):
+    """The decision drafted in the official layout from what the parent body recorded."""
+    year = decision.proposal.cluster_year.year
+    return Produced(documents.decision_pdf(decision), f"quyet-dinh-khen-thuong-{year}-{pk}.pdf")
+
+
 def _parent_awards_xlsx(parent, pk, year):
     award_types, lines = selectors.parent_year_summary(parent, year)
     items = selectors.parent_year_items(parent, year)
@@ -76,9 +87,12 @@ def _bundle(proposal, pk):
         elif item.report_text.strip():
             parts.append((f"{stem}.txt", label, item.report_text.encode()))
     decision = getattr(proposal, "decision", None)
-    if decision is not None and decision.scan:
-        with decision.scan.open("rb") as handle:
-            parts.append(("quyet-dinh.pdf", f"Quyết định số {decision.number}", handle.read()))
+    if decision is not None:
+        label = f"Quyết định số {decision.number}"
+        parts.append(("quyet-dinh.pdf", label, documents.decision_pdf(decision)))
+        if decision.scan:
+            with decision.scan.open("rb") as handle:
+                parts.append(("quyet-dinh-ban-ky.pdf", f"{label} (bản đã ký)", handle.read()))
     return Produced(
         _zip(proposal, parts), f"ho-so-khen-thuong-{cluster_year.year}-{proposal.pk}.zip"
     )
@@ -129,6 +143,17 @@ register(
         title=lambda document, pk: (
             _("The covering submission No. %(number)s (PDF)")
             % {"number": document.number.reference}
+        ),
+    )
+)
+register(
+    Kind(
+        key="awards.decision",
+        url_name="awards:decision_pdf",
+        target=_decision_target,
+        produce=_decision,
+        title=lambda decision, pk: (
+            _("The decision No. %(number)s (PDF)") % {"number": decision.number}
         ),
     )
 )

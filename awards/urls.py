@@ -52,6 +52,11 @@ urlpatterns = [
     ),
     path("proposals/<int:pk>/decide/", proposals.proposal_decide, name="proposal_decide"),
     path("proposals/<int:pk>/decision.pdf", proposals.decision_scan, name="decision_scan"),
+    path(
+        "proposals/<int:pk>/decision-document/",
+        prepare_view("awards.decision"),
+        name="decision_pdf",
+    ),
     path("proposals/<int:pk>/revoke/", proposals.proposal_revoke, name="proposal_revoke"),
     path(
         "proposal-documents/<int:pk>/pdf/",

@@ -282,6 +282,7 @@ URL_ARGS = {
     "awards:proposal_start_decision": pk(lambda w: w.proposal),
     "awards:proposal_decide": pk(lambda w: w.proposal),
     "awards:decision_scan": pk(lambda w: w.proposal),
+    "awards:decision_pdf": pk(lambda w: w.proposal),
     "awards:proposal_revoke": pk(lambda w: w.proposal),
     "awards:proposal_document": pk(lambda w: _first(w.proposal.documents.all())),
     "awards:proposal_item": pk(_item),
@@ -485,6 +486,7 @@ awards:proposal_accept              405/302 405/404 405/302 405/403 405/403 405/
 awards:proposal_start_decision      405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_decide              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:decision_scan                302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+awards:decision_pdf                 302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_revoke              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_document            302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_item                302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
