@@ -13,7 +13,7 @@ from agreements.models import Agreement
 from agreements.services import plan_basis
 from awards.models import ProposalItem
 from awards.selectors import RulesContext, minutes_content, submission_content
-from core.documents import document_number, place_date_line, render_pdf, vn_date
+from core.documents import document_number, place_date_line, render_docx, render_pdf, vn_date
 
 MINUTES_TEMPLATE = "documents/minutes.html"
 SUBMISSION_TEMPLATE = "documents/submission.html"
@@ -205,3 +205,26 @@ def decision_context(decision):
 
 def decision_pdf(decision):
     return render_pdf(DECISION_TEMPLATE, decision_context(decision))
+
+
+# --- the same documents as editable Word files (core.word) ----------------------------------
+
+
+def minutes_docx(meeting):
+    return render_docx(MINUTES_TEMPLATE, minutes_context(meeting))
+
+
+def submission_docx(document):
+    return render_docx(SUBMISSION_TEMPLATE, submission_context(document.content))
+
+
+def submission_preview_docx(proposal):
+    items = list(proposal.items.select_related("award_type", "unit"))
+    content = submission_content(
+        proposal, items, RulesContext(proposal.cluster_year), date=timezone.localdate()
+    )
+    return render_docx(SUBMISSION_TEMPLATE, submission_context(content, is_draft=True))
+
+
+def decision_docx(decision):
+    return render_docx(DECISION_TEMPLATE, decision_context(decision))

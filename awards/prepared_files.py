@@ -51,6 +51,24 @@ def _decision(decision, pk):
     return Produced(documents.decision_pdf(decision), f"quyet-dinh-khen-thuong-{year}-{pk}.pdf")
 
 
+def _minutes_docx(meeting, pk):
+    name = f"bien-ban-{meeting.cluster_year.year}-{meeting.pk}.docx"
+    return Produced(documents.minutes_docx(meeting), name)
+
+
+def _submission_docx(proposal, pk):
+    document = proposal.documents.select_related("number").first()
+    name = f"to-trinh-{proposal.cluster_year.year}-{proposal.pk}.docx"
+    if document is None:
+        return Produced(documents.submission_preview_docx(proposal), name)
+    return Produced(documents.submission_docx(document), name)
+
+
+def _decision_docx(decision, pk):
+    year = decision.proposal.cluster_year.year
+    return Produced(documents.decision_docx(decision), f"quyet-dinh-khen-thuong-{year}-{pk}.docx")
+
+
 def _parent_awards_xlsx(parent, pk, year):
     award_types, lines = selectors.parent_year_summary(parent, year)
     items = selectors.parent_year_items(parent, year)
@@ -154,6 +172,39 @@ register(
         produce=_decision,
         title=lambda decision, pk: (
             _("The decision No. %(number)s (PDF)") % {"number": decision.number}
+        ),
+    )
+)
+register(
+    Kind(
+        key="awards.minutes_docx",
+        url_name="awards:minutes_docx",
+        target=access.get_meeting,
+        produce=_minutes_docx,
+        title=lambda meeting, pk: (
+            _("The minutes of the %(year)s meeting (Word)") % {"year": meeting.cluster_year.year}
+        ),
+    )
+)
+register(
+    Kind(
+        key="awards.submission_docx",
+        url_name="awards:submission_docx",
+        target=access.get_proposal,
+        produce=_submission_docx,
+        title=lambda proposal, pk: (
+            _("The covering submission of %(year)s (Word)") % {"year": proposal.cluster_year.year}
+        ),
+    )
+)
+register(
+    Kind(
+        key="awards.decision_docx",
+        url_name="awards:decision_docx",
+        target=_decision_target,
+        produce=_decision_docx,
+        title=lambda decision, pk: (
+            _("The decision No. %(number)s (Word)") % {"number": decision.number}
         ),
     )
 )

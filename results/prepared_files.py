@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 
 from core.prepared.kinds import Kind, Produced, register
 from results import access, excel, selectors
-from results.documents import score_table_pdf
+from results.documents import score_table_docx, score_table_pdf
 from results.models import Period
 
 # The reviews as file names say them (Vietnamese, without diacritics).
@@ -38,6 +38,22 @@ register(
         target=access.get_period,
         produce=_score_table_xlsx,
         title=lambda period, pk: _("The score table of %(period)s (Excel)") % {"period": period},
+    )
+)
+
+
+def _score_table_docx(period, pk):
+    data = score_table_docx(selectors.score_table(period))
+    return Produced(data, _score_table_name(period, "docx"))
+
+
+register(
+    Kind(
+        key="results.score_table_docx",
+        url_name="results:score_table_docx",
+        target=access.get_period,
+        produce=_score_table_docx,
+        title=lambda period, pk: _("The score table of %(period)s (Word)") % {"period": period},
     )
 )
 register(

@@ -27,6 +27,11 @@ urlpatterns = [
         prepare_view("results.score_table_pdf"),
         name="score_table_pdf",
     ),
+    path(
+        "results/<int:pk>/score-table-docx/",
+        prepare_view("results.score_table_docx"),
+        name="score_table_docx",
+    ),
     # A self-assessment sheet
     path("sheets/<int:pk>/", sheets.assessment_detail, name="assessment"),
     path("sheets/<int:pk>/save/", sheets.assessment_save, name="assessment_save"),
