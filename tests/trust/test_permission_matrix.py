@@ -188,6 +188,7 @@ URL_ARGS = {
     "agreements:conference": pk(lambda w: w.agreement),
     "agreements:conference_minutes_file": pk(lambda w: w.agreement),
     "agreements:document_pdf": pk(lambda w: w.agreement),
+    "agreements:document_docx": pk(lambda w: w.agreement),
     "prepared_file": pk(_bantts_file),
     "prepared_file_download": pk(_bantts_file),
     "agreements:document_print": pk(lambda w: w.agreement),
@@ -230,6 +231,7 @@ URL_ARGS = {
     "results:my_sheet": pk(lambda w: w.period),
     "results:score_table_xlsx": pk(lambda w: w.period),
     "results:score_table_pdf": pk(lambda w: w.period),
+    "results:score_table_docx": pk(lambda w: w.period),
     "results:assessment": pk(_badinh_sheet),
     "results:assessment_save": pk(_badinh_sheet),
     "results:assessment_submit": pk(_badinh_sheet),
@@ -260,6 +262,7 @@ URL_ARGS = {
     "awards:vote_create": pk(lambda w: w.meeting),
     "awards:minutes_issue": pk(lambda w: w.meeting),
     "awards:minutes_pdf": pk(lambda w: w.meeting),
+    "awards:minutes_docx": pk(lambda w: w.meeting),
     "awards:election_rollover": pk(lambda w: w.meeting),
     "awards:vote": pk(_session),
     "awards:vote_update": pk(_session),
@@ -276,6 +279,8 @@ URL_ARGS = {
     "awards:proposal_item_add": pk(lambda w: w.proposal),
     "awards:proposal_submit": pk(lambda w: w.proposal),
     "awards:submission_pdf": pk(lambda w: w.proposal),
+    "awards:submission_docx": pk(lambda w: w.proposal),
+    "awards:decision_docx": pk(lambda w: w.proposal),
     "awards:proposal_bundle": pk(lambda w: w.proposal),
     "awards:proposal_return": pk(lambda w: w.proposal),
     "awards:proposal_accept": pk(lambda w: w.proposal),
@@ -393,6 +398,7 @@ agreements:amend                    302/302 404/404 403/403 403/403 403/403 403/
 agreements:conference               302/302 404/404 403/403 403/403 200/200 403/403 403/403 403/403
 agreements:conference_minutes_file  302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 agreements:document_pdf             302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+agreements:document_docx            302/302 404/404 404/404 404/404 404/404 404/404 404/404 404/404
 agreements:document_print           302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 agreements:sign                     302/302 404/404 403/403 403/403 403/403 403/403 200/400 403/403
 agreements:decline                  302/302 405/404 405/403 405/403 405/403 405/403 405/302 405/403
@@ -433,6 +439,7 @@ results:period_lock                  405/302 405/404 405/403 405/403 405/302 405
 results:my_sheet                     302/405 404/405 302/405 302/405 302/405 302/405 302/405 302/405
 results:score_table_xlsx             302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 results:score_table_pdf              302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+results:score_table_docx             302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 results:assessment                   302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 results:assessment_save              405/302 405/404 405/403 405/403 405/403 405/400 405/400 405/403
 results:assessment_submit            405/302 405/404 405/403 405/403 405/403 405/302 405/302 405/403
@@ -464,6 +471,7 @@ awards:meeting_attendance           405/302 405/404 405/403 405/403 405/302 405/
 awards:vote_create                  405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:minutes_issue                405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:minutes_pdf                  302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+awards:minutes_docx                 302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:election_rollover            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:vote                         302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:vote_update                  405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
@@ -480,6 +488,7 @@ awards:proposal                     302/405 404/405 200/405 200/405 200/405 200/
 awards:proposal_item_add            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:proposal_submit              405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:submission_pdf               302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+awards:submission_docx              302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_bundle              302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_return              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_accept              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
@@ -487,6 +496,7 @@ awards:proposal_start_decision      405/302 405/404 405/302 405/403 405/403 405/
 awards:proposal_decide              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:decision_scan                302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:decision_pdf                 302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+awards:decision_docx                302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_revoke              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_document            302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_item                302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
