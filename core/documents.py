@@ -12,6 +12,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.word import html_to_docx
+
 logger = logging.getLogger(__name__)
 
 
@@ -172,8 +174,6 @@ def render_html(template, context):
 def render_docx(template, context):
     """Write `template` with `context` as a Word file (.docx): the same description as the PDF,
     written by core.word."""
-    from core.word import html_to_docx
-
     return html_to_docx(render_html(template, context))
 
 
