@@ -4,7 +4,7 @@ from django.core.exceptions import ObjectDoesNotExist
 
 from agreements import selectors
 from agreements.models import Agreement, Criterion
-from core.documents import nfc, place_date_line, render_pdf, sentence_case
+from core.documents import nfc, place_date_line, render_docx, render_pdf, sentence_case
 from core.text import vn_number
 
 TEMPLATE = "documents/agreement.html"
@@ -220,6 +220,11 @@ def agreement_document_context(agreement, *, signed=None, digital=False):
 def render_agreement_pdf(agreement, *, signed=None):
     """Render the agreement's document to PDF bytes (PDF/A-3b, fonts embedded)."""
     return render_pdf(TEMPLATE, agreement_document_context(agreement, signed=signed))
+
+
+def render_agreement_docx(agreement):
+    """The agreement's text as an editable Word file (never a signed agreement's)."""
+    return render_docx(TEMPLATE, agreement_document_context(agreement))
 
 
 def sealed_file(agreement):

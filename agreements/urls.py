@@ -59,6 +59,11 @@ urlpatterns = [
         prepare_view("agreements.document"),
         name="document_pdf",
     ),
+    path(
+        "agreements/<int:pk>/document-docx/",
+        prepare_view("agreements.document_docx"),
+        name="document_docx",
+    ),
     path("agreements/<int:pk>/print/", documents.agreement_print, name="document_print"),
     # Signing, the seal and its verification.
     path("", include("agreements.signing.urls")),

@@ -9,8 +9,11 @@ import datetime
 
 from django.utils import timezone
 
+from agreements.models import Agreement
+from agreements.services import plan_basis
+from awards.models import ProposalItem
 from awards.selectors import RulesContext, minutes_content, submission_content
-from core.documents import document_number, place_date_line, render_pdf, vn_date
+from core.documents import document_number, place_date_line, render_docx, render_pdf, vn_date
 
 MINUTES_TEMPLATE = "documents/minutes.html"
 SUBMISSION_TEMPLATE = "documents/submission.html"
@@ -100,3 +103,128 @@ def submission_preview_pdf(proposal):
         proposal, items, RulesContext(proposal.cluster_year), date=timezone.localdate()
     )
     return render_pdf(SUBMISSION_TEMPLATE, submission_context(content, is_draft=True))
+
+
+# --- the decision (quyết định khen thưởng) -------------------------------------------------
+
+DECISION_TEMPLATE = "documents/decision.html"
+# The law on emulation and commendation in force on the decision's date.
+LAW_2022_FROM = datetime.date(2024, 1, 1)
+LAW_2022 = "Căn cứ Luật Thi đua, khen thưởng ngày 15 tháng 6 năm 2022;"
+LAW_2003 = (
+    "Căn cứ Luật Thi đua, Khen thưởng ngày 26 tháng 11 năm 2003; Luật sửa đổi, bổ sung một số "
+    "điều của Luật Thi đua, Khen thưởng ngày 14 tháng 6 năm 2005 và ngày 16 tháng 11 năm 2013;"
+)
+GRANTED = (ProposalItem.Status.GRANTED, ProposalItem.Status.REVOKED)
+
+
+def _position(signer_title):
+    """'Chủ tịch Ủy ban MTTQ Việt Nam thành phố Hà Nội' → 'CHỦ TỊCH' (the signature's line)."""
+    position = signer_title.split(" Ủy ban")[0].split(" của ")[0].strip()
+    return (position or "Chủ tịch").upper()
+
+
+def decision_context(decision):
+    """The parent body's decision in the official layout, drafted from what was recorded: its
+    number, date and signer, the bases (the law in force, the parent's plan, the cluster's
+    submission) and the granted awards, listed in an annex."""
+    proposal = decision.proposal
+    cluster_year = proposal.cluster_year
+    cluster = cluster_year.cluster
+    parent = cluster.parent
+    issuer = f"{parent.collective_name} {parent.name}".strip()
+    items = list(
+        proposal.items.filter(status__in=GRANTED)
+        .select_related("award_type")
+        .order_by("award_type__order", "order", "pk")
+    )
+    awards = {}
+    for item in items:
+        counts = awards.setdefault(item.award_type.name, {"collective": 0, "individual": 0})
+        counts["individual" if item.person_name else "collective"] += 1
+    articles = []
+    for award, counts in awards.items():
+        whom = " và ".join(
+            part
+            for part in (
+                f"{counts['collective']} tập thể" if counts["collective"] else "",
+                f"{counts['individual']} cá nhân" if counts["individual"] else "",
+            )
+            if part
+        )
+        articles.append(f"Tặng {award} cho {whom}")
+    bases = [LAW_2022 if decision.date >= LAW_2022_FROM else LAW_2003]
+    if cluster_year.plan is not None:
+        bases.append(plan_basis(cluster_year.plan))
+    submission = proposal.documents.select_related("number").first()
+    if submission is not None:
+        bases.append(
+            f"Xét đề nghị của {cluster.name} tại Tờ trình số {submission.number.reference} "
+            f"ngày {submission.date:%d/%m/%Y}."
+        )
+    return {
+        "document_name": f"Quyết định khen thưởng số {decision.number}",
+        "header_lines": parent.header,
+        "number_line": f"Số: {decision.number}",
+        "place_date": place_date_line(parent.place_name, decision.date),
+        "title": "QUYẾT ĐỊNH",
+        "subtitle": (
+            f"Về việc khen thưởng các tập thể, cá nhân thuộc {cluster.name} có thành tích "
+            f"xuất sắc trong phong trào thi đua năm {cluster_year.year}"
+        ),
+        "authority": issuer.upper(),
+        "bases": bases,
+        "articles": articles,
+        "cluster": cluster.name,
+        "year": cluster_year.year,
+        "items": [
+            {
+                "name": (
+                    f"{item.person_name}, {item.person_title} ({item.unit_name})"
+                    if item.person_name and item.person_title
+                    else item.person_name or item.unit_name
+                ),
+                "award": item.award_type.name,
+                "reason": item.reason,
+            }
+            for item in items
+        ],
+        "annex_reference": (
+            f"Kèm theo Quyết định số {decision.number} ngày {decision.date:%d/%m/%Y} của {issuer}"
+        ),
+        "signer": {
+            "unit": f"TM. {parent.collective_name.upper()}" if parent.collective_name else "",
+            "lines": [_position(decision.signer_title)],
+            "name": decision.signer_name,
+        },
+        "recipients": ["Như Điều 3", f"Lưu: VT, {cluster.name}"],
+        "is_draft": False,
+        "is_demo": Agreement.objects.filter(cluster_year=cluster_year, is_demo=True).exists(),
+    }
+
+
+def decision_pdf(decision):
+    return render_pdf(DECISION_TEMPLATE, decision_context(decision))
+
+
+# --- the same documents as editable Word files (core.word) ----------------------------------
+
+
+def minutes_docx(meeting):
+    return render_docx(MINUTES_TEMPLATE, minutes_context(meeting))
+
+
+def submission_docx(document):
+    return render_docx(SUBMISSION_TEMPLATE, submission_context(document.content))
+
+
+def submission_preview_docx(proposal):
+    items = list(proposal.items.select_related("award_type", "unit"))
+    content = submission_content(
+        proposal, items, RulesContext(proposal.cluster_year), date=timezone.localdate()
+    )
+    return render_docx(SUBMISSION_TEMPLATE, submission_context(content, is_draft=True))
+
+
+def decision_docx(decision):
+    return render_docx(DECISION_TEMPLATE, decision_context(decision))

@@ -6,10 +6,18 @@ writers of awards.excel do it (data type "s", and a quote prefix on text that st
 
 from openpyxl import Workbook
 from openpyxl.styles import Font
-from openpyxl.utils import get_column_letter
 
 from awards.models import ProposalItem
-from results.excel import BOLD, BORDER, _header, _save, number_cell, text_cell
+from results.excel import (
+    BOLD,
+    BORDER,
+    _header,
+    _save,
+    column_widths,
+    number_cell,
+    print_setup,
+    text_cell,
+)
 
 
 def year_summary_workbook(parent, year, award_types, lines, items):
@@ -40,11 +48,8 @@ def year_summary_workbook(parent, year, award_types, lines, items):
         for c in range(1, len(labels) + 1):
             ws.cell(row=row, column=c).border = BORDER
         row += 1
-    ws.column_dimensions["B"].width = 36
-    ws.column_dimensions["C"].width = 22
-    ws.column_dimensions["D"].width = 24
-    for c in range(5, len(labels) + 1):
-        ws.column_dimensions[get_column_letter(c)].width = 16
+    column_widths(ws, (6, 36, 22, 24, *([16] * (len(labels) - 4))))
+    print_setup(ws, header_row=4)
 
     detail = wb.create_sheet("Danh sách")
     headers = [
@@ -83,7 +88,7 @@ def year_summary_workbook(parent, year, award_types, lines, items):
         )
         text_cell(detail, r, 12, note)
         text_cell(detail, r, 13, decision.number if decision else "")
-    for column, width in zip("BCDEJ", (30, 36, 36, 36, 60), strict=True):
-        detail.column_dimensions[column].width = width
+    column_widths(detail, (6, 30, 36, 36, 36, 10, 10, 22, 12, 60, 16, 30, 20))
     detail.cell(row=1, column=1).font = BOLD
+    print_setup(detail, header_row=1)
     return _save(wb)

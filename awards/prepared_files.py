@@ -40,6 +40,35 @@ def _issued_submission(document, pk):
     return Produced(documents.submission_pdf(document), name)
 
 
+def _decision_target(user, pk):
+    proposal = access.get_proposal(user, pk)
+    return access.get_decision(user, proposal)
+
+
+def _decision(decision, pk):
+    """The decision drafted in the official layout from what the parent body recorded."""
+    year = decision.proposal.cluster_year.year
+    return Produced(documents.decision_pdf(decision), f"quyet-dinh-khen-thuong-{year}-{pk}.pdf")
+
+
+def _minutes_docx(meeting, pk):
+    name = f"bien-ban-{meeting.cluster_year.year}-{meeting.pk}.docx"
+    return Produced(documents.minutes_docx(meeting), name)
+
+
+def _submission_docx(proposal, pk):
+    document = proposal.documents.select_related("number").first()
+    name = f"to-trinh-{proposal.cluster_year.year}-{proposal.pk}.docx"
+    if document is None:
+        return Produced(documents.submission_preview_docx(proposal), name)
+    return Produced(documents.submission_docx(document), name)
+
+
+def _decision_docx(decision, pk):
+    year = decision.proposal.cluster_year.year
+    return Produced(documents.decision_docx(decision), f"quyet-dinh-khen-thuong-{year}-{pk}.docx")
+
+
 def _parent_awards_xlsx(parent, pk, year):
     award_types, lines = selectors.parent_year_summary(parent, year)
     items = selectors.parent_year_items(parent, year)
@@ -76,9 +105,12 @@ def _bundle(proposal, pk):
         elif item.report_text.strip():
             parts.append((f"{stem}.txt", label, item.report_text.encode()))
     decision = getattr(proposal, "decision", None)
-    if decision is not None and decision.scan:
-        with decision.scan.open("rb") as handle:
-            parts.append(("quyet-dinh.pdf", f"Quyết định số {decision.number}", handle.read()))
+    if decision is not None:
+        label = f"Quyết định số {decision.number}"
+        parts.append(("quyet-dinh.pdf", label, documents.decision_pdf(decision)))
+        if decision.scan:
+            with decision.scan.open("rb") as handle:
+                parts.append(("quyet-dinh-ban-ky.pdf", f"{label} (bản đã ký)", handle.read()))
     return Produced(
         _zip(proposal, parts), f"ho-so-khen-thuong-{cluster_year.year}-{proposal.pk}.zip"
     )
@@ -129,6 +161,50 @@ register(
         title=lambda document, pk: (
             _("The covering submission No. %(number)s (PDF)")
             % {"number": document.number.reference}
+        ),
+    )
+)
+register(
+    Kind(
+        key="awards.decision",
+        url_name="awards:decision_pdf",
+        target=_decision_target,
+        produce=_decision,
+        title=lambda decision, pk: (
+            _("The decision No. %(number)s (PDF)") % {"number": decision.number}
+        ),
+    )
+)
+register(
+    Kind(
+        key="awards.minutes_docx",
+        url_name="awards:minutes_docx",
+        target=access.get_meeting,
+        produce=_minutes_docx,
+        title=lambda meeting, pk: (
+            _("The minutes of the %(year)s meeting (Word)") % {"year": meeting.cluster_year.year}
+        ),
+    )
+)
+register(
+    Kind(
+        key="awards.submission_docx",
+        url_name="awards:submission_docx",
+        target=access.get_proposal,
+        produce=_submission_docx,
+        title=lambda proposal, pk: (
+            _("The covering submission of %(year)s (Word)") % {"year": proposal.cluster_year.year}
+        ),
+    )
+)
+register(
+    Kind(
+        key="awards.decision_docx",
+        url_name="awards:decision_docx",
+        target=_decision_target,
+        produce=_decision_docx,
+        title=lambda decision, pk: (
+            _("The decision No. %(number)s (Word)") % {"number": decision.number}
         ),
     )
 )

@@ -16,6 +16,9 @@ urlpatterns = [
     path("meetings/<int:pk>/votes/new/", votes.session_create, name="vote_create"),
     path("meetings/<int:pk>/minutes/", votes.minutes_issue, name="minutes_issue"),
     path("meetings/<int:pk>/minutes-pdf/", prepare_view("awards.minutes"), name="minutes_pdf"),
+    path(
+        "meetings/<int:pk>/minutes-docx/", prepare_view("awards.minutes_docx"), name="minutes_docx"
+    ),
     path("meetings/<int:pk>/rollover/", votes.election_rollover, name="election_rollover"),
     # One vote
     path("votes/<int:pk>/", votes.session_detail, name="vote"),
@@ -53,6 +56,21 @@ urlpatterns = [
     ),
     path("proposals/<int:pk>/decide/", proposals.proposal_decide, name="proposal_decide"),
     path("proposals/<int:pk>/decision.pdf", proposals.decision_scan, name="decision_scan"),
+    path(
+        "proposals/<int:pk>/submission-docx/",
+        prepare_view("awards.submission_docx"),
+        name="submission_docx",
+    ),
+    path(
+        "proposals/<int:pk>/decision-docx/",
+        prepare_view("awards.decision_docx"),
+        name="decision_docx",
+    ),
+    path(
+        "proposals/<int:pk>/decision-document/",
+        prepare_view("awards.decision"),
+        name="decision_pdf",
+    ),
     path("proposals/<int:pk>/revoke/", proposals.proposal_revoke, name="proposal_revoke"),
     path(
         "proposal-documents/<int:pk>/pdf/",

@@ -12,6 +12,8 @@ from django.contrib.staticfiles import finders
 from django.template.loader import render_to_string
 from django.utils import timezone
 
+from core.word import html_to_docx
+
 logger = logging.getLogger(__name__)
 
 
@@ -159,9 +161,20 @@ def render_document(template, context):
     before it is written (where the signature fields go)."""
     from weasyprint import HTML
 
-    html = keep_whole_html(nfc(render_to_string(template, context)))
+    html = render_html(template, context)
     base_url = Path(settings.BASE_DIR).resolve().as_uri() + "/"
     return HTML(string=html, base_url=base_url, url_fetcher=_make_fetcher()).render()
+
+
+def render_html(template, context):
+    """The document's HTML as both writers read it: NFC, names kept whole."""
+    return keep_whole_html(nfc(render_to_string(template, context)))
+
+
+def render_docx(template, context):
+    """Write `template` with `context` as a Word file (.docx): the same description as the PDF,
+    written by core.word."""
+    return html_to_docx(render_html(template, context))
 
 
 def render_pdf(template, context, *, pdf_variant="pdf/a-3b"):

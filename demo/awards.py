@@ -19,10 +19,12 @@ import datetime
 import zoneinfo
 from decimal import Decimal
 
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements import services as agreement_services
 from agreements.models import IN_FORCE, Agreement
+from awards.documents import decision_pdf
 from awards.models import (
     AwardType,
     Decision,
@@ -240,7 +242,7 @@ def _proposal(world):
             placeholder_pdf("Quyet dinh khen thuong nam 2020 - Cum thi dua so 1"),
             content_type="application/pdf",
         )
-        proposals.proposal_decide(
+        decision = proposals.proposal_decide(
             actor=staff,
             proposal=proposal,
             number="125/QĐ-MTTQ-BTT",
@@ -250,6 +252,11 @@ def _proposal(world):
             granted=list(proposal.items.values_list("pk", flat=True)),
             scan=scan,
         )
+        # The file attached as the signed decision is the decision itself, in the official
+        # layout (drafted from what was recorded), not a one-line placeholder.
+        drafted = ContentFile(decision_pdf(decision))
+        decision.scan.delete(save=False)
+        decision.scan.save("quyet-dinh-khen-thuong-2020.pdf", drafted, save=True)
         proposal.refresh_from_db()
         _backdate(world, proposal)
     return proposal

@@ -7,7 +7,7 @@ as the results page. Vietnamese only.
 from django.utils import timezone
 
 from agreements.selectors import signatory_of
-from core.documents import place_date_line, render_pdf, sentence_case
+from core.documents import place_date_line, render_docx, render_pdf, sentence_case
 from core.text import vn_number
 from results import charts
 
@@ -119,7 +119,15 @@ TIE_BREAK_VN = {
 }
 
 
-def score_table_pdf(results):
+def _full_context(results):
     context = score_table_context(results)
     context["tie_break_text"] = "; ".join(TIE_BREAK_VN.get(k, k) for k in context["tie_break"])
-    return render_pdf(TEMPLATE, context)
+    return context
+
+
+def score_table_pdf(results):
+    return render_pdf(TEMPLATE, _full_context(results))
+
+
+def score_table_docx(results):
+    return render_docx(TEMPLATE, _full_context(results))

@@ -99,6 +99,26 @@ def _header(ws, row, labels):
         cell.alignment = Alignment(wrap_text=True, vertical="center", horizontal="center")
 
 
+def print_setup(ws, *, header_row, landscape=True):
+    """Set a sheet for printing on A4: the orientation, every column on the width of the page
+    (as many pages down as it takes), the header row repeated on every page, and margins."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE if landscape else ws.ORIENTATION_PORTRAIT
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = f"{header_row}:{header_row}"
+    ws.page_margins.left = ws.page_margins.right = 0.6
+    ws.page_margins.top = ws.page_margins.bottom = 0.75
+    ws.print_options.horizontalCentered = True
+
+
+def column_widths(ws, widths):
+    """Set the widths of the sheet's columns from the first: one width per column."""
+    for column, width in enumerate(widths, start=1):
+        ws.column_dimensions[get_column_letter(column)].width = width
+
+
 def _save(wb):
     buffer = io.BytesIO()
     wb.save(buffer)
@@ -180,9 +200,9 @@ def template_workbook(assessment, sections, scores):
                 ws.cell(row=row, column=column).border = BORDER
                 ws.cell(row=row, column=column).alignment = WRAP
             row += 1
-    for column, width in zip(range(1, 12), (8, 60, 12, 12, 10, 10, 16, 12, 40, 30, 8), strict=True):
-        ws.column_dimensions[get_column_letter(column)].width = width
+    column_widths(ws, (8, 60, 12, 12, 10, 10, 16, 12, 40, 30, 8))
     ws.column_dimensions[get_column_letter(ID_COL)].hidden = True
+    print_setup(ws, header_row=HEADER_ROW)
     ws.freeze_panes = ws.cell(row=HEADER_ROW + 1, column=3)
     meta = wb.create_sheet(META_SHEET)
     for index, (key, value) in enumerate(
@@ -243,11 +263,9 @@ def score_table_workbook(results, *, demo=False):
         row += 1
     text_cell(ws, row, 2, "Bình quân cụm").font = BOLD
     number_cell(ws, row, len(labels) - 3, results.average_total).font = BOLD
-    ws.column_dimensions["A"].width = 6
-    ws.column_dimensions["B"].width = 42
-    for c in range(3, len(labels) + 1):
-        ws.column_dimensions[get_column_letter(c)].width = 14
+    column_widths(ws, (6, 42, *([14] * (len(labels) - 2))))
     ws.freeze_panes = "C7"
+    print_setup(ws, header_row=6)
 
     detail = wb.create_sheet("Chi tiết")
     names = [line["name"] for line in _lines(results)]
@@ -268,7 +286,60 @@ def score_table_workbook(results, *, demo=False):
                 score = scores.get((assessment_id, criterion.pk))
                 number_cell(detail, row, 4 + offset, score.final_score if score else None)
             row += 1
-    detail.column_dimensions["B"].width = 60
+    column_widths(detail, (8, 60, 12, *([16] * len(names))))
+    for column in range(4, 4 + len(names)):
+        detail.cell(row=1, column=column).alignment = Alignment(
+            wrap_text=True, vertical="center", horizontal="center"
+        )
+    detail.freeze_panes = "D2"
+    print_setup(detail, header_row=1)
+    return _save(wb)
+
+
+def comparison_workbook(parent, year, kind_label, summaries, rows):
+    """The parent body's comparison between its clusters: one line per cluster, then every
+    unit, best share of its maximum first (as the comparison page)."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Các cụm"
+    text_cell(ws, 1, 1, "SO SÁNH KẾT QUẢ THI ĐUA GIỮA CÁC CỤM").font = Font(bold=True, size=14)
+    text_cell(ws, 2, 1, f"{parent.name} — năm {year} — {kind_label}")
+    labels = ["STT", "Cụm thi đua", "Số đơn vị", "Bình quân (% điểm tối đa)", "Đơn vị dẫn đầu"]
+    labels.append("Trạng thái")
+    _header(ws, 4, labels)
+    for index, summary in enumerate(summaries, start=1):
+        row = 4 + index
+        ws.cell(row=row, column=1).value = index
+        text_cell(ws, row, 2, summary.name)
+        ws.cell(row=row, column=3).value = summary.units
+        number_cell(ws, row, 4, summary.average_percent)
+        text_cell(ws, row, 5, "; ".join(summary.leaders))
+        text_cell(ws, row, 6, "Đã khóa" if summary.locked else "Đang chấm (tạm tính)")
+        for column in range(1, len(labels) + 1):
+            ws.cell(row=row, column=column).border = BORDER
+            ws.cell(row=row, column=column).alignment = WRAP
+    column_widths(ws, (6, 30, 10, 14, 50, 20))
+    print_setup(ws, header_row=4)
+
+    units = wb.create_sheet("Các đơn vị")
+    labels = ["STT", "Đơn vị", "Cụm thi đua", "Tổng điểm", "Điểm tối đa", "Tỷ lệ (%)"]
+    labels += ["Xếp hạng trong cụm", "Xếp loại"]
+    _header(units, 1, labels)
+    for index, line in enumerate(rows, start=1):
+        row = 1 + index
+        units.cell(row=row, column=1).value = index
+        text_cell(units, row, 2, line.name)
+        text_cell(units, row, 3, line.cluster)
+        number_cell(units, row, 4, line.total)
+        number_cell(units, row, 5, line.max_points)
+        number_cell(units, row, 6, line.percent)
+        units.cell(row=row, column=7).value = line.rank
+        text_cell(units, row, 8, line.rating)
+        for column in range(1, len(labels) + 1):
+            units.cell(row=row, column=column).border = BORDER
+    column_widths(units, (6, 42, 24, 12, 12, 12, 12, 28))
+    units.freeze_panes = "C2"
+    print_setup(units, header_row=1)
     return _save(wb)
 
 

@@ -27,6 +27,11 @@ urlpatterns = [
         prepare_view("results.score_table_pdf"),
         name="score_table_pdf",
     ),
+    path(
+        "results/<int:pk>/score-table-docx/",
+        prepare_view("results.score_table_docx"),
+        name="score_table_docx",
+    ),
     # A self-assessment sheet
     path("sheets/<int:pk>/", sheets.assessment_detail, name="assessment"),
     path("sheets/<int:pk>/save/", sheets.assessment_save, name="assessment_save"),
@@ -42,6 +47,11 @@ urlpatterns = [
     path("evidence/<int:pk>/remove/", sheets.evidence_remove, name="evidence_remove"),
     # The parent body: comparison between clusters, rules
     path("parents/<int:pk>/comparison/", comparison.comparison, name="comparison"),
+    path(
+        "parents/<int:pk>/comparison/<int:year>/<slug:kind>/xlsx/",
+        prepare_view("results.comparison_xlsx"),
+        name="comparison_xlsx",
+    ),
     path("parents/<int:pk>/result-rules/<int:year>/", comparison.rules_edit, name="rules"),
     # Good practices
     path("practices/", practices.practice_list, name="practices"),

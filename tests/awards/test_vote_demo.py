@@ -1,5 +1,7 @@
 """The demo stage "decided": the 2020 story to its end, and 2021 ready to sign."""
 
+import subprocess
+
 import pytest
 
 from agreements.models import Agreement
@@ -9,6 +11,11 @@ from clusters.models import ClusterYear, Membership
 from demo import stages
 
 pytestmark = pytest.mark.django_db
+
+
+def pdf_text(data):
+    out = subprocess.run(["pdftotext", "-", "-"], input=data, capture_output=True, check=True)
+    return out.stdout.decode()
 
 
 def test_the_decided_stage_ends_the_2020_story_and_opens_2021():
@@ -38,6 +45,11 @@ def test_the_decided_stage_ends_the_2020_story_and_opens_2021():
         2021,
         2021,
     )
+    # The attached decision is the decision in the official layout, not a placeholder.
+    with decision.scan.open("rb") as handle:
+        text = " ".join(pdf_text(handle.read()).split())
+    assert "QUYẾT ĐỊNH" in text and "Điều 1." in text and "Nguyễn Lan Hương" in text
+    assert "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG" in text
     assert proposal.documents.get().number.reference == "02/TTr-MTTQ"
     next_year = ClusterYear.objects.get(cluster=world.cluster, year=2021)
     roles = dict(next_year.memberships.values_list("unit__short_name", "role"))

@@ -191,6 +191,7 @@ URL_ARGS = {
     "agreements:conference": pk(lambda w: w.agreement),
     "agreements:conference_minutes_file": pk(lambda w: w.agreement),
     "agreements:document_pdf": pk(lambda w: w.agreement),
+    "agreements:document_docx": pk(lambda w: w.agreement),
     "prepared_file": pk(_bantts_file),
     "prepared_file_download": pk(_bantts_file),
     "agreements:document_print": pk(lambda w: w.agreement),
@@ -235,6 +236,7 @@ URL_ARGS = {
     "results:my_sheet": pk(lambda w: w.period),
     "results:score_table_xlsx": pk(lambda w: w.period),
     "results:score_table_pdf": pk(lambda w: w.period),
+    "results:score_table_docx": pk(lambda w: w.period),
     "results:assessment": pk(_badinh_sheet),
     "results:assessment_save": pk(_badinh_sheet),
     "results:assessment_submit": pk(_badinh_sheet),
@@ -248,6 +250,7 @@ URL_ARGS = {
     "results:evidence": pk(_evidence),
     "results:evidence_remove": pk(_evidence),
     "results:comparison": pk(lambda w: w.parent),
+    "results:comparison_xlsx": lambda w: {"pk": w.parent.pk, "year": 2020, "kind": "year_end"},
     "results:rules": lambda w: {"pk": w.parent.pk, "year": 2020},
     "results:practice_new": pk(lambda w: w.cluster_year),
     "results:practice": pk(lambda w: w.practice),
@@ -264,6 +267,7 @@ URL_ARGS = {
     "awards:vote_create": pk(lambda w: w.meeting),
     "awards:minutes_issue": pk(lambda w: w.meeting),
     "awards:minutes_pdf": pk(lambda w: w.meeting),
+    "awards:minutes_docx": pk(lambda w: w.meeting),
     "awards:election_rollover": pk(lambda w: w.meeting),
     "awards:vote": pk(_session),
     "awards:vote_update": pk(_session),
@@ -281,12 +285,15 @@ URL_ARGS = {
     "awards:proposal_item_add": pk(lambda w: w.proposal),
     "awards:proposal_submit": pk(lambda w: w.proposal),
     "awards:submission_pdf": pk(lambda w: w.proposal),
+    "awards:submission_docx": pk(lambda w: w.proposal),
+    "awards:decision_docx": pk(lambda w: w.proposal),
     "awards:proposal_bundle": pk(lambda w: w.proposal),
     "awards:proposal_return": pk(lambda w: w.proposal),
     "awards:proposal_accept": pk(lambda w: w.proposal),
     "awards:proposal_start_decision": pk(lambda w: w.proposal),
     "awards:proposal_decide": pk(lambda w: w.proposal),
     "awards:decision_scan": pk(lambda w: w.proposal),
+    "awards:decision_pdf": pk(lambda w: w.proposal),
     "awards:proposal_revoke": pk(lambda w: w.proposal),
     "awards:proposal_document": pk(lambda w: _first(w.proposal.documents.all())),
     "awards:proposal_item": pk(_item),
@@ -400,6 +407,7 @@ agreements:amend                    302/302 404/404 403/403 403/403 403/403 403/
 agreements:conference               302/302 404/404 403/403 403/403 200/200 403/403 403/403 403/403
 agreements:conference_minutes_file  302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 agreements:document_pdf             302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+agreements:document_docx            302/302 404/404 404/404 404/404 404/404 404/404 404/404 404/404
 agreements:document_print           302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 agreements:sign                     302/302 404/404 403/403 403/403 403/403 403/403 200/400 403/403
 agreements:decline                  302/302 405/404 405/403 405/403 405/403 405/403 405/302 405/403
@@ -442,6 +450,7 @@ results:period_lock                  405/302 405/404 405/403 405/403 405/302 405
 results:my_sheet                     302/405 404/405 302/405 302/405 302/405 302/405 302/405 302/405
 results:score_table_xlsx             302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 results:score_table_pdf              302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+results:score_table_docx             302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 results:assessment                   302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 results:assessment_save              405/302 405/404 405/403 405/403 405/403 405/400 405/400 405/403
 results:assessment_submit            405/302 405/404 405/403 405/403 405/403 405/302 405/302 405/403
@@ -455,6 +464,7 @@ results:score_adjust                 405/302 405/404 405/403 405/403 405/302 405
 results:evidence                     302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 results:evidence_remove              405/302 405/404 405/403 405/403 405/403 405/302 405/302 405/403
 results:comparison                   302/405 404/405 200/405 200/405 404/405 404/405 404/405 200/405
+results:comparison_xlsx              302/302 404/404 200/302 200/302 404/404 404/404 404/404 200/302
 results:rules                        302/302 404/404 200/400 403/403 404/404 404/404 404/404 200/400
 results:practices                    302/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405
 results:practice_new                 302/302 404/404 403/403 403/403 200/400 200/400 200/400 403/403
@@ -472,6 +482,7 @@ awards:meeting_attendance           405/302 405/404 405/403 405/403 405/302 405/
 awards:vote_create                  405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:minutes_issue                405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:minutes_pdf                  302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+awards:minutes_docx                 302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:election_rollover            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:vote                         302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:vote_update                  405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
@@ -489,12 +500,15 @@ awards:proposal                     302/405 404/405 200/405 200/405 200/405 200/
 awards:proposal_item_add            405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:proposal_submit              405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:submission_pdf               302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+awards:submission_docx              302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_bundle              302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_return              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_accept              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_start_decision      405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_decide              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:decision_scan                302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
+awards:decision_pdf                 302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+awards:decision_docx                302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_revoke              405/302 405/404 405/302 405/403 405/403 405/403 405/403 405/302
 awards:proposal_document            302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_item                302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
