@@ -473,6 +473,25 @@ def cluster_year_start(*, actor, cluster_year):
 
 
 @transaction.atomic
+def cluster_year_close(*, actor, cluster_year):
+    """The year has run its course (the parent's decision on its awards is recorded)."""
+    cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
+    if cluster_year.status == ClusterYear.Status.CLOSED:
+        return cluster_year
+    before = {"status": cluster_year.status}
+    cluster_year.status = ClusterYear.Status.CLOSED
+    cluster_year.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        obj=cluster_year,
+        action="cluster_year.close",
+        before=before,
+        after={"status": cluster_year.status},
+    )
+    return cluster_year
+
+
+@transaction.atomic
 def cluster_year_delegate_drafting(*, actor, cluster_year, delegated):
     cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
     if (
