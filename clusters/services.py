@@ -14,6 +14,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
+from clusters import rollover
 from clusters.events import member_joined
 from clusters.models import (
     Cluster,
@@ -625,6 +626,20 @@ def year_rollover(*, actor, cluster_year, head, deputy=None):
         after={"head": head.pk, "deputy": deputy.pk if deputy else None, "members": len(members)},
     )
     return new
+
+
+@transaction.atomic
+def years_rollover(*, actor, parent, year):
+    """Roll every cluster year of the parent body's `year` over to the next year, each with
+    the head and deputy of clusters.rollover (elected, else as this year). Clusters that have
+    next year already, or no head, are left out. Returns the new cluster years."""
+    rows = [row for row in rollover.plan(parent, year) if not row.skipped]
+    if not rows:
+        raise DomainError(_("No cluster year of %(year)s can be rolled over.") % {"year": year})
+    return [
+        year_rollover(actor=actor, cluster_year=row.cluster_year, head=row.head, deputy=row.deputy)
+        for row in rows
+    ]
 
 
 # --- number register -----------------------------------------------------------------------
