@@ -282,13 +282,13 @@ def cluster_year_rollover_all(request):
     """Every cluster of a parent body to next year at once, after a confirmation page."""
     _require_parent_staff(request.user)
     parents = access.manageable_parents(request.user).filter(clusters__isnull=False).distinct()
-    source = request.POST if request.method == "POST" else request.GET
-    form = forms.RolloverAllForm(source or None, parents=parents)
-    if not source and parents.count() == 1:
-        parent = parents.get()
-        form = forms.RolloverAllForm(
-            {"parent": parent.pk, "year": _latest_rollable_year([parent])}, parents=parents
-        )
+    if request.method == "POST":
+        data = request.POST
+    elif not request.GET and parents.count() == 1:  # the usual case: one's own parent body
+        data = {"parent": parents.get().pk, "year": _latest_rollable_year(parents)}
+    else:
+        data = request.GET or None
+    form = forms.RolloverAllForm(data, parents=parents)
     rows = []
     if form.is_valid():
         parent, year = form.cleaned_data["parent"], form.cleaned_data["year"]
