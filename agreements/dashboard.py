@@ -3,11 +3,13 @@
 from django.db.models import Count, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from agreements.models import Agreement, Comment
+from agreements.signing.models import Signature
 from clusters import access, timeline
 from clusters.models import Membership
-from core.dashboard import Task, register
+from core.dashboard import Cell, Task, register, register_column
 
 
 def _head_years(units):
@@ -93,4 +95,66 @@ def signing_progress(cluster_year):
             detail=f"{agreement.title} — {agreement.get_status_display()}",
             url=reverse("agreements:detail", args=[agreement.pk]),
         )
+    }
+
+
+ADOPTED_OR_LATER = (Agreement.Status.ADOPTED, Agreement.Status.SIGNED, Agreement.Status.SEALED)
+
+
+def _agreements(cluster_years):
+    """The current agreement of each year (one query)."""
+    current = {}
+    for agreement in (
+        Agreement.objects.filter(cluster_year__in=cluster_years, kind=Agreement.Kind.AGREEMENT)
+        .exclude(status=Agreement.Status.SUPERSEDED)
+        .order_by("created_at")
+    ):
+        current[agreement.cluster_year_id] = agreement
+    return current
+
+
+@register_column(gettext_lazy("Agreement"), order=20)
+def agreement_column(cluster_years):
+    cells = {}
+    for pk, agreement in _agreements(cluster_years).items():
+        cells[pk] = Cell(
+            text=agreement.get_status_display(),
+            url=reverse("agreements:detail", args=[agreement.pk]),
+            done=agreement.status in ADOPTED_OR_LATER,
+        )
+    for cy in cluster_years:
+        if cy.pk not in cells and cy.status != cy.Status.PREPARING:
+            cells[cy.pk] = Cell(
+                text=_("Not drafted"),
+                url=reverse("agreements:cluster_year_agreements", args=[cy.pk]),
+            )
+    return cells
+
+
+@register_column(gettext_lazy("Signatures"), order=30)
+def signatures_column(cluster_years):
+    """x of n signed, for adopted agreements (three queries)."""
+    agreements = {
+        pk: a for pk, a in _agreements(cluster_years).items() if a.status in ADOPTED_OR_LATER
+    }
+    signed = dict(
+        Signature.objects.filter(agreement__in=agreements.values())
+        .values("agreement")
+        .annotate(n=Count("unit", distinct=True))
+        .values_list("agreement", "n")
+    )
+    members = dict(
+        Membership.objects.filter(cluster_year__in=agreements, ended_on__isnull=True)
+        .values("cluster_year")
+        .annotate(n=Count("pk"))
+        .values_list("cluster_year", "n")
+    )
+    return {
+        pk: Cell(
+            text=_("%(signed)s of %(total)s")
+            % {"signed": signed.get(agreement.pk, 0), "total": members.get(pk, 0)},
+            url=reverse("agreements:detail", args=[agreement.pk]),
+            done=agreement.status in (Agreement.Status.SIGNED, Agreement.Status.SEALED),
+        )
+        for pk, agreement in agreements.items()
     }

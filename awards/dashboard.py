@@ -3,12 +3,21 @@
 from django.db.models import Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
-from awards.models import Attendance, Candidate, Meeting, Proposal, VoteRound, VoteSession
+from awards.models import (
+    Attendance,
+    Candidate,
+    Decision,
+    Meeting,
+    Proposal,
+    VoteRound,
+    VoteSession,
+)
 from clusters import access as cluster_access
 from clusters import timeline
 from clusters.models import Membership
-from core.dashboard import Task, register
+from core.dashboard import Cell, Task, register, register_column
 
 
 def _ballots_to_cast(user):
@@ -187,3 +196,60 @@ def award_progress(cluster_year):
             state=timeline.CURRENT, detail=proposal.get_status_display(), url=link
         )
     return steps
+
+
+# --- the parent body's year board --------------------------------------------------------------
+
+
+@register_column(gettext_lazy("Vote"), order=50)
+def vote_column(cluster_years):
+    """The year-end meeting's vote: the leading unit once elected (two queries)."""
+    meetings = {
+        m.cluster_year_id: m for m in Meeting.objects.filter(cluster_year__in=cluster_years)
+    }
+    leading = {}
+    for candidate in Candidate.objects.filter(
+        session__meeting__in=meetings.values(),
+        session__purpose=VoteSession.Purpose.LEADING,
+        session__status=VoteSession.Status.CLOSED,
+        outcome=Candidate.Outcome.ELECTED,
+    ).values("session__meeting__cluster_year_id", "unit_name"):
+        leading.setdefault(candidate["session__meeting__cluster_year_id"], []).append(
+            candidate["unit_name"]
+        )
+    return {
+        pk: Cell(
+            text=_("Leading unit: %(unit)s") % {"unit": ", ".join(leading[pk])}
+            if pk in leading
+            else _("Meeting prepared"),
+            url=reverse("awards:award_overview", args=[pk]),
+            done=pk in leading,
+        )
+        for pk in meetings
+    }
+
+
+@register_column(gettext_lazy("Award proposal"), order=60)
+def proposal_column(cluster_years):
+    return {
+        proposal.cluster_year_id: Cell(
+            text=proposal.get_status_display(),
+            url=reverse("awards:proposal", args=[proposal.pk]),
+            done=proposal.status in SENT,
+        )
+        for proposal in Proposal.objects.filter(cluster_year__in=cluster_years)
+    }
+
+
+@register_column(gettext_lazy("Decision"), order=70)
+def decision_column(cluster_years):
+    return {
+        decision.proposal.cluster_year_id: Cell(
+            text=f"{decision.number} ({decision.date:%d/%m/%Y})",
+            url=reverse("awards:proposal", args=[decision.proposal_id]),
+            done=True,
+        )
+        for decision in Decision.objects.filter(
+            proposal__cluster_year__in=cluster_years
+        ).select_related("proposal")
+    }

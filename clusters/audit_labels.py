@@ -28,6 +28,7 @@ ACTION_LABELS = {
     "cluster_year.create": _("Cluster year created"),
     "cluster_year.update": _("Cluster year changed"),
     "cluster_year.start": _("Cluster year started"),
+    "cluster_year.close": _("Cluster year finished"),
     "cluster_year.rollover": _("Next year prepared"),
     "cluster_year.delegate_drafting": _("Drafting delegated"),
     "cluster_year.signing_mode": _("Way of signing chosen"),

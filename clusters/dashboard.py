@@ -1,11 +1,13 @@
 """What clusters contributes to the "Việc cần làm" dashboard."""
 
+from django.db.models import Count
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusters import access, selectors
-from clusters.models import ClusterYear
-from core.dashboard import Action, Task, register
+from clusters.models import ClusterYear, Membership
+from core.dashboard import Action, Cell, Task, register, register_column
 
 
 @register
@@ -88,3 +90,23 @@ def appointment_tasks(user):
             )
         )
     return tasks
+
+
+@register_column(gettext_lazy("Members"), order=10)
+def members_column(cluster_years):
+    """The year's state and its active members (one query)."""
+    counts = dict(
+        Membership.objects.filter(cluster_year__in=cluster_years, ended_on__isnull=True)
+        .values("cluster_year")
+        .annotate(n=Count("pk"))
+        .values_list("cluster_year", "n")
+    )
+    return {
+        cy.pk: Cell(
+            text=_("%(status)s · %(count)s members")
+            % {"status": cy.get_status_display(), "count": counts.get(cy.pk, 0)},
+            url=reverse("clusters:cluster_year", args=[cy.pk]),
+            done=cy.status == ClusterYear.Status.CLOSED,
+        )
+        for cy in cluster_years
+    }

@@ -335,6 +335,16 @@ class RolloverForm(CrispyMixin, forms.Form):
         self.setup_helper()
 
 
+class RolloverAllForm(CrispyMixin, forms.Form):
+    parent = forms.ModelChoiceField(label=_("Parent body"), queryset=Unit.objects.none())
+    year = forms.IntegerField(label=_("From the year"), min_value=2000, max_value=2100)
+
+    def __init__(self, *args, parents, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["parent"].queryset = parents
+        self.setup_helper()
+
+
 # --- import -------------------------------------------------------------------------------
 
 

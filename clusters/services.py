@@ -15,7 +15,7 @@ from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
-from clusters import access
+from clusters import access, rollover
 from clusters.events import member_joined, signing_mode_locked
 from clusters.models import (
     Cluster,
@@ -575,6 +575,25 @@ def cluster_year_start(*, actor, cluster_year):
 
 
 @transaction.atomic
+def cluster_year_close(*, actor, cluster_year):
+    """The year has run its course (the parent's decision on its awards is recorded)."""
+    cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
+    if cluster_year.status == ClusterYear.Status.CLOSED:
+        return cluster_year
+    before = {"status": cluster_year.status}
+    cluster_year.status = ClusterYear.Status.CLOSED
+    cluster_year.save(update_fields=["status"])
+    audit_record(
+        actor=actor,
+        obj=cluster_year,
+        action="cluster_year.close",
+        before=before,
+        after={"status": cluster_year.status},
+    )
+    return cluster_year
+
+
+@transaction.atomic
 def cluster_year_delegate_drafting(*, actor, cluster_year, delegated):
     cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
     if (
@@ -738,6 +757,20 @@ def year_rollover(*, actor, cluster_year, head, deputy=None):
         after={"head": head.pk, "deputy": deputy.pk if deputy else None, "members": len(members)},
     )
     return new
+
+
+@transaction.atomic
+def years_rollover(*, actor, parent, year):
+    """Roll every cluster year of the parent body's `year` over to the next year, each with
+    the head and deputy of clusters.rollover (elected, else as this year). Clusters that have
+    next year already, or no head, are left out. Returns the new cluster years."""
+    rows = [row for row in rollover.plan(parent, year) if not row.skipped]
+    if not rows:
+        raise DomainError(_("No cluster year of %(year)s can be rolled over.") % {"year": year})
+    return [
+        year_rollover(actor=actor, cluster_year=row.cluster_year, head=row.head, deputy=row.deputy)
+        for row in rows
+    ]
 
 
 # --- number register -----------------------------------------------------------------------

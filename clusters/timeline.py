@@ -13,6 +13,8 @@ from django.utils.translation import gettext_lazy as _
 from clusters.models import ClusterYear
 
 DONE, CURRENT, PENDING = "done", "current", "pending"
+# A step the year went past without completing it (e.g. no mid-year review was held).
+SKIPPED = "skipped"
 
 
 @dataclass(frozen=True)
@@ -66,7 +68,11 @@ def register(provider):
 
 
 def build(cluster_year):
-    """Return the year's steps in order, each marked done, current or pending."""
+    """Return the year's steps in order, each marked done, current, pending or skipped.
+
+    The states follow from what has happened: a step before the last one done that is not
+    done itself was gone past (skipped), never "current"; the current step comes after the
+    last one done; a year whose steps are all behind it has none."""
     steps = {step.key: step for step in CYCLE}
     for provider in _providers:
         for key, progress in provider(cluster_year).items():
@@ -78,14 +84,24 @@ def build(cluster_year):
                     url=progress.url or steps[key].url,
                 )
     ordered = [steps[step.key] for step in CYCLE]
+    last_done = max((i for i, s in enumerate(ordered) if s.state == DONE), default=-1)
+    ordered = [
+        replace(step, state=SKIPPED) if index < last_done and step.state != DONE else step
+        for index, step in enumerate(ordered)
+    ]
     if cluster_year.status != ClusterYear.Status.PREPARING and not any(
         s.state == CURRENT for s in ordered
     ):
         for index, step in enumerate(ordered):
-            if step.state != DONE:
+            if step.state == PENDING:
                 ordered[index] = replace(step, state=CURRENT)
                 break
     return ordered
+
+
+def is_finished(steps):
+    """Every step is behind the year (done, or gone past)."""
+    return all(step.state in (DONE, SKIPPED) for step in steps)
 
 
 @register

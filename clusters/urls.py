@@ -7,6 +7,11 @@ app_name = "clusters"
 urlpatterns = [
     path("cluster-years/", views.cluster_year_list, name="cluster_year_list"),
     path("cluster-years/new/", views.cluster_year_create, name="cluster_year_create"),
+    path(
+        "cluster-years/rollover/",
+        views.cluster_year_rollover_all,
+        name="cluster_year_rollover_all",
+    ),
     path("cluster-years/<int:pk>/", views.cluster_year_detail, name="cluster_year"),
     path("cluster-years/<int:pk>/edit/", views.cluster_year_edit, name="cluster_year_edit"),
     path("cluster-years/<int:pk>/start/", views.cluster_year_start, name="cluster_year_start"),

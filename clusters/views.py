@@ -17,8 +17,8 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from clusters import access, forms, imports, selectors, services
-from clusters.models import Plan, Unit
+from clusters import access, forms, imports, rollover, selectors, services
+from clusters.models import ClusterYear, Plan, Unit
 from core.text import in_vietnamese_order
 from core.uploads import attachment_response
 from core.views import call_service, report_form_errors
@@ -39,7 +39,7 @@ def _files(request):
     return request.FILES if request.method == "POST" else None
 
 
-def _form_page(request, form, *, title, cancel_url, conflict=None, intro="", submit=None):
+def _form_page(request, form, *, title, cancel_url, conflict=None, intro="", submit=None, links=()):
     return render(
         request,
         "clusters/form.html",
@@ -50,6 +50,7 @@ def _form_page(request, form, *, title, cancel_url, conflict=None, intro="", sub
             "conflict": conflict,
             "intro": intro,
             "submit_label": submit or _("Save"),
+            "links": links,
         },
     )
 
@@ -59,7 +60,9 @@ def _require_parent_staff(user):
         raise PermissionDenied
 
 
-def _create_page(request, form, service, *, title, cancel_url, success, **kwargs):
+def _create_page(
+    request, form, service, *, title, cancel_url, success, intro="", links=(), **kwargs
+):
     """Bind `form`; on a valid POST call `service`, then redirect to `success(obj)`."""
     if request.method == "POST" and form.is_valid():
         outcome = call_service(
@@ -67,7 +70,7 @@ def _create_page(request, form, service, *, title, cancel_url, success, **kwargs
         )
         if outcome:
             return redirect(success(outcome.result))
-    return _form_page(request, form, title=title, cancel_url=cancel_url)
+    return _form_page(request, form, title=title, cancel_url=cancel_url, intro=intro, links=links)
 
 
 def _edit_versioned(request, obj, form_class, service, *, kwarg, title, success_url, **form_kw):
@@ -155,6 +158,29 @@ def cluster_year_create(request):
         clusters=access.manageable_clusters(request.user),
         plans=Plan.objects.filter(parent__in=access.manageable_parents(request.user)),
     )
+    # Most years continue the one before: the roll-over copies its members (and takes the
+    # elected head and deputy); an empty year is for a new cluster.
+    links = []
+    chosen = str(request.GET.get("cluster", ""))
+    latest = (
+        ClusterYear.objects.filter(
+            cluster_id=chosen, cluster__in=access.manageable_clusters(request.user)
+        )
+        .order_by("-year")
+        .first()
+        if chosen.isdigit()
+        else None
+    )
+    if latest is not None:
+        links.append(
+            (
+                reverse("clusters:cluster_year_rollover", args=[latest.pk]),
+                _("Roll %(cluster_year)s over to next year") % {"cluster_year": latest},
+            )
+        )
+    links.append(
+        (reverse("clusters:cluster_year_rollover_all"), _("Roll every cluster over to next year"))
+    )
     return _create_page(
         request,
         form,
@@ -162,6 +188,10 @@ def cluster_year_create(request):
         title=_("New cluster year"),
         cancel_url=reverse("clusters:cluster_year_list"),
         success=lambda cy: reverse("clusters:cluster_year", args=[cy.pk]),
+        intro=_(
+            "This creates an empty year. To continue a year with its members, roll it over instead:"
+        ),
+        links=links,
     )
 
 
@@ -235,8 +265,13 @@ def cluster_year_delegate(request, pk):
 @login_required
 def cluster_year_rollover(request, pk):
     cluster_year = access.get_cluster_year_to_manage(request.user, pk)
-    members = Unit.objects.filter(pk__in=access.member_unit_ids(cluster_year)).order_by("name")
-    form = forms.RolloverForm(_data(request), members=members)
+    members = in_vietnamese_order(Unit.objects.filter(pk__in=access.member_unit_ids(cluster_year)))
+    head, deputy, _elected = rollover.next_roles(
+        ClusterYear.objects.filter(pk=cluster_year.pk).prefetch_related("memberships")
+    )[cluster_year.pk]
+    form = forms.RolloverForm(
+        _data(request), members=members, initial={"head": head, "deputy": deputy}
+    )
     if request.method == "POST" and form.is_valid():
         outcome = call_service(
             request,
@@ -256,6 +291,51 @@ def cluster_year_rollover(request, pk):
         cancel_url=reverse("clusters:cluster_year", args=[cluster_year.pk]),
         intro=_("The members are copied in their order; choose next year's head and deputy."),
         submit=_("Create next year"),
+    )
+
+
+def _latest_rollable_year(parents):
+    years = ClusterYear.objects.filter(cluster__parent__in=parents).values_list("year", flat=True)
+    return max(years, default=None)
+
+
+@require_http_methods(["GET", "POST"])
+@login_required
+def cluster_year_rollover_all(request):
+    """Every cluster of a parent body to next year at once, after a confirmation page."""
+    _require_parent_staff(request.user)
+    parents = access.manageable_parents(request.user).filter(clusters__isnull=False).distinct()
+    if request.method == "POST":
+        data = request.POST
+    elif not request.GET and parents.count() == 1:  # the usual case: one's own parent body
+        data = {"parent": parents.get().pk, "year": _latest_rollable_year(parents)}
+    else:
+        data = request.GET or None
+    form = forms.RolloverAllForm(data, parents=parents)
+    rows = []
+    if form.is_valid():
+        parent, year = form.cleaned_data["parent"], form.cleaned_data["year"]
+        if request.method == "POST":
+            outcome = call_service(request, services.years_rollover, form, parent=parent, year=year)
+            if outcome:
+                messages.success(
+                    request,
+                    _("%(count)s cluster years of %(year)s created.")
+                    % {"count": len(outcome.result), "year": year + 1},
+                )
+                return redirect(
+                    reverse("clusters:cluster_year_list") + f"?parent={parent.pk}&year={year + 1}"
+                )
+        rows = rollover.plan(parent, year)
+    return render(
+        request,
+        "clusters/rollover_all.html",
+        {
+            "form": form,
+            "rows": rows,
+            "ready": [row for row in rows if not row.skipped],
+        },
+        status=400 if request.method == "POST" else 200,
     )
 
 

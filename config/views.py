@@ -16,8 +16,9 @@ from django.views.decorators.http import require_GET
 
 from clusters import access
 from clusters.accounts.forms import PasswordChangeForm, PasswordResetForm
+from clusters.models import ClusterYear
 from core import throttling
-from core.dashboard import tasks_for
+from core.dashboard import tasks_for, year_board
 from core.middleware import client_address
 
 logger = logging.getLogger(__name__)
@@ -39,17 +40,39 @@ def group_tasks(tasks):
     return [(kind, label, groups[kind]) for kind, label in TASK_GROUPS if groups[kind]]
 
 
+def year_at_a_glance(user, requested_year=None):
+    """The parent body staff's board: every cluster of a year, a column per step (from every
+    app, core.dashboard.year_board), with the cells that are late counted."""
+    cluster_years = ClusterYear.objects.filter(cluster__in=access.manageable_clusters(user))
+    years = sorted(set(cluster_years.values_list("year", flat=True)), reverse=True)
+    if not years:
+        return None
+    year = int(requested_year) if str(requested_year) in {str(y) for y in years} else years[0]
+    chosen = list(
+        cluster_years.filter(year=year)
+        .select_related("cluster__parent")
+        .order_by("cluster__parent__name", "cluster__name")
+    )
+    titles, rows = year_board(chosen)
+    late = sum(1 for _cy, cells in rows for cell in cells if cell and cell.late)
+    return {"years": years, "year": year, "titles": titles, "rows": rows, "late": late}
+
+
 @require_GET
 @login_required
 def dashboard(request):
     tasks = tasks_for(request.user)
+    is_parent_staff = access.is_parent_staff(request.user)
     return render(
         request,
         "dashboard.html",
         {
             "task_groups": group_tasks(tasks),
             "task_count": len(tasks),
-            "is_parent_staff": access.is_parent_staff(request.user),
+            "is_parent_staff": is_parent_staff,
+            "board": year_at_a_glance(request.user, request.GET.get("year"))
+            if is_parent_staff
+            else None,
         },
     )
 

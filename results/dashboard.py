@@ -3,11 +3,12 @@
 from django.db.models import Count, Max, Q
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from clusters import access as cluster_access
 from clusters import timeline
 from clusters.models import Membership
-from core.dashboard import Task, register
+from core.dashboard import Cell, Task, register, register_column
 from results.models import Assessment, Period
 
 
@@ -166,3 +167,43 @@ def results_progress(cluster_year):
     for key in STEPS.values():
         steps.setdefault(key, timeline.Progress(url=overview))
     return steps
+
+
+@register_column(gettext_lazy("Year-end results"), order=40)
+def results_column(cluster_years):
+    """Sheets submitted and accepted of the year-end review, the ranking's lock, lateness."""
+    periods = {
+        p.cluster_year_id: p
+        for p in Period.objects.filter(
+            cluster_year__in=cluster_years, kind=Period.Kind.YEAR_END
+        ).annotate(
+            total=Count("assessments"),
+            sent=Count(
+                "assessments",
+                filter=Q(
+                    assessments__status__in=[
+                        Assessment.Status.SUBMITTED,
+                        Assessment.Status.ACCEPTED,
+                    ]
+                ),
+            ),
+            accepted=Count("assessments", filter=Q(assessments__status=Assessment.Status.ACCEPTED)),
+        )
+    }
+    cells = {}
+    for pk, period in periods.items():
+        if period.is_locked:
+            text = _("Ranking locked")
+        else:
+            text = _("%(sent)s of %(total)s submitted, %(accepted)s accepted") % {
+                "sent": period.sent,
+                "total": period.total,
+                "accepted": period.accepted,
+            }
+        cells[pk] = Cell(
+            text=text,
+            url=reverse("results:period", args=[period.pk]),
+            done=period.is_locked,
+            late=not period.is_locked and period.deadline_passed and period.sent < period.total,
+        )
+    return cells

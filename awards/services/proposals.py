@@ -32,7 +32,7 @@ from awards.selectors import (
     submission_content,
 )
 from clusters.models import ClusterYear, Unit
-from clusters.services import number_allocate
+from clusters.services import cluster_year_close, number_allocate
 from core.audit import audit_record, snapshot
 from core.errors import DomainError
 from core.text import vn_number
@@ -723,6 +723,8 @@ def proposal_decide(*, actor, proposal, number, date, signer_name, granted, scan
         signer=signer_name,
         granted=sorted(granted),
     )
+    # The decision is the year's last step: the cluster year is finished.
+    cluster_year_close(actor=actor, cluster_year=proposal.cluster_year)
     pk = proposal.pk
     transaction.on_commit(lambda: mail.proposal_decided(pk))
     return decision

@@ -365,6 +365,11 @@ def test_a_decision_from_an_accepted_file_passes_through_being_decided(voted, se
         S.BEING_DECIDED,
         S.DECIDED,
     ]
+    # The decision is the year's last step: the cluster year is finished, and says so.
+    cluster_year = sent.cluster_year
+    cluster_year.refresh_from_db()
+    assert cluster_year.status == cluster_year.Status.CLOSED
+    assert cluster_year.get_status_display() == "Closed"
 
 
 def test_only_a_file_awaiting_review_is_returned_or_accepted(voted, proposal):

@@ -7,6 +7,7 @@ import pytest
 from agreements.models import Agreement
 from agreements.signing.access import signable_units
 from awards.models import Decision, Participation, Proposal, ProposalItem, VoteSession
+from clusters import rollover
 from clusters.models import ClusterYear, Membership
 from demo import stages
 
@@ -51,6 +52,13 @@ def test_the_decided_stage_ends_the_2020_story_and_opens_2021():
     assert "QUYẾT ĐỊNH" in text and "Điều 1." in text and "Nguyễn Lan Hương" in text
     assert "DANH SÁCH TẬP THỂ, CÁ NHÂN ĐƯỢC KHEN THƯỞNG" in text
     assert proposal.documents.get().number.reference == "02/TTr-MTTQ"
+    # The decided year is finished; the roll-over proposes the elected head and deputy.
+    decided = ClusterYear.objects.get(pk=world.cluster_year.pk)
+    assert decided.status == ClusterYear.Status.CLOSED
+    head, deputy, elected = rollover.next_roles(
+        ClusterYear.objects.filter(pk=decided.pk).prefetch_related("memberships")
+    )[decided.pk]
+    assert (head, deputy, elected) == (world.unit("hoankiem").pk, world.unit("badinh").pk, True)
     next_year = ClusterYear.objects.get(cluster=world.cluster, year=2021)
     roles = dict(next_year.memberships.values_list("unit__short_name", "role"))
     assert roles["Hoàn Kiếm"] == Membership.Role.HEAD and roles["Ba Đình"] == Membership.Role.DEPUTY

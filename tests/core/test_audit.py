@@ -289,6 +289,7 @@ CASES = {
         "plan": None,
     },
     "cluster_year_start": lambda w: {"cluster_year": _preparing_year(w)},
+    "cluster_year_close": lambda w: {"cluster_year": w.cluster_year},
     "cluster_year_delegate_drafting": lambda w: {
         "cluster_year": w.cluster_year,
         "delegated": True,

@@ -1,7 +1,10 @@
 """Results on the dashboard, on the cluster year's timeline, and in the (read-only) admin."""
 
+import datetime
+
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 
 from clusters import timeline
 from core.dashboard import tasks_for
@@ -84,3 +87,16 @@ def test_parent_staff_and_viewers_are_pointed_to_the_comparison(results):
         assert comparison in [t.url for t in tasks_for(results.user(username))]
     assert comparison not in [t.url for t in tasks_for(results.user("ngoai"))]
     assert comparison not in [t.url for t in tasks_for(results.user("badinh"))]
+
+
+def test_a_late_review_is_marked_late_on_the_parents_board(results, client_for):
+    period = results.open()
+    Period.objects.filter(pk=period.pk).update(deadline=timezone.now() - datetime.timedelta(days=1))
+    response = client_for(results.user("bantt")).get(reverse("dashboard"))
+    board = response.context["board"]
+    [(_cy, cells)] = board["rows"]
+    url = reverse("results:period", args=[period.pk])
+    cell = next(c for c in cells if c and c.url == url)
+    assert cell.late and cell.text == "0/6 đã nộp, 0 đã chấp nhận"
+    assert board["late"] == 1
+    assert "1 bước đã trễ hạn." in response.text and "trễ hạn</span>" in response.text

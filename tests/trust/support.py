@@ -8,6 +8,8 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.test import Client
 
+from clusters.models import ClusterYear
+
 FAST_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 IMMEDIATE = {"default": {"BACKEND": "django.tasks.backends.immediate.ImmediateBackend"}}
 
@@ -105,3 +107,9 @@ def client_as(world, role, **defaults):
     if role != "anon":
         client.cookies[django_settings.SESSION_COOKIE_NAME] = world.sessions[role]
     return client
+
+
+def reopen(cluster_year):
+    """The story's 2020 year is decided, hence finished (closed): a case that opens another
+    review on it puts it back in progress first (rolled back with the test)."""
+    ClusterYear.objects.filter(pk=cluster_year.pk).update(status=ClusterYear.Status.ACTIVE)

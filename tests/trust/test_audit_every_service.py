@@ -24,7 +24,7 @@ from core.models import AuditEntry
 from demo.foundation import DISTRICTS
 from demo.signing import drawn_signature_png
 from tests.core import test_audit as clusters_audit
-from tests.trust.support import client_as, pdf_upload
+from tests.trust.support import client_as, pdf_upload, reopen
 
 pytestmark = pytest.mark.django_db
 
@@ -353,6 +353,7 @@ def case_results(w):
         thresholds=[("Hoàn thành xuất sắc nhiệm vụ", 90), ("Hoàn thành nhiệm vụ", 0)],
         evidence_max_mb=10,
     )
+    reopen(w.cluster_year)
     period = services.period_open(
         actor=head,
         cluster_year=w.cluster_year,

@@ -19,7 +19,7 @@ from openpyxl import load_workbook
 
 from tests.prepared_support import download
 from tests.trust import test_permission_matrix as matrix
-from tests.trust.support import client_as, savepoint
+from tests.trust.support import client_as, reopen, savepoint
 
 pytestmark = pytest.mark.django_db
 
@@ -101,6 +101,7 @@ def inject(w):
         description=f"{IMG} mô tả",
         results=f"{HYPERLINK}",
     )
+    reopen(w.cluster_year)
     period = awards.period_open(
         actor=head,
         cluster_year=w.cluster_year,

@@ -1,0 +1,61 @@
+"""The parent body staff's dashboard: the year at a glance, every cluster on a row."""
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from clusters import services
+
+pytestmark = pytest.mark.django_db
+
+
+def board_of(client):
+    response = client.get(reverse("dashboard"))
+    assert response.status_code == 200
+    return response, response.context["board"]
+
+
+def test_the_staff_see_every_cluster_of_the_year_with_its_steps(client_for, world):
+    response, board = board_of(client_for(world.user("bantt")))
+    assert board["year"] == 2020
+    [(cluster_year, cells)] = board["rows"]
+    assert cluster_year == world.cluster_year
+    assert "Thành viên" in [str(t) for t in board["titles"]]
+    members, agreement = cells[0], cells[1]
+    assert members.text == "Đang diễn ra · 6 thành viên"
+    assert agreement.text == "Chưa soạn thảo"
+    assert agreement.url == reverse("agreements:cluster_year_agreements", args=[cluster_year.pk])
+    assert "Toàn cảnh năm 2020" in response.text
+    assert world.other_cluster_year.cluster.parent.short_name not in response.text
+
+
+def _more_clusters(world, count):
+    for index in range(count):
+        cluster = services.cluster_create(
+            actor=world.admin, parent=world.parent, name=f"Cụm {index + 2}", header_lines="C"
+        )
+        year = services.cluster_year_create(actor=world.admin, cluster=cluster, year=2020)
+        services.membership_add(
+            actor=world.admin, cluster_year=year, unit=world.unit("badinh"), role="head"
+        )
+
+
+def test_the_board_costs_the_same_queries_whatever_the_number_of_clusters(client_for, world):
+    client = client_for(world.user("bantt"))
+    client.get(reverse("dashboard"))  # warm the session and the caches
+    with CaptureQueriesContext(connection) as one:
+        _response, board = board_of(client)
+    assert len(board["rows"]) == 1
+    _more_clusters(world, 3)
+    with CaptureQueriesContext(connection) as four:
+        _response, board = board_of(client)
+    assert len(board["rows"]) == 4
+    assert len(four) == len(one)
+
+
+@pytest.mark.parametrize("username", ["dongda", "canbo.dongda", "xem"])
+def test_members_and_viewers_get_no_board(client_for, world, username):
+    response, board = board_of(client_for(world.user(username)))
+    assert board is None
+    assert "year-board" not in response.text
