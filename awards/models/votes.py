@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import YEAR_MAX, YEAR_MIN, ClusterYear, IssuedNumber, Unit
@@ -308,6 +309,7 @@ class VoteRound(models.Model):
     ballots_cast = models.PositiveSmallIntegerField(_("ballots cast"), default=0)
     opened_at = models.DateTimeField(_("opened at"), auto_now_add=True)
     closed_at = models.DateTimeField(_("closed at"), null=True, blank=True)
+    deadline = models.DateTimeField(_("voting closes by"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("vote round")
@@ -324,6 +326,14 @@ class VoteRound(models.Model):
 
     def __str__(self):
         return f"{self.session} — {self.number}"
+
+    @property
+    def is_late(self):
+        return (
+            self.status == self.Status.OPEN
+            and self.deadline is not None
+            and (timezone.now() > self.deadline)
+        )
 
     @property
     def is_open(self):
