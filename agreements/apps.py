@@ -10,6 +10,7 @@ class AgreementsConfig(AppConfig):
         from agreements import (  # noqa: F401  (they register their dashboard providers)
             dashboard,
             prepared_files,  # the document, prepared in the background
+            reminders,
         )
         from agreements.audit_labels import ACTION_LABELS
         from agreements.signing import dashboard as signing_dashboard  # noqa: F401

@@ -10,6 +10,7 @@ class AwardsConfig(AppConfig):
         from awards import (  # noqa: F401  (they register their providers and kinds)
             dashboard,
             prepared_files,
+            reminders,
         )
         from awards.audit_labels import ACTION_LABELS
         from core.audit_labels import register_action_labels

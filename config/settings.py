@@ -178,6 +178,8 @@ else:
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Prepared files (documents and exports made in the background) are kept this many hours.
 PREPARED_FILE_HOURS = env_int("PREPARED_FILE_HOURS", 24)
+# `manage.py send_reminders` (daily) reminds the steps due within this many days, once each.
+REMINDER_DAYS = env_int("REMINDER_DAYS", 3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -170,3 +170,24 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+
+
+class ReminderSent(models.Model):
+    """A reminder that went out (core.reminders): each deadline is reminded once.
+
+    The key names the step and its deadline, so a deadline that is moved is reminded again.
+    """
+
+    key = models.CharField(_("step and deadline"), max_length=200, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    due = models.DateTimeField(_("deadline"))
+    recipients = models.PositiveIntegerField(_("e-mails sent"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return self.title

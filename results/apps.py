@@ -12,6 +12,7 @@ class ResultsConfig(AppConfig):
         from results import (  # noqa: F401  (they register their providers and kinds)
             dashboard,
             prepared_files,
+            reminders,
         )
         from results.audit_labels import ACTION_LABELS
         from results.services import sheets_for_joined_member
