@@ -8,6 +8,7 @@ class AgreementsConfig(AppConfig):
 
     def ready(self):
         from agreements import (  # noqa: F401  (they register their dashboard providers)
+            calendar,  # its events in the users' calendar feeds
             dashboard,
             prepared_files,  # the document, prepared in the background
             reminders,

@@ -8,6 +8,7 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         from awards import (  # noqa: F401  (they register their providers and kinds)
+            calendar,
             dashboard,
             prepared_files,
             reminders,

@@ -191,3 +191,23 @@ class ReminderSent(models.Model):
 
     def __str__(self):
         return self.title
+
+
+class CalendarFeed(models.Model):
+    """A user's personal calendar address (core.calendar): only the token's SHA-256 is kept."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token_hash = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)

@@ -114,6 +114,13 @@ def _bantts_notification(w):
     )
 
 
+def _bantts_calendar(w):
+    """The token of bantt's calendar address: whoever holds it reads the feed."""
+    from core.calendar.services import feed_issue
+
+    return feed_issue(actor=w.user("bantt"))
+
+
 def _membership(w):
     return w.cluster_year.memberships.get(unit=w.unit("badinh"))
 
@@ -199,6 +206,7 @@ URL_ARGS = {
     "agreements:document_pdf": pk(lambda w: w.agreement),
     "prepared_file": pk(_bantts_file),
     "notification_open": pk(_bantts_notification),
+    "calendar_feed": lambda w: {"token": _bantts_calendar(w)},
     "prepared_file_download": pk(_bantts_file),
     "agreements:document_print": pk(lambda w: w.agreement),
     "agreements:sign": pk(lambda w: w.agreement_2021),
@@ -326,6 +334,9 @@ prepared_file_download              302/405 404/405 200/405 404/405 404/405 404/
 notifications                       302/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405
 notification_open                   405/302 405/404 405/302 405/404 405/404 405/404 405/404 405/404
 notifications_read_all              405/302 405/302 405/302 405/302 405/302 405/302 405/302 405/302
+# One's own calendar address; the feed answers whoever holds the token (a calendar app)
+calendar_settings                   302/302 200/302 200/302 200/302 200/302 200/302 200/302 200/302
+calendar_feed                       200/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405
 set_language                        302/302 302/302 302/302 302/302 302/302 302/302 302/302 302/302
 login                               200/200 302/302 302/302 302/302 302/302 302/302 302/302 302/302
 logout                              405/302 405/302 405/302 405/302 405/302 405/302 405/302 405/302
