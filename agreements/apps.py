@@ -8,8 +8,10 @@ class AgreementsConfig(AppConfig):
 
     def ready(self):
         from agreements import (  # noqa: F401  (they register their dashboard providers)
+            calendar,  # its events in the users' calendar feeds
             dashboard,
             prepared_files,  # the document, prepared in the background
+            reminders,
         )
         from agreements.audit_labels import ACTION_LABELS
         from agreements.signing import dashboard as signing_dashboard  # noqa: F401

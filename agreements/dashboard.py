@@ -42,6 +42,7 @@ def agreement_tasks(user):
                 title=_("Comment on the circulated draft: %(title)s") % {"title": agreement.title},
                 url=reverse("agreements:detail", args=[agreement.pk]) + "#comments",
                 detail=str(agreement.cluster_year),
+                due=agreement.consultation_deadline,
                 kind="action",
             )
         )

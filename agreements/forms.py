@@ -7,7 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Comment, Conference, Criterion, Guest, Section
 from clusters.models import YEAR_MAX, YEAR_MIN, Unit
-from core.forms import NumberField
+from core.forms import NumberField, deadline_field
 from core.versioning import VersionField
 
 
@@ -175,6 +175,32 @@ class AnswerForm(_HelperMixin, forms.ModelForm):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["answer"].required = True
+
+
+class CirculateForm(_HelperMixin, forms.Form):
+    """The confirmation before the draft and its e-mails go to the members."""
+
+    deadline = deadline_field(
+        _("Comments are due by"),
+        help_text=_("The members are reminded before it; the draft shows it."),
+    )
+    confirm = forms.BooleanField(
+        label=_("Send the draft and the e-mails to the members now"),
+        error_messages={"required": _("Tick the box to confirm the sending.")},
+    )
+
+
+class AdoptForm(_HelperMixin, forms.Form):
+    """The adoption opens the signing: its deadline, and the conference's confirmation."""
+
+    signing_deadline = deadline_field(
+        _("Signatures are due by"),
+        help_text=_("Every member unit signs by this date; they are reminded before it."),
+    )
+    confirm = forms.BooleanField(
+        label=_("The signing conference adopted this text."),
+        error_messages={"required": _("Tick the box to confirm the adoption.")},
+    )
 
 
 class AmendForm(_HelperMixin, forms.Form):

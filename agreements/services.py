@@ -30,6 +30,7 @@ from agreements.signing import services as signing
 from clusters.models import ClusterYear, Unit
 from core.audit import audit_record, snapshot
 from core.errors import DomainError
+from core.forms import require_future
 from core.text import NumberFormatError, parse_number
 from core.versioning import save_versioned
 
@@ -602,22 +603,23 @@ def criterion_move(*, actor, criterion, direction):
 
 
 @transaction.atomic
-def agreement_circulate(*, actor, agreement):
-    """Send the draft to every member unit for comment."""
+def agreement_circulate(*, actor, agreement, deadline=None):
+    """Send the draft to every member unit for comment, by `deadline` when one is given."""
     agreement = _lock(agreement)
     _require_agreement(agreement)
     if agreement.status != Agreement.Status.DRAFT:
         raise DomainError(_("Only a draft can be circulated for comment."))
     if not agreement.sections.exists():
         raise DomainError(_("Add at least one section before circulating the draft."))
+    agreement.consultation_deadline = require_future(deadline)
     agreement.status = Agreement.Status.CIRCULATED
-    agreement.save(update_fields=["status"])
+    agreement.save(update_fields=["status", "consultation_deadline"])
     audit_record(
         actor=actor,
         obj=agreement,
         action="agreement.circulate",
         before={"status": Agreement.Status.DRAFT},
-        after={"status": agreement.status},
+        after={"status": agreement.status, "deadline": deadline},
     )
     pk = agreement.pk
     transaction.on_commit(lambda: notifications.draft_circulated(pk))
@@ -711,9 +713,13 @@ def comment_resolve(*, actor, comment):
 
 
 @transaction.atomic
-def agreement_adopt(*, actor, agreement):
-    """Record the conference's adoption: freeze the content, hash it, snapshot the members."""
+def agreement_adopt(*, actor, agreement, signing_deadline=None):
+    """Record the conference's adoption: freeze the content, hash it, snapshot the members.
+
+    The signing opens with it, by `signing_deadline` when one is given.
+    """
     agreement = _lock(agreement)
+    require_future(signing_deadline, "signing_deadline")
     _require_agreement(agreement)
     if agreement.status != Agreement.Status.CIRCULATED:
         if agreement.status in IN_FORCE or agreement.status == Agreement.Status.SUPERSEDED:
@@ -758,9 +764,11 @@ def agreement_adopt(*, actor, agreement):
     agreement.members_snapshot = members_snapshot(agreement.cluster_year, agreement.date)
     agreement.adopted_at = now
     agreement.adopted_by = actor
+    agreement.signing_deadline = signing_deadline
     agreement.status = Agreement.Status.ADOPTED
     agreement.save(
         update_fields=[
+            "signing_deadline",
             "canonical_content",
             "content_hash",
             "members_snapshot",
@@ -778,6 +786,7 @@ def agreement_adopt(*, actor, agreement):
             "status": agreement.status,
             "content_hash": agreement.content_hash,
             "supersedes": agreement.supersedes_id,
+            "signing_deadline": signing_deadline,
         },
     )
     return agreement

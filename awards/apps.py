@@ -8,8 +8,10 @@ class AwardsConfig(AppConfig):
 
     def ready(self):
         from awards import (  # noqa: F401  (they register their providers and kinds)
+            calendar,
             dashboard,
             prepared_files,
+            reminders,
             rollover,
         )
         from awards.audit_labels import ACTION_LABELS

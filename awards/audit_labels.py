@@ -24,6 +24,8 @@ ACTION_LABELS = {
     "award_type.update": _("Award changed"),
     "award_type.remove": _("Award removed"),
     "proposal.create": _("Proposal file created"),
+    "proposal.deadline_all": _("Proposal files' deadline set for every cluster"),
+    "proposal.deadline": _("Proposal file's deadline set"),
     "proposal.item_add": _("Nomination added"),
     "proposal.item_update": _("Nomination changed"),
     "proposal.item_remove": _("Nomination removed"),

@@ -50,6 +50,7 @@ def _ballots_to_cast(user):
                     % {"purpose": session.get_purpose_display()},
                     url=reverse("awards:ballot", args=[session.pk]),
                     detail=str(session.meeting.cluster_year),
+                    due=vote_round.deadline,
                     kind="action",
                 )
             )
@@ -78,14 +79,24 @@ def award_tasks(user):
                 )
             )
         for proposal in Proposal.objects.filter(
-            cluster_year_id__in=head_years, status=Proposal.Status.RETURNED
-        ).select_related("cluster_year__cluster")[:20]:
+            cluster_year_id__in=head_years,
+            status__in=[Proposal.Status.RETURNED, Proposal.Status.TO_SEND],
+        ).select_related("cluster_year__cluster", "cluster_year__proposal_deadline")[:20]:
+            returned = proposal.status == Proposal.Status.RETURNED
+            deadline = getattr(proposal.cluster_year, "proposal_deadline", None)
+            if not returned and deadline is None:
+                continue
             tasks.append(
                 Task(
-                    title=_("Correct and resubmit the award proposal"),
+                    title=_("Correct and resubmit the award proposal")
+                    if returned
+                    else _("Send the award proposal file"),
                     url=reverse("awards:proposal", args=[proposal.pk]),
-                    detail=f"{proposal.cluster_year} — {proposal.return_reason[:120]}",
-                    kind="warning",
+                    detail=f"{proposal.cluster_year} — {proposal.return_reason[:120]}"
+                    if returned
+                    else str(proposal.cluster_year),
+                    due=deadline.due if deadline else None,
+                    kind="warning" if returned else "action",
                 )
             )
     parents = cluster_access.staff_parent_ids(user)

@@ -5,9 +5,8 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from awards.models import AwardType, VoteBase, VoteSession, VoteTieBreak
-from core.forms import NumberField
+from core.forms import DateTimeLocalInput, NumberField, deadline_field
 from core.versioning import VersionField
-from results.forms import DateTimeLocalInput
 
 DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y"]
 
@@ -361,3 +360,13 @@ class VoteRulesForm(_Helper, forms.Form):
     base = forms.ChoiceField(label=_("Base"), choices=VoteBase.choices)
     rounds = NumberField(whole=True, label=_("Rounds allowed"), min_value=1, max_value=5)
     tie_break = forms.ChoiceField(label=_("Tie-break"), choices=VoteTieBreak.choices)
+
+
+class RoundDeadlineForm(forms.Form):
+    """When an online round that runs beyond the meeting closes (optional)."""
+
+    deadline = deadline_field(_("Voting closes by"), required=False)
+
+
+class ProposalDeadlineForm(forms.Form):
+    due = deadline_field(_("Proposal files due by"))

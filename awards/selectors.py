@@ -323,8 +323,17 @@ def unit_awards(unit):
 class ClusterLine:
     cluster_year: ClusterYear
     proposal: Proposal = None
+    deadline: object = None  # the ProposalDeadline, if set
     proposed: dict = field(default_factory=dict)  # award type id -> count
     granted: dict = field(default_factory=dict)
+
+
+def proposal_deadline_of(cluster_year):
+    """The cluster year's ProposalDeadline, or None (select_related it to spare a query)."""
+    try:
+        return cluster_year.proposal_deadline
+    except ClusterYear.proposal_deadline.RelatedObjectDoesNotExist:
+        return None
 
 
 def parent_year_summary(parent, year):
@@ -332,7 +341,7 @@ def parent_year_summary(parent, year):
     award_types = list(AwardType.objects.filter(parent=parent, year=year))
     cluster_years = list(
         ClusterYear.objects.filter(cluster__parent=parent, year=year)
-        .select_related("cluster")
+        .select_related("cluster", "proposal_deadline")
         .order_by("cluster__name")
     )
     proposals = {
@@ -348,12 +357,16 @@ def parent_year_summary(parent, year):
         )
         .order_by()
     )
-    lines = {cy.pk: ClusterLine(cy, proposals.get(cy.pk)) for cy in cluster_years}
+    lines = {
+        cy.pk: ClusterLine(cy, proposals.get(cy.pk), deadline=proposal_deadline_of(cy))
+        for cy in cluster_years
+    }
     for row in counts:
         line = lines[row["proposal__cluster_year_id"]]
         line.proposed[row["award_type_id"]] = row["proposed"]
         line.granted[row["award_type_id"]] = row["granted"]
     for line in lines.values():
+        line.late = line.deadline is not None and line.deadline.is_late(line.proposal)
         line.cells = [(line.proposed.get(t.pk, 0), line.granted.get(t.pk, 0)) for t in award_types]
     return award_types, list(lines.values())
 

@@ -94,6 +94,16 @@ urlpatterns = [
     # The parent body: the year's awards by cluster, the catalogue and the vote rules
     path("parents/<int:pk>/awards/<int:year>/", catalogue.parent_awards, name="parent_awards"),
     path(
+        "parents/<int:pk>/awards/<int:year>/deadline/",
+        catalogue.proposal_deadline_all,
+        name="proposal_deadline_all",
+    ),
+    path(
+        "cluster-years/<int:pk>/proposal-deadline/",
+        catalogue.proposal_deadline_one,
+        name="proposal_deadline",
+    ),
+    path(
         "parents/<int:pk>/awards/<int:year>/xlsx/",
         prepare_view("awards.parent_awards_xlsx"),
         name="parent_awards_xlsx",

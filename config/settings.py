@@ -207,6 +207,8 @@ VERIFY_RATE_WINDOW_SECONDS = env_int("VERIFY_RATE_WINDOW_SECONDS", 600)
 # A digitally signed agreement's verdict (every signature and its revocation: seconds of work) is
 # kept this long for the same file (0: never kept); a revocation shows after at most that long.
 VERIFY_DIGITAL_CACHE_SECONDS = env_int("VERIFY_DIGITAL_CACHE_SECONDS", 300)
+# `manage.py send_reminders` (daily) reminds the steps due within this many days, once each.
+REMINDER_DAYS = env_int("REMINDER_DAYS", 3)
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 

@@ -5,6 +5,7 @@ from django.urls import include, path
 from clusters.accounts import views as account_views
 from clusters.accounts.forms import LoginForm, SetPasswordForm
 from config import views
+from core.calendar import views as calendar_views
 from core.health import health
 from core.notifications import views as notification_views
 from core.prepared.views import job_detail, job_download
@@ -52,6 +53,8 @@ urlpatterns = [
     path("health/", health, name="health"),
     path("files/<int:pk>/", job_detail, name="prepared_file"),
     path("files/<int:pk>/download/", job_download, name="prepared_file_download"),
+    path("calendar/", calendar_views.calendar_settings, name="calendar_settings"),
+    path("calendar/<str:token>.ics", calendar_views.calendar_feed, name="calendar_feed"),
     path("notifications/", notification_views.notification_list, name="notifications"),
     path(
         "notifications/<int:pk>/open/",

@@ -13,6 +13,9 @@ _ACTION_LABELS = {
     "group.admin_create": _("Group created in administration"),
     "group.admin_update": _("Group changed in administration"),
     "group.admin_delete": _("Group deleted in administration"),
+    "calendar.issue": _("Calendar address created"),
+    "calendar.replace": _("Calendar address replaced"),
+    "calendar.revoke": _("Calendar address revoked"),
 }
 
 

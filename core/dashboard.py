@@ -6,6 +6,8 @@ imports a later one.
 
 from dataclasses import dataclass
 
+from django.utils import timezone
+
 _providers = []
 
 
@@ -27,6 +29,11 @@ class Task:
     due: object = None
     kind: str = "info"  # info | action | warning
     actions: tuple = ()
+
+    @property
+    def late(self):
+        """The task is still to do after its deadline."""
+        return self.due is not None and self.due < timezone.now()
 
 
 def register(provider):

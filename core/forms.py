@@ -1,13 +1,16 @@
 """Form helpers shared by every app."""
 
+import datetime
 from decimal import Decimal
 
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
+from django.utils import timezone
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
+from core.errors import DomainError
 from core.text import NUMBER_PATTERN, NumberFormatError, parse_number, vn_number
 
 # Django's own messages that its Vietnamese catalogue does not have yet: listed here so that
@@ -87,3 +90,33 @@ class NumberField(forms.DecimalField):
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
             return vn_number(value, language=get_language())
         return value
+
+
+class DateTimeLocalInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def __init__(self, **kwargs):
+        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
+
+
+def deadline_field(label, **kwargs):
+    """A step's deadline: a date and time, typed in a phone's or browser's own picker."""
+    return forms.DateTimeField(
+        label=label,
+        widget=DateTimeLocalInput(),
+        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+        **kwargs,
+    )
+
+
+def default_deadline(days):
+    """The end of the working day `days` days from now (17:00, local time)."""
+    day = timezone.localdate() + datetime.timedelta(days=days)
+    return timezone.make_aware(datetime.datetime.combine(day, datetime.time(17, 0)))
+
+
+def require_future(deadline, field="deadline"):
+    """The services' check of a deadline that is being set: it must lie ahead."""
+    if deadline is not None and deadline <= timezone.now():
+        raise DomainError({field: _("The deadline must be in the future.")})
+    return deadline

@@ -170,3 +170,44 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+
+
+class ReminderSent(models.Model):
+    """A reminder that went out (core.reminders): each deadline is reminded once.
+
+    The key names the step and its deadline, so a deadline that is moved is reminded again.
+    """
+
+    key = models.CharField(_("step and deadline"), max_length=200, unique=True)
+    title = models.CharField(_("title"), max_length=300)
+    due = models.DateTimeField(_("deadline"))
+    recipients = models.PositiveIntegerField(_("e-mails sent"), default=0)
+    sent_at = models.DateTimeField(_("sent at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("reminder sent")
+        verbose_name_plural = _("reminders sent")
+        ordering = ["-sent_at", "-pk"]
+
+    def __str__(self):
+        return self.title
+
+
+class CalendarFeed(models.Model):
+    """A user's personal calendar address (core.calendar): only the token's SHA-256 is kept."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("user"),
+        on_delete=models.CASCADE,
+        related_name="calendar_feed",
+    )
+    token_hash = models.CharField(_("SHA-256 of the token"), max_length=64, unique=True)
+    created_at = models.DateTimeField(_("created at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("calendar feed")
+        verbose_name_plural = _("calendar feeds")
+
+    def __str__(self):
+        return str(self.user)

@@ -10,8 +10,10 @@ class ResultsConfig(AppConfig):
         from clusters.events import on_member_joined
         from core.audit_labels import register_action_labels
         from results import (  # noqa: F401  (they register their providers and kinds)
+            calendar,
             dashboard,
             prepared_files,
+            reminders,
         )
         from results.audit_labels import ACTION_LABELS
         from results.services import sheets_for_joined_member

@@ -84,6 +84,7 @@ def results_tasks(user):
                     % {"count": period.submitted},
                     url=url,
                     detail=f"{period.get_kind_display()} — {period.cluster_year}",
+                    due=period.review_deadline,
                     kind="action",
                 )
             )

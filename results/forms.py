@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import NumberField
+from core.forms import NumberField, deadline_field
 from core.text import vn_number
 from core.versioning import VersionField
 from results.models import Period, TieBreak
@@ -27,19 +27,13 @@ class _HelperMixin:
         self.helper = _helper()
 
 
-class DateTimeLocalInput(forms.DateTimeInput):
-    input_type = "datetime-local"
-
-    def __init__(self, **kwargs):
-        super().__init__(format="%Y-%m-%dT%H:%M", **kwargs)
-
-
 class PeriodOpenForm(_HelperMixin, forms.Form):
     kind = forms.ChoiceField(label=_("Review"), choices=Period.Kind.choices)
-    deadline = forms.DateTimeField(
-        label=_("Deadline for self-assessments"),
-        widget=DateTimeLocalInput(),
-        input_formats=["%Y-%m-%dT%H:%M", "%Y-%m-%d %H:%M", "%d/%m/%Y %H:%M"],
+    deadline = deadline_field(_("Deadline for self-assessments"))
+    review_deadline = deadline_field(
+        _("Deadline for reviewing the sheets"),
+        required=False,
+        help_text=_("By when the cluster head reviews the submitted sheets."),
     )
     cross_checking = forms.BooleanField(
         label=_("Cross-checking: an assigned peer unit also reviews each sheet"), required=False
@@ -60,6 +54,7 @@ class PeriodOpenForm(_HelperMixin, forms.Form):
 class PeriodUpdateForm(_HelperMixin, forms.Form):
     version = VersionField()
     deadline = PeriodOpenForm.base_fields["deadline"]
+    review_deadline = PeriodOpenForm.base_fields["review_deadline"]
     cross_checking = PeriodOpenForm.base_fields["cross_checking"]
     note = PeriodOpenForm.base_fields["note"]
 

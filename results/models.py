@@ -132,6 +132,9 @@ class Period(Versioned):
         Agreement, verbose_name=_("agreement"), on_delete=models.PROTECT, related_name="+"
     )
     deadline = models.DateTimeField(_("deadline for self-assessments"))
+    review_deadline = models.DateTimeField(
+        _("deadline for reviewing the sheets"), null=True, blank=True
+    )
     status = models.CharField(_("status"), max_length=10, choices=Status, default=Status.OPEN)
     cross_checking = models.BooleanField(
         _("cross-checking"),
@@ -187,6 +190,14 @@ class Period(Versioned):
     @property
     def deadline_passed(self):
         return timezone.now() > self.deadline
+
+    @property
+    def review_late(self):
+        return (
+            self.is_open
+            and self.review_deadline is not None
+            and (timezone.now() > self.review_deadline)
+        )
 
 
 class Assessment(Versioned):

@@ -23,6 +23,7 @@ from agreements.scoring import as_number, suggest
 from clusters.models import ClusterYear
 from core.audit import audit_record, snapshot
 from core.errors import DomainError
+from core.forms import require_future
 from core.text import NumberFormatError, parse_number, vn_number
 from core.uploads import EVIDENCE, UploadValidator
 from core.versioning import save_versioned
@@ -146,8 +147,21 @@ def _lock_period(period):
     )
 
 
+def _check_review_deadline(deadline, review_deadline):
+    """The review's deadline, when given, lies ahead and after the self-assessments'."""
+    if review_deadline is None:
+        return
+    require_future(review_deadline, "review_deadline")
+    if review_deadline < deadline:
+        raise DomainError(
+            {"review_deadline": _("The review cannot be due before the self-assessments.")}
+        )
+
+
 @transaction.atomic
-def period_open(*, actor, cluster_year, kind, deadline, cross_checking=False, note=""):
+def period_open(
+    *, actor, cluster_year, kind, deadline, cross_checking=False, note="", review_deadline=None
+):
     """Open a mid-year or year-end review: a sheet for every member, announced by e-mail."""
     cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
     if kind not in Period.Kind.values:
@@ -158,6 +172,7 @@ def period_open(*, actor, cluster_year, kind, deadline, cross_checking=False, no
         raise DomainError({"kind": _("This review is already open for the cluster year.")})
     if deadline is None or deadline <= timezone.now():
         raise DomainError({"deadline": _("The deadline must be in the future.")})
+    _check_review_deadline(deadline, review_deadline)
     agreement = results_agreement(cluster_year)
     if agreement is None:
         raise DomainError(
@@ -171,6 +186,7 @@ def period_open(*, actor, cluster_year, kind, deadline, cross_checking=False, no
         kind=kind,
         agreement=agreement,
         deadline=deadline,
+        review_deadline=review_deadline,
         cross_checking=cross_checking,
         note=(note or "").strip()[:MAX_TEXT],
         opened_by=actor,
@@ -186,6 +202,7 @@ def period_open(*, actor, cluster_year, kind, deadline, cross_checking=False, no
         after={
             "kind": kind,
             "deadline": deadline,
+            "review_deadline": review_deadline,
             "agreement": agreement.pk,
             "cross_checking": cross_checking,
             "members": len(members),
@@ -197,16 +214,21 @@ def period_open(*, actor, cluster_year, kind, deadline, cross_checking=False, no
 
 
 @transaction.atomic
-def period_update(*, actor, period, expected_version, deadline, cross_checking, note=""):
-    """Move the deadline, switch cross-checking, change the message (while open)."""
+def period_update(
+    *, actor, period, expected_version, deadline, cross_checking, note="", review_deadline=None
+):
+    """Move the deadlines, switch cross-checking, change the message (while open)."""
     period = _lock_period(period)
     if not period.is_open:
         raise DomainError(_locked_message())
     if deadline is None or deadline <= timezone.now():
         raise DomainError({"deadline": _("The deadline must be in the future.")})
-    fields = ["deadline", "cross_checking", "note"]
+    if review_deadline != period.review_deadline:
+        _check_review_deadline(deadline, review_deadline)
+    fields = ["deadline", "review_deadline", "cross_checking", "note"]
     before = snapshot(period, fields)
     period.deadline = deadline
+    period.review_deadline = review_deadline
     period.cross_checking = cross_checking
     period.note = (note or "").strip()[:MAX_TEXT]
     save_versioned(period, expected_version=expected_version, fields=fields)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import NoReverseMatch, reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import ClusterYear, Unit
@@ -98,6 +99,8 @@ class Agreement(Versioned):
         related_name="+",
     )
     is_demo = models.BooleanField(_("demo data"), default=False)
+    consultation_deadline = models.DateTimeField(_("deadline for comments"), null=True, blank=True)
+    signing_deadline = models.DateTimeField(_("deadline for signing"), null=True, blank=True)
     created_at = models.DateTimeField(_("created at"), auto_now_add=True)
     created_by = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -175,6 +178,19 @@ class Agreement(Versioned):
         return self.SigningMode(self.signing_mode).label
 
     @property
+    def consultation_late(self):
+        """Still circulated after the deadline for comments."""
+        return _passed(self.consultation_deadline) and self.status == self.Status.CIRCULATED
+
+    @property
+    def signing_late(self):
+        """Still open for signing after the deadline for signing."""
+        return _passed(self.signing_deadline) and self.status in (
+            self.Status.ADOPTED,
+            self.Status.SIGNING,
+        )
+
+    @property
     def is_frozen(self):
         """Adopted (or later): the content never changes again."""
         return self.status not in EDITABLE
@@ -184,6 +200,10 @@ class Agreement(Versioned):
             return reverse("agreements:detail", args=[self.pk])
         except NoReverseMatch:  # the pages are not wired (e.g. a bare domain test)
             return f"/agreements/{self.pk}/"
+
+
+def _passed(deadline):
+    return deadline is not None and timezone.now() > deadline
 
 
 class Section(Versioned):

@@ -50,6 +50,7 @@ def signing_tasks(user):
                         url=reverse("agreements:sign", args=[agreement.pk]),
                         detail=_("%(cluster)s — for %(unit)s")
                         % {"cluster": agreement.cluster_year, "unit": unit["short_name"]},
+                        due=agreement.signing_deadline,
                         kind="action",
                     )
                 )

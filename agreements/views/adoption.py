@@ -9,6 +9,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from agreements import access, services
 from agreements.forms import (
+    AdoptForm,
     AmendForm,
     ConferenceForm,
     GuestFormSet,
@@ -21,6 +22,7 @@ from agreements.views.page import (
 )
 from clusters import access as cluster_access
 from clusters.models import Unit
+from core.forms import default_deadline
 from core.uploads import attachment_response
 from core.views import call_service
 
@@ -31,17 +33,23 @@ def agreement_adopt(request, pk):
     agreement = access.get_agreement_to_run(request.user, pk)
     if agreement.is_frozen:
         return refused(request, agreement)
-    if request.method == "POST":
-        if request.POST.get("confirm") == "yes":
-            call_service(
-                request,
-                services.agreement_adopt,
-                success=_("The agreement was adopted; its content is now frozen."),
-                agreement=agreement,
-            )
-            return redirect(agreement)
-        messages.error(request, _("Tick the box to confirm the adoption."))
+    data = request.POST if request.method == "POST" else None
+    form = AdoptForm(data, initial={"signing_deadline": default_deadline(30)})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            request,
+            services.agreement_adopt,
+            form,
+            success=_("The agreement was adopted; its content is now frozen."),
+            agreement=agreement,
+            signing_deadline=form.cleaned_data["signing_deadline"],
+        )
+    ):
+        return redirect(agreement)
     context = {
+        "form": form,
         "agreement": agreement,
         **totals_context(agreement),
         "open_comments": agreement.comments.filter(status=Comment.Status.OPEN).count(),

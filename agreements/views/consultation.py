@@ -5,12 +5,13 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_htmx.http import reswap, retarget
 
 from agreements import access, content, selectors, services
 from agreements.forms import (
     AnswerForm,
+    CirculateForm,
 )
 from agreements.models import Comment, Revision
 from agreements.views.page import (
@@ -19,24 +20,46 @@ from agreements.views.page import (
     comment_form,
     viewer_roles,
 )
+from core.forms import default_deadline
 from core.views import call_service
+
+CONSULTATION_DAYS = 14  # the deadline the confirmation page proposes
 
 
 def _form_errors(form):
     return [str(e) for errors in form.errors.values() for e in errors]
 
 
-@require_POST
+@require_http_methods(["GET", "POST"])
 @login_required
 def agreement_circulate(request, pk):
+    """Confirm first (how many units, by when), then circulate and send the e-mails."""
     agreement = access.get_agreement_to_run(request.user, pk)
-    call_service(
+    if agreement.status != agreement.Status.DRAFT:
+        messages.error(request, _("Only a draft can be circulated for comment."))
+        return redirect(agreement)
+    data = request.POST if request.method == "POST" else None
+    form = CirculateForm(data, initial={"deadline": default_deadline(CONSULTATION_DAYS)})
+    if (
+        request.method == "POST"
+        and form.is_valid()
+        and call_service(
+            request,
+            services.agreement_circulate,
+            form,
+            success=_("The draft was circulated; the members were notified by e-mail."),
+            agreement=agreement,
+            deadline=form.cleaned_data["deadline"],
+        )
+    ):
+        return redirect(agreement)
+    members = [m for m in agreement.cluster_year.memberships.select_related("unit") if m.is_active]
+    return render(
         request,
-        services.agreement_circulate,
-        success=_("The draft was circulated; the members were notified by e-mail."),
-        agreement=agreement,
+        "agreements/circulate.html",
+        {"agreement": agreement, "form": form, "members": members},
+        status=400 if form.is_bound else 200,
     )
-    return redirect(agreement)
 
 
 @require_POST

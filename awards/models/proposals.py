@@ -4,6 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
+from django.utils.functional import cached_property
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import YEAR_MAX, YEAR_MIN, ClusterYear, IssuedNumber, Unit
@@ -176,6 +178,55 @@ class Proposal(Versioned):
     @property
     def was_sent(self):
         return self.status != self.Status.TO_SEND
+
+    @cached_property
+    def due(self):
+        """When the parent body expects the file (None when it set no date)."""
+        deadline = ProposalDeadline.objects.filter(cluster_year_id=self.cluster_year_id).first()
+        return deadline.due if deadline else None
+
+    @property
+    def late(self):
+        due = self.due
+        return due is not None and self.is_editable and timezone.now() > due
+
+
+class ProposalDeadline(models.Model):
+    """When a cluster year's proposal file is due at the parent body.
+
+    The parent body sets one date for all its clusters of a year, then may move it for one.
+    """
+
+    cluster_year = models.OneToOneField(
+        ClusterYear,
+        verbose_name=_("cluster year"),
+        on_delete=models.CASCADE,
+        related_name="proposal_deadline",
+    )
+    due = models.DateTimeField(_("proposal file due"))
+    set_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("set by"),
+        null=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    set_at = models.DateTimeField(_("set at"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("proposal deadline")
+        verbose_name_plural = _("proposal deadlines")
+
+    def __str__(self):
+        return f"{self.cluster_year}: {self.due:%d/%m/%Y}"
+
+    def is_late(self, proposal):
+        """The file was not sent (or, returned, not sent again) by the date."""
+        unsent = proposal is None or proposal.status in (
+            Proposal.Status.TO_SEND,
+            Proposal.Status.RETURNED,
+        )
+        return unsent and timezone.now() > self.due
 
 
 class ProposalItem(Versioned):

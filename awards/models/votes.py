@@ -12,6 +12,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Q
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import YEAR_MAX, YEAR_MIN, ClusterYear, IssuedNumber, Unit
@@ -339,6 +340,14 @@ class VoteRound(models.Model):
 
     def __str__(self):
         return f"{self.session} — {self.number}"
+
+    @property
+    def is_late(self):
+        return (
+            self.status == self.Status.OPEN
+            and self.deadline is not None
+            and (timezone.now() > self.deadline)
+        )
 
     @property
     def is_open(self):

@@ -20,6 +20,7 @@ from awards.models import (
     AwardType,
     Decision,
     Proposal,
+    ProposalDeadline,
     ProposalDocument,
     ProposalItem,
     ProposalStatusChange,
@@ -35,6 +36,7 @@ from clusters.models import ClusterYear, Unit
 from clusters.services import cluster_year_close, number_allocate
 from core.audit import audit_record, snapshot
 from core.errors import DomainError
+from core.forms import require_future
 from core.text import vn_number
 from core.uploads import PDF, UploadValidator
 from core.versioning import save_versioned
@@ -767,3 +769,50 @@ def decision_revoke(*, actor, proposal, reason, items=None):
     pk, revoked = proposal.pk, sorted(chosen)
     transaction.on_commit(lambda: mail.awards_revoked(pk, revoked))
     return proposal
+
+
+# --- the proposal file's deadline ---------------------------------------------------------
+
+
+def _set_deadline(actor, cluster_year, due):
+    row, created = ProposalDeadline.objects.update_or_create(
+        cluster_year=cluster_year, defaults={"due": due, "set_by": actor}
+    )
+    return row
+
+
+@transaction.atomic
+def proposal_deadline_set_all(*, actor, parent, year, due):
+    """The parent body's date for the proposal files of all its clusters of the year."""
+    require_future(due, "due")
+    cluster_years = list(
+        ClusterYear.objects.select_for_update().filter(cluster__parent=parent, year=year)
+    )
+    if not cluster_years:
+        raise DomainError(_("The parent body has no cluster this year."))
+    for cluster_year in cluster_years:
+        _set_deadline(actor, cluster_year, due)
+    audit_record(
+        actor=actor,
+        obj=parent,
+        action="proposal.deadline_all",
+        after={"year": year, "due": due, "clusters": len(cluster_years)},
+    )
+    return len(cluster_years)
+
+
+@transaction.atomic
+def proposal_deadline_set(*, actor, cluster_year, due):
+    """Move one cluster's date (an extension, say)."""
+    require_future(due, "due")
+    cluster_year = ClusterYear.objects.select_for_update().get(pk=cluster_year.pk)
+    before = ProposalDeadline.objects.filter(cluster_year=cluster_year).first()
+    row = _set_deadline(actor, cluster_year, due)
+    audit_record(
+        actor=actor,
+        obj=cluster_year,
+        action="proposal.deadline",
+        before={"due": before.due} if before else None,
+        after={"due": due},
+    )
+    return row

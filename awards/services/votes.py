@@ -85,6 +85,7 @@ from clusters.models import ClusterYear
 from clusters.services import number_allocate, year_rollover
 from core.audit import audit_record, snapshot
 from core.errors import DomainError
+from core.forms import require_future
 from core.text import fold
 from core.versioning import save_versioned
 from results.selectors import ranking_key
@@ -465,7 +466,7 @@ def candidate_remove(*, actor, candidate):
     audit_record(actor=actor, obj=session, action="vote.candidate_remove", before={"unit": unit_id})
 
 
-def _new_round(session, number, seats, candidates):
+def _new_round(session, number, seats, candidates, deadline=None):
     meeting = session.meeting
     attendance = list(meeting.attendance.all())
     members = cluster_access.member_unit_ids(meeting.cluster_year)
@@ -480,15 +481,20 @@ def _new_round(session, number, seats, candidates):
         present_count=present,
         member_count=len(members),
         base_count=base,
-        deadline=timezone.now() + datetime.timedelta(minutes=settings.VOTE_ROUND_MINUTES),
+        deadline=deadline
+        or timezone.now() + datetime.timedelta(minutes=settings.VOTE_ROUND_MINUTES),
     )
     VoteCount.objects.bulk_create(VoteCount(round=vote_round, candidate=c) for c in candidates)
     return vote_round
 
 
 @transaction.atomic
-def session_open(*, actor, session):
-    """Open the vote (round 1) with the rules of the parent body as they are now."""
+def session_open(*, actor, session, deadline=None):
+    """Open the vote (round 1) with the rules of the parent body as they are now.
+
+    An online vote may run beyond the meeting: then `deadline` says when its round closes.
+    """
+    require_future(deadline)
     session = _lock_session(session)
     _require_preparing(session)
     _require_minutes_open(session.meeting)
@@ -509,7 +515,7 @@ def session_open(*, actor, session):
     session.status = VoteSession.Status.OPEN
     session.opened_at = timezone.now()
     session.save()
-    vote_round = _new_round(session, 1, session.seats, candidates)
+    vote_round = _new_round(session, 1, session.seats, candidates, deadline)
     audit_record(
         actor=actor,
         obj=session,
@@ -807,8 +813,9 @@ def next_round_candidates(session, vote_round):
 
 
 @transaction.atomic
-def vote_next_round(*, actor, session):
-    """Hold another round for the seats still free (when the rules allow one)."""
+def vote_next_round(*, actor, session, deadline=None):
+    """Hold another round for the seats still free (when the rules allow one), by `deadline`."""
+    require_future(deadline)
     session = _lock_session(session)
     if session.status != VoteSession.Status.COUNTED:
         raise DomainError(_("Another round can follow only a counted round with seats free."))
@@ -817,7 +824,7 @@ def vote_next_round(*, actor, session):
         raise DomainError(_("The rules allow no further round."))
     elected = sum(1 for c in session.candidates.all() if c.outcome == Candidate.Outcome.ELECTED)
     candidates = next_round_candidates(session, last)
-    vote_round = _new_round(session, last.number + 1, session.seats - elected, candidates)
+    vote_round = _new_round(session, last.number + 1, session.seats - elected, candidates, deadline)
     session.status = VoteSession.Status.OPEN
     session.save(update_fields=["status"])
     audit_record(

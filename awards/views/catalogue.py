@@ -1,7 +1,8 @@
 """The parent body's award catalogue and vote rules, its awards of a year, and a unit's awards."""
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -10,12 +11,14 @@ from awards import access, selectors
 from awards.forms import (
     AwardTypeEditForm,
     AwardTypeForm,
+    ProposalDeadlineForm,
     VoteRulesForm,
 )
 from awards.models import AwardType
 from awards.services import proposals
 from awards.services import votes as voting
 from clusters import access as cluster_access
+from clusters.models import ClusterYear
 from core.audit import entries_for
 from core.views import call_service
 from results import access as results_access
@@ -44,7 +47,55 @@ def parent_awards(request, pk, year):
             "lines": lines,
             "years": selectors.award_years(parent),
             "is_staff": cluster_access.is_parent_staff(request.user, parent),
+            "deadline_form": ProposalDeadlineForm(),
         },
+    )
+
+
+def _deadline_refused(request, form):
+    for error in form.errors.get("due", []):
+        messages.error(request, f"{form.fields['due'].label}: {error}")
+
+
+@require_POST
+@login_required
+def proposal_deadline_all(request, pk, year):
+    """The parent body's staff set one date for the files of all its clusters of the year."""
+    parent = results_access.get_parent_to_configure(request.user, pk)
+    form = ProposalDeadlineForm(request.POST)
+    if form.is_valid():
+        call_service(
+            request,
+            proposals.proposal_deadline_set_all,
+            success=_("The date is set for every cluster of the year."),
+            parent=parent,
+            year=year,
+            due=form.cleaned_data["due"],
+        )
+    else:
+        _deadline_refused(request, form)
+    return redirect(reverse("awards:parent_awards", args=[parent.pk, year]) + "#deadlines")
+
+
+@require_POST
+@login_required
+def proposal_deadline_one(request, pk):
+    """Move one cluster's date."""
+    cluster_year = get_object_or_404(ClusterYear.objects.select_related("cluster"), pk=pk)
+    parent = results_access.get_parent_to_configure(request.user, cluster_year.cluster.parent_id)
+    form = ProposalDeadlineForm(request.POST)
+    if form.is_valid():
+        call_service(
+            request,
+            proposals.proposal_deadline_set,
+            success=_("The date is set for %(cluster)s.") % {"cluster": cluster_year.cluster.name},
+            cluster_year=cluster_year,
+            due=form.cleaned_data["due"],
+        )
+    else:
+        _deadline_refused(request, form)
+    return redirect(
+        reverse("awards:parent_awards", args=[parent.pk, cluster_year.year]) + "#deadlines"
     )
 
 

@@ -20,6 +20,7 @@ from awards.forms import (
     MeetingForm,
     MinutesForm,
     PaperTallyForm,
+    RoundDeadlineForm,
     SessionCreateForm,
     SessionUpdateForm,
 )
@@ -292,15 +293,29 @@ def candidate_remove(request, pk):
 @login_required
 def session_open(request, pk):
     session = access.get_session_to_run(request.user, pk)
-    call_service(
-        request,
-        voting.session_open,
-        success=_("The vote is open.")
-        if session.is_online
-        else _("The vote is open; enter the tallies after the count."),
-        session=session,
-    )
+    deadline = _round_deadline(request)
+    if deadline is not False:
+        call_service(
+            request,
+            voting.session_open,
+            success=_("The vote is open.")
+            if session.is_online
+            else _("The vote is open; enter the tallies after the count."),
+            session=session,
+            deadline=deadline,
+        )
     return redirect(session.get_absolute_url())
+
+
+def _round_deadline(request):
+    """The round's optional deadline from the form, or False (with the message) when invalid."""
+    form = RoundDeadlineForm(request.POST)
+    if form.is_valid():
+        return form.cleaned_data["deadline"]
+    for errors in form.errors.values():
+        for error in errors:
+            messages.error(request, f"{form.fields['deadline'].label}: {error}")
+    return False
 
 
 @require_POST
@@ -340,9 +355,15 @@ def vote_tally(request, pk):
 @login_required
 def vote_next_round(request, pk):
     session = access.get_session_to_run(request.user, pk)
-    call_service(
-        request, voting.vote_next_round, success=_("Another round is open."), session=session
-    )
+    deadline = _round_deadline(request)
+    if deadline is not False:
+        call_service(
+            request,
+            voting.vote_next_round,
+            success=_("Another round is open."),
+            session=session,
+            deadline=deadline,
+        )
     return redirect(session.get_absolute_url())
 
 

@@ -140,6 +140,7 @@ def _results_context(request, period, results):
             initial={
                 "version": period.version,
                 "deadline": period.deadline,
+                "review_deadline": period.review_deadline,
                 "cross_checking": period.cross_checking,
                 "note": period.note,
             }
@@ -177,6 +178,7 @@ def period_update(request, pk):
         period=period,
         expected_version=form.cleaned_data["version"],
         deadline=form.cleaned_data["deadline"],
+        review_deadline=form.cleaned_data["review_deadline"],
         cross_checking=form.cleaned_data["cross_checking"],
         note=form.cleaned_data["note"],
     ):

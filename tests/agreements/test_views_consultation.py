@@ -5,11 +5,16 @@ import datetime
 import pytest
 from django.core import mail
 from django.utils import timezone, translation
+from django.utils.html import escape
 
 from agreements import services
 from agreements.models import Agreement, Comment, Conference
 from core.dashboard import tasks_for
 from tests.agreements.test_views import HX, add_criterion, url
+
+DUE = (timezone.localtime() + datetime.timedelta(days=10)).strftime("%Y-%m-%dT17:00")
+CIRCULATE = {"deadline": DUE, "confirm": "on"}
+ADOPT = {"signing_deadline": DUE, "confirm": "on"}
 
 
 @pytest.fixture
@@ -55,22 +60,68 @@ class TestCirculate:
     ):
         mail.outbox.clear()
         with django_capture_on_commit_callbacks(execute=True):
-            response = client_for(head).post(url("circulate", draft.pk))
+            response = client_for(head).post(url("circulate", draft.pk), CIRCULATE)
         assert response.status_code == 302
-        assert Agreement.objects.get(pk=draft.pk).status == "circulated"
+        circulated = Agreement.objects.get(pk=draft.pk)
+        assert circulated.status == "circulated"
+        assert f"{timezone.localtime(circulated.consultation_deadline):%Y-%m-%dT%H:%M}" == DUE
         assert mail.outbox
+        page = client_for(head).get(circulated.get_absolute_url())
+        assert "deadline-late" not in page.text
+        assert f"{timezone.localtime(circulated.consultation_deadline):%d/%m/%Y %H:%M}" in page.text
+
+    def test_the_confirmation_page_lists_the_members_and_proposes_a_deadline(
+        self, world, client_for, draft, head
+    ):
+        page = client_for(head).get(url("circulate", draft.pk))
+        assert page.status_code == 200
+        assert 'name="deadline"' in page.text and 'name="confirm"' in page.text
+        assert world.unit("badinh").name in page.text
+        assert page.context["form"].initial["deadline"] > timezone.now()
+        assert Agreement.objects.get(pk=draft.pk).status == "draft"
+
+    @pytest.mark.parametrize(
+        "data, field",
+        [
+            ({"deadline": DUE}, "confirm"),
+            ({"confirm": "on"}, "deadline"),
+            ({"confirm": "on", "deadline": "2001-01-01T17:00"}, "deadline"),
+            ({"confirm": "on", "deadline": "ngày mai"}, "deadline"),
+        ],
+    )
+    def test_without_confirmation_or_a_future_deadline_nothing_is_sent(
+        self, client_for, draft, head, data, field, django_capture_on_commit_callbacks
+    ):
+        mail.outbox.clear()
+        with django_capture_on_commit_callbacks(execute=True):
+            response = client_for(head).post(url("circulate", draft.pk), data)
+        assert response.status_code == 400
+        assert response.context["form"].errors[field]
+        assert Agreement.objects.get(pk=draft.pk).status == "draft"
+        assert mail.outbox == []
+
+    def test_a_late_consultation_is_marked_late(self, client_for, circulated, head):
+        Agreement.objects.filter(pk=circulated.pk).update(
+            consultation_deadline=timezone.now() - datetime.timedelta(hours=1)
+        )
+        page = client_for(head).get(circulated.get_absolute_url())
+        assert "deadline-late" in page.text
 
     @pytest.mark.parametrize("username", ["canbo.badinh", "xem", "hoankiem", "bantt"])
     def test_others_get_403(self, world, client_for, draft, username):
-        response = client_for(world.user(username)).post(url("circulate", draft.pk))
+        client = client_for(world.user(username))
+        assert client.get(url("circulate", draft.pk)).status_code == 403
+        response = client.post(url("circulate", draft.pk), CIRCULATE)
         assert response.status_code == 403
         assert Agreement.objects.get(pk=draft.pk).status == "draft"
 
     def test_outsider_gets_404(self, world, client_for, draft):
-        assert client_for(world.user("ngoai")).post(url("circulate", draft.pk)).status_code == 404
+        client = client_for(world.user("ngoai"))
+        assert client.post(url("circulate", draft.pk), CIRCULATE).status_code == 404
+        assert client.get(url("circulate", draft.pk)).status_code == 404
 
     def test_circulating_twice_says_why_and_changes_nothing(self, client_for, circulated, head):
-        response = client_for(head).post(url("circulate", circulated.pk), follow=True)
+        response = client_for(head).post(url("circulate", circulated.pk), CIRCULATE, follow=True)
         assert response.status_code == 200
         assert any(m.level_tag == "error" for m in response.context["messages"])
         assert Agreement.objects.get(pk=circulated.pk).status == "circulated"
@@ -273,13 +324,21 @@ class TestAdoption:
     def test_without_the_confirmation_nothing_happens(self, client_for, circulated, head):
         response = client_for(head).post(url("adopt", circulated.pk), {})
         assert response.status_code == 200
+        assert set(response.context["form"].errors) == {"confirm", "signing_deadline"}
+        assert Agreement.objects.get(pk=circulated.pk).status == "circulated"
+
+    def test_a_past_signing_deadline_is_refused(self, client_for, circulated, head):
+        data = {"confirm": "on", "signing_deadline": "2001-01-01T17:00"}
+        response = client_for(head).post(url("adopt", circulated.pk), data)
+        assert response.context["form"].errors["signing_deadline"]
         assert Agreement.objects.get(pk=circulated.pk).status == "circulated"
 
     def test_adoption_freezes_and_stores_the_hash(self, client_for, circulated, head):
-        response = client_for(head).post(url("adopt", circulated.pk), {"confirm": "yes"})
+        response = client_for(head).post(url("adopt", circulated.pk), ADOPT)
         assert response.status_code == 302
         adopted = Agreement.objects.get(pk=circulated.pk)
         assert adopted.status == "adopted" and len(adopted.content_hash) == 64
+        assert f"{timezone.localtime(adopted.signing_deadline):%Y-%m-%dT%H:%M}" == DUE
         page = client_for(head).get(adopted.get_absolute_url())
         assert adopted.content_hash in page.text
         assert url("adopt", adopted.pk) not in page.text
@@ -287,26 +346,25 @@ class TestAdoption:
     def test_adopting_a_draft_not_circulated_is_refused_with_a_message(
         self, client_for, draft, head
     ):
-        response = client_for(head).post(url("adopt", draft.pk), {"confirm": "yes"}, follow=True)
-        assert any(m.level_tag == "error" for m in response.context["messages"])
+        response = client_for(head).post(url("adopt", draft.pk), ADOPT)
+        [error] = response.context["form"].non_field_errors()
+        assert escape(error) in response.text
         assert Agreement.objects.get(pk=draft.pk).status == "draft"
 
     def test_adopting_twice_is_refused(self, client_for, circulated, head):
         client = client_for(head)
-        client.post(url("adopt", circulated.pk), {"confirm": "yes"})
-        assert client.post(url("adopt", circulated.pk), {"confirm": "yes"}).status_code == 403
+        client.post(url("adopt", circulated.pk), ADOPT)
+        assert client.post(url("adopt", circulated.pk), ADOPT).status_code == 403
         assert client.get(url("adopt", circulated.pk)).status_code == 403
 
     @pytest.mark.parametrize("username", ["canbo.badinh", "xem", "hoankiem"])
     def test_others_get_403(self, world, client_for, circulated, username):
         client = client_for(world.user(username))
-        assert client.post(url("adopt", circulated.pk), {"confirm": "yes"}).status_code == 403
+        assert client.post(url("adopt", circulated.pk), ADOPT).status_code == 403
         assert Agreement.objects.get(pk=circulated.pk).status == "circulated"
 
     def test_outsider_gets_404(self, world, client_for, circulated):
-        response = client_for(world.user("ngoai")).post(
-            url("adopt", circulated.pk), {"confirm": "yes"}
-        )
+        response = client_for(world.user("ngoai")).post(url("adopt", circulated.pk), ADOPT)
         assert response.status_code == 404
 
     def test_answers_are_closed_after_adoption(self, client_for, comment, head):
@@ -335,8 +393,8 @@ class TestAmendment:
         assert response.status_code == 302
         assert response["Location"] == amendment.get_absolute_url()
         assert amendment.status == "draft" and amendment.amendment_reason == "Bổ sung chỉ tiêu"
-        client.post(url("circulate", amendment.pk))
-        client.post(url("adopt", amendment.pk), {"confirm": "yes"})
+        client.post(url("circulate", amendment.pk), CIRCULATE)
+        client.post(url("adopt", amendment.pk), ADOPT)
         assert Agreement.objects.get(pk=adopted.pk).status == "superseded"
         old_page = client.get(adopted.get_absolute_url())
         assert old_page.status_code == 200

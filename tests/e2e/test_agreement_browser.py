@@ -76,7 +76,12 @@ def test_draft_comment_answer_adopt(page, browser, browser_context_args, live_se
     )
     page.screenshot(path=str(SCREENSHOTS / "agreement-draft.png"), full_page=True)
 
-    page.click(f"form[action$='{reverse('agreements:circulate', args=[agreement.pk])}'] button")
+    # Circulating asks first: the members it goes to and the deadline for comments.
+    circulate = reverse("agreements:circulate", args=[agreement.pk])
+    page.click(f"a[href$='{circulate}']")
+    expect(page.locator("input[name=deadline]")).not_to_have_value("")
+    page.check("input[name=confirm]")
+    page.click(f"form[action$='{circulate}'] button[type=submit]")
     expect(page.locator(".status-badge")).to_have_class(re.compile("status-circulated"))
 
     # A member's officer comments on the section, in another browser.

@@ -156,7 +156,10 @@ def step_draft_five_sections(page, base, shots, criteria_per_section=1):
             add_criterion(page, section, fields)
     shots(page, "draft-five-sections")
 
-    submit(page, reverse("agreements:circulate", args=[agreement.pk]))
+    circulate = reverse("agreements:circulate", args=[agreement.pk])
+    page.click(f"a[href$='{circulate}']")
+    page.check("input[name=confirm]")
+    submit(page, circulate)
     expect(page.locator(".status-badge")).to_have_class(re.compile("status-circulated"))
     agreement.refresh_from_db()
     assert agreement.status == Agreement.Status.CIRCULATED

@@ -121,6 +121,8 @@ CASES_OF = {
         "awards.services.proposals.award_type_update",
         "awards.services.proposals.award_type_remove",
         "awards.services.proposals.catalogue_copy",
+        "awards.services.proposals.proposal_deadline_set_all",
+        "awards.services.proposals.proposal_deadline_set",
         "awards.services.proposals.proposal_create",
         "awards.services.proposals.proposal_item_add",
         "awards.services.proposals.proposal_item_update",
@@ -555,6 +557,9 @@ def case_proposal(w):
     )
     proposals.award_type_remove(actor=staff, award_type=extra)
     proposals.catalogue_copy(actor=staff, parent=w.parent, year=2022)
+    due = timezone.now() + datetime.timedelta(days=20)
+    proposals.proposal_deadline_set_all(actor=staff, parent=w.parent, year=2020, due=due)
+    proposals.proposal_deadline_set(actor=staff, cluster_year=w.cluster_year, due=due)
     proposal = proposals.proposal_create(actor=head, cluster_year=w.cluster_year)
     individual = AwardType.objects.get(
         parent=w.parent, year=2020, recipient=AwardType.Recipient.INDIVIDUAL

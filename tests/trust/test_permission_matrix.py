@@ -105,6 +105,22 @@ def _bantts_file(w):
     return services.prepare(actor=w.user("bantt"), kind=DOCUMENT, params={"pk": w.agreement.pk})
 
 
+def _bantts_notification(w):
+    """A notification for bantt, linking to the 2020 agreement."""
+    from core.models import Notification
+
+    return Notification.objects.create(
+        recipient=w.user("bantt"), title="Thông báo", link=w.agreement.get_absolute_url()
+    )
+
+
+def _bantts_calendar(w):
+    """The token of bantt's calendar address: whoever holds it reads the feed."""
+    from core.calendar.services import feed_issue
+
+    return feed_issue(actor=w.user("bantt"))
+
+
 def _membership(w):
     return w.cluster_year.memberships.get(unit=w.unit("badinh"))
 
@@ -193,6 +209,8 @@ URL_ARGS = {
     "agreements:document_pdf": pk(lambda w: w.agreement),
     "agreements:document_docx": pk(lambda w: w.agreement),
     "prepared_file": pk(_bantts_file),
+    "notification_open": pk(_bantts_notification),
+    "calendar_feed": lambda w: {"token": _bantts_calendar(w)},
     "prepared_file_download": pk(_bantts_file),
     "agreements:document_print": pk(lambda w: w.agreement),
     "agreements:sign": pk(lambda w: w.agreement_2021),
@@ -305,6 +323,8 @@ URL_ARGS = {
     "awards:parent_awards": lambda w: {"pk": w.parent.pk, "year": 2020},
     "awards:parent_awards_xlsx": lambda w: {"pk": w.parent.pk, "year": 2020},
     "awards:catalogue": lambda w: {"pk": w.parent.pk, "year": 2020},
+    "awards:proposal_deadline_all": lambda w: {"pk": w.parent.pk, "year": 2020},
+    "awards:proposal_deadline": pk(lambda w: w.cluster_year),
     "awards:award_type_add": lambda w: {"pk": w.parent.pk, "year": 2020},
     "awards:vote_rules": lambda w: {"pk": w.parent.pk, "year": 2020},
     "awards:catalogue_copy": lambda w: {"pk": w.parent.pk, "year": 2021},
@@ -323,6 +343,13 @@ health                              200/405 200/405 200/405 200/405 200/405 200/
 # A prepared file (bantt's): only the person who asked for it sees it
 prepared_file                       302/405 404/405 200/405 404/405 404/405 404/405 404/405 404/405
 prepared_file_download              302/405 404/405 200/405 404/405 404/405 404/405 404/405 404/405
+# One's own notifications: opening goes to the link, whose view checks access again
+notifications                       302/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405
+notification_open                   405/302 405/404 405/302 405/404 405/404 405/404 405/404 405/404
+notifications_read_all              405/302 405/302 405/302 405/302 405/302 405/302 405/302 405/302
+# One's own calendar address; the feed answers whoever holds the token (a calendar app)
+calendar_settings                   302/302 200/302 200/302 200/302 200/302 200/302 200/302 200/302
+calendar_feed                       200/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405
 set_language                        302/302 302/302 302/302 302/302 302/302 302/302 302/302 302/302
 login                               200/200 302/302 302/302 302/302 302/302 302/302 302/302 302/302
 logout                              405/302 405/302 405/302 405/302 405/302 405/302 405/302 405/302
@@ -397,7 +424,7 @@ agreements:criterion_show           302/405 404/405 302/405 302/405 302/405 302/
 agreements:criterion_edit           302/302 404/404 403/403 403/403 200/200 403/403 403/403 403/403
 agreements:criterion_remove         405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/403
 agreements:criterion_move           405/302 405/404 405/403 405/403 405/404 405/403 405/403 405/403
-agreements:circulate                405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/403
+agreements:circulate                302/302 404/404 403/403 403/403 200/400 403/403 403/403 403/403
 agreements:comment_add              405/302 405/404 405/403 405/403 405/302 405/302 405/302 405/403
 agreements:comment_answer           405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/403
 agreements:comment_resolve          405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/403
@@ -520,6 +547,8 @@ awards:proposal_item_file_download  302/405 404/405 302/405 302/405 302/405 302/
 awards:proposal_item_remove         405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:parent_awards                302/405 404/405 200/405 200/405 404/405 404/405 404/405 200/405
 awards:parent_awards_xlsx           302/302 404/404 200/302 200/302 404/404 404/404 404/404 200/302
+awards:proposal_deadline_all        405/302 405/404 405/302 405/403 405/404 405/404 405/404 405/302
+awards:proposal_deadline            405/302 405/404 405/302 405/403 405/404 405/404 405/404 405/302
 awards:catalogue                    302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:award_type_add               405/302 405/404 405/400 405/403 405/404 405/404 405/404 405/400
 awards:vote_rules                   405/302 405/404 405/400 405/403 405/404 405/404 405/404 405/400
