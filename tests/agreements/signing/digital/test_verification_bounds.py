@@ -9,13 +9,13 @@ prepared file grown in proportion to its units, sixteen units' additions, the cl
 
 import pytest
 
-from agreements.models import Agreement
 from agreements.signing import verification
-from agreements.signing.digital import selectors, services
+from agreements.signing.digital import selectors
 from agreements.signing.digital.models import DocumentRevision
 from agreements.signing.models import Seal
 from core import sealing
 from tests.agreements.signing.digital.support import (
+    open_digital,
     prepare_everyone,
     sign_organisation,
     sign_remotely,
@@ -41,9 +41,7 @@ def test_a_sixteen_member_digital_agreement_fits_the_bounds(
     settings.LANGUAGE_CODE = "en"
     agreement = adopt_agreement(world)
     prepare_everyone(world)
-    services.digital_signing_open(
-        actor=world.user("dongda"), agreement=agreement, mode=Agreement.SigningMode.DIGITAL
-    )
+    open_digital(world, agreement)
     prepared = selectors.read_revision(selectors.latest_revision(agreement))
     for username in MEMBERS:
         sign_remotely(world, agreement, username)
