@@ -96,13 +96,17 @@ def submission_pdf(document):
     return render_pdf(SUBMISSION_TEMPLATE, submission_context(document.content))
 
 
-def submission_preview_pdf(proposal):
+def _preview_context(proposal):
     """The submission as it would be issued now (unnumbered, marked DỰ THẢO)."""
     items = list(proposal.items.select_related("award_type", "unit"))
     content = submission_content(
         proposal, items, RulesContext(proposal.cluster_year), date=timezone.localdate()
     )
-    return render_pdf(SUBMISSION_TEMPLATE, submission_context(content, is_draft=True))
+    return submission_context(content, is_draft=True)
+
+
+def submission_preview_pdf(proposal):
+    return render_pdf(SUBMISSION_TEMPLATE, _preview_context(proposal))
 
 
 # --- the decision (quyết định khen thưởng) -------------------------------------------------
@@ -219,11 +223,7 @@ def submission_docx(document):
 
 
 def submission_preview_docx(proposal):
-    items = list(proposal.items.select_related("award_type", "unit"))
-    content = submission_content(
-        proposal, items, RulesContext(proposal.cluster_year), date=timezone.localdate()
-    )
-    return render_docx(SUBMISSION_TEMPLATE, submission_context(content, is_draft=True))
+    return render_docx(SUBMISSION_TEMPLATE, _preview_context(proposal))
 
 
 def decision_docx(decision):

@@ -184,7 +184,9 @@ def test_the_signing_record_states_the_hash_once_names_the_verifier_for_a_reader
     flat = _flat(text)
     assert flat.count(agreement.content_hash) == 1
     assert "manage.py" not in flat
-    assert _flat(f"{settings.SITE_URL}/verify/{seal.verification_code}/") in flat
+    # (pdftotext joins a line that ends with a hyphen, and the code may hold one there)
+    url = _flat(f"{settings.SITE_URL}/verify/{seal.verification_code}/")
+    assert url.replace("-", "") in flat.replace("-", "")
     assert _flat("quét mã QR hoặc mở địa chỉ trên") in flat
     assert split_names(text, world_names(world)) == []
     # The seal's revision keeps the PDF/A-3b claim true: one Producer in Info and XMP.
