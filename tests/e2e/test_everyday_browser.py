@@ -8,7 +8,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from clusters.models import ClusterYear, Membership
-from tests.e2e.conftest import PHONE, log_in
+from tests.e2e.conftest import PHONE, log_in, run_axe
 
 
 def fits_the_phone(page):
@@ -69,3 +69,12 @@ def test_the_parent_staff_swap_the_head_and_roll_every_cluster_over(
     assert new.head == world.unit("hoankiem") and new.deputy == world.unit("dongda")
     assert fits_the_phone(page)
     shots(page, "rolled-over-phone")
+
+
+def test_the_year_board_has_no_serious_accessibility_violation(axe_page, live_server, live_world):
+    log_in(axe_page, live_server.url, "bantt")
+    for size in ({"width": 1280, "height": 900}, PHONE):
+        axe_page.set_viewport_size(size)
+        axe_page.goto(live_server.url + reverse("dashboard"))
+        expect(axe_page.locator("#year-board tbody tr")).to_have_count(1)
+        assert run_axe(axe_page) == [], size
