@@ -45,11 +45,17 @@ class UnitChoiceField(forms.ModelChoiceField):
 class SignForm(forms.Form):
     unit = UnitChoiceField(label=_("Signing for"), queryset=Unit.objects.none(), empty_label=None)
     method = forms.ChoiceField(
-        label=_("Signature"), choices=ONLINE_METHODS, widget=forms.RadioSelect, initial="drawn"
+        label=_("Signature"),
+        choices=ONLINE_METHODS,
+        # Bootstrap's class puts each control on the line of its label (the template draws them).
+        widget=forms.RadioSelect(attrs={"class": "form-check-input"}),
+        initial="drawn",
     )
     image = forms.CharField(required=False, widget=forms.HiddenInput)
     save_for_later = forms.BooleanField(
-        label=_("Save this signature in my profile for next time"), required=False
+        label=_("Save this signature in my profile for next time"),
+        required=False,
+        widget=forms.CheckboxInput(attrs={"class": "form-check-input"}),
     )
     content_hash = forms.CharField(widget=forms.HiddenInput)
     password = forms.CharField(

@@ -46,11 +46,18 @@ def main_pages(world):
         ("dongda", "self-assessment sheet", reverse("results:assessment", args=[sheet.pk])),
         ("dongda", "vote page", reverse("awards:vote", args=[vote.pk])),
         ("dongda", "vote and awards", reverse("awards:award_overview", args=[cy])),
+        ("dongda", "notifications", reverse("notifications")),
+        ("dongda", "calendar address", reverse("calendar_settings")),
         ("hoankiem", "signing page", reverse("agreements:sign", args=[world.agreement_2021.pk])),
         ("bantt", "cluster-year list", reverse("clusters:cluster_year_list")),
         ("bantt", "agreement editor", template.get_absolute_url()),
         ("bantt", "comparison", reverse("results:comparison", args=[world.parent.pk])),
         ("bantt", "proposal page", reverse("awards:proposal", args=[proposal.pk])),
+        (
+            "bantt",
+            "awards of the year and the files' due dates",
+            reverse("awards:parent_awards", args=[world.parent.pk, world.cluster_year.year]),
+        ),
         ("bantt", "accounts list", reverse("accounts:list")),
     ]
 

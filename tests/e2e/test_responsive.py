@@ -74,7 +74,18 @@ def test_the_menu_opens_on_a_phone(phone, live_server, live_world):
     expect(toggler).to_have_attribute("aria-expanded", "true")
     expect(menu.locator(f"a[href='{reverse('clusters:cluster_year_list')}']")).to_be_visible()
     expect(menu.locator("form[action$='/accounts/logout/'] button")).to_be_visible()
+    # The grouped entries (management, the account's pages) open in place and fit too.
+    for group in ("#manage-menu", "#account-menu"):
+        phone.click(group)
+        items = phone.locator(f"[aria-labelledby={group[1:]}] a")
+        expect(items.first).to_be_visible()
+        for item in items.all():
+            box = item.bounding_box()
+            assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1
+        phone.click(group)
     for link in menu.locator("a, button, select").all():
+        if not link.is_visible():
+            continue  # inside a closed group, checked above
         box = link.bounding_box()
         assert box and box["x"] >= 0 and box["x"] + box["width"] <= PHONE["width"] + 1
 
