@@ -93,6 +93,8 @@ def test_a_file_ready_soon_downloads_by_itself_and_the_page_stays(
     assert page.evaluate("window.scrollY") == before
     expect(panel).to_be_in_viewport()
     shots(page, "ready-on-a-phone")
+    panel.get_by_role("button", name="Đóng thông báo này").click()
+    expect(panel).to_have_count(0)
 
     # A page opened later with the finished panel does not download again by itself.
     page.goto(base + reverse("prepared_file", args=[job.pk]))
