@@ -179,3 +179,48 @@ def focus_by_tab(page, selector, limit=120):
     from tests.e2e.test_year_story import focus_by_tab as tab
 
     tab(page, selector, limit)
+
+
+def other_roles_pages(world):
+    """The main pages again as the other demo roles who open them: the parent body's staff and a
+    member's chair."""
+    cy = world.cluster_year.pk
+    return [
+        ("bantt", "dashboard", reverse("dashboard")),
+        ("bantt", "cluster-year page", reverse("clusters:cluster_year", args=[cy])),
+        ("bantt", "agreement page", world.agreement.get_absolute_url()),
+        ("bantt", "results page", reverse("results:period", args=[world.period.pk])),
+        ("bantt", "notifications", reverse("notifications")),
+        ("hoankiem", "dashboard", reverse("dashboard")),
+        ("hoankiem", "cluster-year page", reverse("clusters:cluster_year", args=[cy])),
+        ("hoankiem", "unit page", reverse("clusters:unit", args=[world.unit("hoankiem").pk])),
+        ("hoankiem", "agreement page", world.agreement.get_absolute_url()),
+        ("hoankiem", "results page", reverse("results:period", args=[world.period.pk])),
+        ("hoankiem", "vote and awards", reverse("awards:award_overview", args=[cy])),
+        ("hoankiem", "notifications", reverse("notifications")),
+    ]
+
+
+def test_no_serious_or_critical_violation_for_every_role_at_both_sizes(
+    axe_page, live_server, demo_year
+):
+    """axe-core on the main pages, as each demo role that opens them, at desktop (1280 px)
+    and phone (375 px) size, in Vietnamese."""
+    from tests.e2e.conftest import PHONE
+
+    page, base = axe_page, live_server.url
+    pages = sorted(main_pages(demo_year) + other_roles_pages(demo_year), key=lambda p: str(p[0]))
+    problems = []
+    for size in ({"width": 1280, "height": 900}, PHONE):
+        page.set_viewport_size(size)
+        current = object()
+        for username, what, path in pages:
+            if username != current:
+                as_user(page, base, username, "vi")
+                current = username
+            response = page.goto(base + path)
+            assert response.status == 200, (username, what, response.status)
+            problems += [
+                f"[{size['width']}px {username}] {what} {path}: {v}" for v in run_axe(page)
+            ]
+    assert not problems, "\n".join(problems)
