@@ -31,12 +31,13 @@ SERVE_ENV = $(RUN_ENV) SECRET_KEY="$$(cat $(DEMO_SECRET_KEY))" SITE_URL=$(SITE_U
 # The demo's data is loaded with DEBUG on (seed_demo refuses otherwise): the same database.
 SEED_ENV := DEBUG=1 EMAIL_BACKEND=django.core.mail.backends.locmem.EmailBackend
 
-.PHONY: help setup system-packages run dev demo-database test lint format messages demo clean
+.PHONY: help setup system-packages run dev demo-database test a11y lint format messages demo clean
 
 help:
 	@echo "make run    set up, migrate SQLite, load the demo, serve it as production does on $(SITE_URL)"
 	@echo "make dev    the same demo with Django's debug mode (for developers), on $(SITE_URL)"
 	@echo "make test   set up, run the whole suite (browser tests included) on PostgreSQL"
+	@echo "make a11y  axe on every page every demo user reaches (long; not in make test)"
 	@echo "make lint   ruff check and format check"
 
 setup: system-packages $(VENV)/.synced static/vendor/.copied static/vendor/.maps locale/.compiled var/dev-keys/.made
@@ -113,6 +114,11 @@ test: setup
 	  source scripts/ensure_postgres.sh && \
 	  $(TEST_ENV) $(VENV)/bin/pytest $$create_db $(PYTEST_ARGS) && \
 	  echo "$(MIGRATIONS_SUM)" > $(TEST_DB_MARK)
+
+# axe-core on every page every demo user reaches, both sizes (long: not part of `make test`).
+a11y: setup
+	@source scripts/ensure_postgres.sh && \
+	  $(TEST_ENV) $(VENV)/bin/pytest -p no:randomly -n 0 -s tests/e2e/a11y_crawl.py
 
 lint: $(VENV)/.synced
 	$(VENV)/bin/ruff check .
