@@ -20,7 +20,8 @@ from tests.e2e.test_accessibility import as_user
 pytestmark = pytest.mark.browser
 
 LIMIT = int(os.environ.get("A11Y_PAGES", "25"))
-SKIP = ("/accounts/logout", "/admin/", "/download", "/media/", ".ics", ".pdf", ".xlsx", ".docx")
+SKIP = ("/accounts/logout", "/admin/", "/download", "/media/")
+FILES = (".ics", ".pdf", ".xlsx", ".docx", ".csv", ".json", ".zip", ".png")
 
 LINKS = """() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"""
 
@@ -46,7 +47,11 @@ def reachable(page, base, limit):
             if url.scheme and not href.startswith(base):
                 continue
             target = url.path + (f"?{url.query}" if url.query else "")
-            if target.startswith("/") and not any(s in target for s in SKIP):
+            if (
+                target.startswith("/")
+                and not any(s in target for s in SKIP)
+                and not url.path.endswith(FILES)
+            ):
                 queue.append(target)
     return pages
 
