@@ -223,7 +223,7 @@ def _proposal(world):
                     actor=world.user("canbo.dongda"),
                     item=item,
                     expected_version=item.version,
-                    text=_report(item, cluster_year.year),
+                    sections={"results": _report(item, cluster_year.year)},
                 )
         proposals.proposal_submit(actor=world.user("dongda"), proposal=proposal, date=SUBMITTED_ON)
         proposal.refresh_from_db()

@@ -580,7 +580,10 @@ def case_proposal(w):
     items = list(proposal.items.all())
     for item in items:
         proposals.item_report_save(
-            actor=head, item=item, expected_version=item.version, text="Báo cáo thành tích"
+            actor=head,
+            item=item,
+            expected_version=item.version,
+            sections={"results": "Báo cáo thành tích"},
         )
     proposals.item_report_upload(
         actor=head, item=items[0], upload=pdf_upload("bao-cao.pdf", "Bao cao thanh tich")

@@ -317,6 +317,8 @@ URL_ARGS = {
     "awards:proposal_item": pk(_item),
     "awards:proposal_item_update": pk(_item),
     "awards:proposal_item_report": pk(_item),
+    "awards:proposal_item_report_pdf": pk(_item),
+    "awards:proposal_item_report_docx": pk(_item),
     "awards:proposal_item_file": pk(_item),
     "awards:proposal_item_file_download": pk(_item),
     "awards:proposal_item_remove": pk(_item),
@@ -542,6 +544,8 @@ awards:proposal_document            302/302 404/404 200/302 200/302 200/302 200/
 awards:proposal_item                302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:proposal_item_update         405/302 405/404 405/403 405/403 405/400 405/403 405/403 405/400
 awards:proposal_item_report         405/302 405/404 405/403 405/403 405/400 405/403 405/403 405/400
+awards:proposal_item_report_pdf     302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+awards:proposal_item_report_docx    302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_item_file           405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:proposal_item_file_download  302/405 404/405 302/405 302/405 302/405 302/405 302/405 302/405
 awards:proposal_item_remove         405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
