@@ -149,12 +149,12 @@ def report_context(item):
         "parts": parts,
         "head_cell": {
             "unit": f"TM. {unit.collective_name.upper()}" if unit.collective_name else "",
-            "lines": ["THỦ TRƯỞNG ĐƠN VỊ", "(Ký, đóng dấu)"],
+            "lines": ["THỦ TRƯỞNG ĐƠN VỊ"],
             "name": "",
         },
         "certifier_cell": {
             "unit": "",
-            "lines": ["XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG", "(Ký, đóng dấu)"],
+            "lines": ["XÁC NHẬN CỦA CẤP TRÌNH KHEN THƯỞNG"],
             "name": "",
         },
         "is_draft": item.proposal.is_editable,
