@@ -17,6 +17,7 @@ from awards import reports
 from awards.models import ReportVersion
 from awards.services import proposals
 from core.errors import DomainError
+from core.text import vn_number
 from tests.awards.support import english  # noqa: F401  (autouse: messages in English)
 from tests.awards.test_proposal_views import minuted, proposal, with_reports  # noqa: F401
 from tests.documents_support import pdf_lines, split_names, world_names
@@ -52,7 +53,7 @@ def test_the_sections_are_prefilled_from_the_units_results_and_ranking(minuted, 
     assert item.unit_name in sections["situation"]
     assert minuted.cluster_year.cluster.name in sections["results"]
     assert f"xếp thứ {item.rank} trong cụm" in sections["results"]
-    assert "," in sections["results"] or "." not in f"{item.score}".rstrip("0").rstrip(".")
+    assert f"tổng điểm chấm {vn_number(item.score)} điểm" in sections["results"]
     assert item.reason.strip() in sections["results"]
     assert not item.report_sections  # nothing is saved until the unit saves
 
@@ -87,7 +88,7 @@ def test_the_report_is_locked_once_the_file_is_sent(minuted, proposal, item):  #
     count = ReportVersion.objects.count()
     with translation.override("vi"), pytest.raises(DomainError) as refused:
         save(minuted, item, results="Sửa sau khi gửi")
-    assert "Hồ sơ đã được gửi" in str(refused.value) or "đã gửi" in str(refused.value)
+    assert "Hồ sơ đã được gửi cơ quan cấp trên" in str(refused.value)
     item.refresh_from_db()
     assert item.report_sections["results"] == "Báo cáo"
     assert ReportVersion.objects.count() == count
