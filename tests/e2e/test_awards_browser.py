@@ -96,7 +96,7 @@ def test_from_the_vote_to_the_recorded_decision(page, live_server, ranked, tmp_p
     proposal = Proposal.objects.get()
     item = proposal.items.get()
     page.click(f"a[href='{reverse('awards:proposal_item', args=[item.pk])}']")
-    page.fill("textarea[name=text]", "Báo cáo thành tích năm 2020 của quận Đống Đa.")
+    page.fill("textarea[name=measures]", "Báo cáo thành tích năm 2020 của quận Đống Đa.")
     submit(page, f"/proposal-items/{item.pk}/report/")
     page.goto(base + reverse("awards:proposal", args=[proposal.pk]))
     page.fill("input[name=date]", "2020-12-28")
