@@ -215,13 +215,17 @@ class ReportForm(_Helper, forms.Form):
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for key, heading in reports.SECTIONS:
-            self.fields[key] = forms.CharField(
-                label=heading,
-                required=False,
-                max_length=reports.MAX_SECTION,
-                widget=forms.Textarea(attrs={"rows": 5}),
-            )
+        for part, sections in reports.PARTS:
+            for key, heading in sections:  # "II.2. Các biện pháp…": the part's numeral first
+                self._section(key, f"{part.split('.')[0]}.{heading}")
+
+    def _section(self, key, label):
+        self.fields[key] = forms.CharField(
+            label=label,
+            required=False,
+            max_length=reports.MAX_SECTION,
+            widget=forms.Textarea(attrs={"rows": 5}),
+        )
 
     @property
     def sections(self):
