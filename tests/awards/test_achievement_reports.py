@@ -197,3 +197,34 @@ def test_the_word_file_has_the_text_times_new_roman_and_a4(minuted, item, client
     assert (round(section.page_width / Mm(1)), round(section.page_height / Mm(1))) == (210, 297)
     fonts = {run.font.name for p in document.paragraphs for run in p.runs if run.text.strip()}
     assert fonts == {"Times New Roman"}
+
+
+def test_the_awards_of_earlier_years_are_prefilled_with_their_decision(minuted, item):  # noqa: F811
+    from awards.models import AwardType, Decision, Proposal, ProposalItem
+    from clusters.models import ClusterYear
+
+    earlier = ClusterYear.objects.create(cluster=minuted.cluster_year.cluster, year=2019)
+    award = AwardType.objects.create(
+        parent=minuted.parent, year=2019, form=item.award_type.form, name="Bằng khen năm 2019"
+    )
+    old = Proposal.objects.create(
+        cluster_year=earlier, head=item.unit, head_name=item.unit_name, created_by=None
+    )
+    ProposalItem.objects.create(
+        proposal=old,
+        award_type=award,
+        unit=item.unit,
+        unit_name=item.unit_name,
+        reason="x",
+        status=ProposalItem.Status.GRANTED,
+    )
+    Decision.objects.create(
+        proposal=old,
+        number="12/QĐ-MTTQ",
+        date=datetime.date(2020, 1, 15),
+        signer_name="A",
+        recorded_by=minuted.user("bantt"),
+    )
+    awards = reports.prefill(item)["awards"]
+    assert awards.startswith("- Năm 2019: Bằng khen năm 2019 (Quyết định số 12/QĐ-MTTQ")
+    assert "ngày 15/01/2020" in awards
