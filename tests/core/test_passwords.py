@@ -77,3 +77,17 @@ def test_an_argon2_hash_with_djangos_default_cost_is_rehashed_at_ours(client, re
     assert _log_in(client, "dongda", PASSWORD).status_code == 302
     user.refresh_from_db()
     assert user.password.startswith(ARGON2ID)
+
+
+def test_the_benchmark_measures_the_configured_hasher_and_the_two_it_is_compared_with(
+    real_hashers, monkeypatch
+):
+    from bench import passwords
+
+    monkeypatch.setattr(passwords, "ROUNDS", 1)
+    figures = passwords.measure()
+    assert figures["configured"]["hasher"] == "core.passwords.Argon2idHasher"
+    assert figures["configured"]["params"] == "Argon2id m=19 MiB, t=2, p=1"
+    assert figures["pbkdf2"]["params"] == "pbkdf2_sha256, 1,500,000 iterations"
+    assert figures["django_argon2"]["params"] == "Argon2id m=100 MiB, t=2, p=8"
+    assert all(figures[name]["cpu_ms"] > 0 for name in ("configured", "pbkdf2", "django_argon2"))
