@@ -358,7 +358,7 @@ def test_the_year_summary_query_count_is_flat(
 ):
     client = client_for(minuted.user("bantt"))
     client.get(url("parent_awards", minuted.parent.pk, 2020))
-    with django_assert_max_num_queries(30) as one:
+    with django_assert_max_num_queries(12) as one:
         client.get(url("parent_awards", minuted.parent.pk, 2020))
     for number in range(2, 6):
         cluster = cluster_services.cluster_create(
@@ -416,7 +416,7 @@ def test_a_units_awards_page_query_count_is_flat(
     client = client_for(world.user("dongda"))
     page = url("unit_awards", unit.pk)
     client.get(page)
-    with django_assert_max_num_queries(30) as one:
+    with django_assert_max_num_queries(6) as one:
         client.get(page)
     for year in range(2021, 2025):
         award(ClusterYear.objects.create(cluster=world.cluster, year=year))

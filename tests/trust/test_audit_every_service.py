@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from core.audit_labels import action_label
 from core.models import AuditEntry
+from demo.drawn import drawn_signature_png
 from demo.foundation import DISTRICTS
-from demo.signing import drawn_signature_png
 from tests.core import test_audit as clusters_audit
 from tests.trust.support import client_as, pdf_upload, reopen
 
