@@ -456,9 +456,11 @@ agreements:sealed_pdf               302/302 404/405 200/405 200/405 200/405 200/
 agreements:seal_retry               302/302 405/404 405/302 405/403 405/302 405/403 405/403 405/302
 agreements:verify                   200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400
 agreements:verify_code              200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400
-# Digital signatures (2021, opened by its head Hoàn Kiếm): the field's chair or clerk signs;
+# Digital signatures. The signing record of the digitally signed 2020 agreement is public, like
+# the verification page: anyone holding the code printed on the document may read it.
+# 2021, opened by its head Hoàn Kiếm: the field's chair or clerk signs;
 # a turn is its signer's only; certificates are registered by their holders and confirmed by staff
-agreements:signing_record_pdf       404/405 404/405 404/405 404/405 404/405 404/405 404/405 404/405
+agreements:signing_record_pdf       200/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405
 agreements:digital_open             302/302 405/404 405/403 405/403 405/403 405/403 405/403 405/403
 agreements:digital_sign             302/302 405/404 405/403 405/403 405/403 405/403 405/302 405/403
 agreements:digital_file             302/302 404/405 200/405 200/405 200/405 200/405 200/405 200/405
