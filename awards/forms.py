@@ -4,6 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from awards import reports
 from awards.models import AwardType, VoteBase, VoteSession, VoteTieBreak
 from core.forms import DateTimeLocalInput, NumberField, deadline_field
 from core.versioning import VersionField
@@ -207,14 +208,28 @@ class ItemEditForm(_Helper, forms.Form):
     person_title = ItemAddForm.base_fields["person_title"]
 
 
-class ReportTextForm(_Helper, forms.Form):
+class ReportForm(_Helper, forms.Form):
+    """The achievement report, a textarea per section of the collective template."""
+
     version = VersionField()
-    text = forms.CharField(
-        label=_("Achievement report"),
-        required=False,
-        max_length=100000,
-        widget=forms.Textarea(attrs={"rows": 12}),
-    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for part, sections in reports.PARTS:
+            for key, heading in sections:  # "II.2. Các biện pháp…": the part's numeral first
+                self._section(key, f"{part.split('.')[0]}.{heading}")
+
+    def _section(self, key, label):
+        self.fields[key] = forms.CharField(
+            label=label,
+            required=False,
+            max_length=reports.MAX_SECTION,
+            widget=forms.Textarea(attrs={"rows": 5}),
+        )
+
+    @property
+    def sections(self):
+        return {key: self.cleaned_data.get(key, "") for key in reports.SECTION_KEYS}
 
 
 class ReportFileForm(_Helper, forms.Form):

@@ -13,7 +13,7 @@ from pathlib import PurePath
 from django.utils.text import slugify
 from django.utils.translation import gettext as _
 
-from awards import access, documents, excel, selectors
+from awards import access, documents, excel, reports, selectors
 from core.prepared.kinds import Kind, Produced, register
 from core.text import fold
 from results import access as results_access
@@ -69,6 +69,18 @@ def _decision_docx(decision, pk):
     return Produced(documents.decision_docx(decision), f"quyet-dinh-khen-thuong-{year}-{pk}.docx")
 
 
+def _report_stem(item):
+    return f"bao-cao-thanh-tich-{slugify(fold(item.nominee))[:60] or 'de-nghi'}-{item.pk}"
+
+
+def _report_pdf(item, pk):
+    return Produced(reports.report_pdf(item), f"{_report_stem(item)}.pdf")
+
+
+def _report_docx(item, pk):
+    return Produced(reports.report_docx(item), f"{_report_stem(item)}.docx")
+
+
 def _parent_awards_xlsx(parent, pk, year):
     award_types, lines = selectors.parent_year_summary(parent, year)
     items = selectors.parent_year_items(parent, year)
@@ -102,8 +114,8 @@ def _bundle(proposal, pk):
                 parts.append(
                     (f"{stem}{PurePath(item.report_file.name).suffix}", label, handle.read())
                 )
-        elif item.report_text.strip():
-            parts.append((f"{stem}.txt", label, item.report_text.encode()))
+        elif item.has_report:
+            parts.append((f"{stem}.pdf", label, reports.report_pdf(item)))
     decision = getattr(proposal, "decision", None)
     if decision is not None:
         label = f"Quyết định số {decision.number}"
@@ -205,6 +217,28 @@ register(
         produce=_decision_docx,
         title=lambda decision, pk: (
             _("The decision No. %(number)s (Word)") % {"number": decision.number}
+        ),
+    )
+)
+register(
+    Kind(
+        key="awards.report_pdf",
+        url_name="awards:proposal_item_report_pdf",
+        target=access.get_item,
+        produce=_report_pdf,
+        title=lambda item, pk: (
+            _("The achievement report of %(name)s (PDF)") % {"name": item.nominee}
+        ),
+    )
+)
+register(
+    Kind(
+        key="awards.report_docx",
+        url_name="awards:proposal_item_report_docx",
+        target=access.get_item,
+        produce=_report_docx,
+        title=lambda item, pk: (
+            _("The achievement report of %(name)s (Word)") % {"name": item.nominee}
         ),
     )
 )

@@ -81,6 +81,16 @@ urlpatterns = [
     path("proposal-items/<int:pk>/edit/", proposals.item_update, name="proposal_item_update"),
     path("proposal-items/<int:pk>/report/", proposals.item_report, name="proposal_item_report"),
     path(
+        "proposal-items/<int:pk>/report-pdf/",
+        prepare_view("awards.report_pdf"),
+        name="proposal_item_report_pdf",
+    ),
+    path(
+        "proposal-items/<int:pk>/report-docx/",
+        prepare_view("awards.report_docx"),
+        name="proposal_item_report_docx",
+    ),
+    path(
         "proposal-items/<int:pk>/report-file/",
         proposals.item_report_file,
         name="proposal_item_file",

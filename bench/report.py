@@ -166,6 +166,21 @@ def markdown(data, results):
             f"goal under {verifying['goal_s']:.0f} s: {_mark(verifying['met'])}). The genuine "
             f"sealed file's verdict: {verifying['genuine_verdict_s']:.3f} s.",
         ]
+    passwords = results.get("passwords")
+    if passwords:
+        configured = passwords["configured"]
+        lines += [
+            "",
+            "## Password checks",
+            "",
+            f"CPU time of one password check (median of {passwords['rounds']}, "
+            f"bench/passwords.py): the configured hasher ({configured['params']}) "
+            f"{configured['cpu_ms']:.1f} ms; "
+            f"PBKDF2 at Django's default ({passwords['pbkdf2']['params']}) "
+            f"{passwords['pbkdf2']['cpu_ms']:.1f} ms; Django's Argon2 defaults "
+            f"({passwords['django_argon2']['params']}) {passwords['django_argon2']['cpu_ms']:.1f} "
+            "ms. docs/deploy.md, section Passwords, explains the choice.",
+        ]
     lines += [
         "",
         "## Memory",

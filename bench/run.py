@@ -389,6 +389,7 @@ def write_report(results):
         "memory_mb": {name: m["peak_rss_mb"] for name, m in results["memory"].items()},
         "signing": results["signing"],
         "verification": results["verification"],
+        "passwords": results["passwords"],
     }
     DOCS.mkdir(exist_ok=True)
     (DOCS / "benchmarks.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -430,6 +431,8 @@ def _measure(results, started):
     results["signing"] = run_module("bench.signing", SEED_DB)
     log("public verification of a crafted file")
     results["verification"] = run_module("bench.verification", SEED_DB)
+    log("password checks")
+    results["passwords"] = run_module("bench.passwords", SEED_DB)
     log("memory")
     results["memory"] = {
         job: run_module("bench.memory", NATIONAL_DB, job) for job in ("sealing", "comparison_excel")

@@ -6,7 +6,7 @@ not learn that an object exists); members with read access only get 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q, Value
 from django.http import Http404
 
 from clusters.models import (
@@ -22,33 +22,60 @@ from clusters.models import (
 
 
 def _cache(user):
+    """The user's roles, read once per request and kept on the request's user object.
+
+    Django builds a new user object for every request, so the roles are read again on the next
+    one: a position ended or a grant withdrawn counts from the next request on.
+    """
     cache = getattr(user, "_thidua_roles", None)
     if cache is None:
-        cache = {}
+        cache = {k: set() for k in ROLE_SETS}
         if user.is_authenticated:
-            # One query for the positions, with whether each unit is a parent body: it runs
-            # clusters, or has units under it that it will group into its first cluster (its
-            # staff must be able to set that cluster up).
-            positions = list(
-                Position.objects.current()
-                .filter(person__user=user)
-                .annotate(
-                    of_parent=Exists(Cluster.objects.filter(parent_id=OuterRef("unit_id")))
-                    | Exists(Unit.objects.filter(parent_id=OuterRef("unit_id")))
-                )
-                .values_list("unit_id", "can_sign", "of_parent")
-            )
-            cache["unit_ids"] = {unit_id for unit_id, _sign, _parent in positions}
-            cache["signer_unit_ids"] = {unit_id for unit_id, sign, _parent in positions if sign}
-            cache["staff_parent_ids"] = {unit_id for unit_id, _sign, parent in positions if parent}
-            cache["viewer_unit_ids"] = set(
-                ViewerGrant.objects.filter(user=user).values_list("unit_id", flat=True)
-            )
-        else:
-            cache = {k: set() for k in ("unit_ids", "signer_unit_ids", "viewer_unit_ids")}
-            cache["staff_parent_ids"] = set()
+            for unit_id, can_sign, of_parent, granted in _role_rows(user):
+                if granted:
+                    cache["viewer_unit_ids"].add(unit_id)
+                    continue
+                cache["unit_ids"].add(unit_id)
+                if can_sign:
+                    cache["signer_unit_ids"].add(unit_id)
+                if of_parent:
+                    cache["staff_parent_ids"].add(unit_id)
         user._thidua_roles = cache
     return cache
+
+
+ROLE_SETS = ("unit_ids", "signer_unit_ids", "staff_parent_ids", "viewer_unit_ids")
+
+
+def _role_rows(user):
+    """One query: (unit, may sign, is a parent body, is a viewer grant) for each current
+    position and each viewer grant of the user.
+
+    A position's unit is a parent body when it runs clusters, or has units under it that it
+    will group into its first cluster (its staff must be able to set that cluster up).
+    """
+    positions = (
+        Position.objects.current()
+        .filter(person__user=user)
+        .annotate(
+            of_parent=Exists(Cluster.objects.filter(parent_id=OuterRef("unit_id")))
+            | Exists(Unit.objects.filter(parent_id=OuterRef("unit_id"))),
+            granted=Value(False),
+        )
+        .order_by()
+        .values_list("unit_id", "can_sign", "of_parent", "granted")
+    )
+    grants = (
+        ViewerGrant.objects.filter(user=user)
+        .annotate(
+            sign=Value(False),
+            of_parent=Value(False),
+            granted=Value(True),
+        )
+        .order_by()
+        .values_list("unit_id", "sign", "of_parent", "granted")
+    )
+    return positions.union(grants, all=True).order_by()
 
 
 def forget(user):

@@ -105,6 +105,12 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
 ]
+# Argon2id first (core/passwords.py; docs/deploy.md, "Passwords"); PBKDF2 after it so that the
+# hashes written before verify, and Django re-hashes them with Argon2id at the next log-in.
+PASSWORD_HASHERS = [
+    "core.passwords.Argon2idHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out (username, address) pair before any password is checked.
     "core.throttling.LoginThrottleBackend",

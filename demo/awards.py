@@ -24,6 +24,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 
 from agreements import services as agreement_services
 from agreements.models import IN_FORCE, Agreement
+from awards import reports
 from awards.documents import decision_pdf
 from awards.models import (
     AwardType,
@@ -38,7 +39,6 @@ from awards.services import proposals
 from awards.services import votes as voting
 from clusters import services as cluster_services
 from clusters.models import ClusterYear, Plan
-from core.text import vn_number
 from demo.results import placeholder_pdf
 
 HANOI = zoneinfo.ZoneInfo("Asia/Ho_Chi_Minh")
@@ -199,14 +199,28 @@ def _meeting(world):
 
 
 def _report(item, year):
-    return (
-        f"BÁO CÁO THÀNH TÍCH NĂM {year} (DỮ LIỆU MINH HỌA)\n"
-        f"Đơn vị: {item.unit_name}\n"
-        f"Kết quả chấm điểm thi đua: {vn_number(item.score)} điểm, xếp thứ {item.rank} trong Cụm; "
-        f"xếp loại: {item.rating}.\n"
-        "Tổ chức tốt Ngày hội Đại đoàn kết toàn dân tộc ở 100% khu dân cư; triển khai hiệu quả "
-        "các phong trào thi đua và cuộc vận động; xây dựng được mô hình mới được biểu dương."
-    )
+    """The achievement report as a unit would complete it: the application's draft (results,
+    ranking, earlier awards) with the sections the unit writes itself."""
+    return {
+        **reports.prefill(item),
+        "situation": (
+            f"{item.unit_name} (dữ liệu minh họa) có 15 cán bộ, công chức; Ban Thường trực gồm "
+            "Chủ tịch và 02 Phó Chủ tịch; 100% khu dân cư có Ban Công tác Mặt trận."
+        ),
+        "duties": (
+            "Tập hợp, xây dựng khối đại đoàn kết toàn dân tộc; đại diện, bảo vệ quyền và lợi ích "
+            "hợp pháp, chính đáng của Nhân dân; giám sát và phản biện xã hội."
+        ),
+        "measures": (
+            f"Năm {year}, đơn vị tổ chức tốt Ngày hội Đại đoàn kết toàn dân tộc ở 100% khu dân "
+            "cư; triển khai hiệu quả các phong trào thi đua và cuộc vận động; xây dựng được mô "
+            "hình mới được biểu dương."
+        ),
+        "policies": (
+            "Thực hiện nghiêm chủ trương của Đảng, chính sách, pháp luật của Nhà nước; công tác "
+            "xây dựng Đảng, đoàn thể được quan tâm; không có cán bộ vi phạm kỷ luật."
+        ),
+    }
 
 
 def _proposal(world):
@@ -223,7 +237,7 @@ def _proposal(world):
                     actor=world.user("canbo.dongda"),
                     item=item,
                     expected_version=item.version,
-                    text=_report(item, cluster_year.year),
+                    sections=_report(item, cluster_year.year),
                 )
         proposals.proposal_submit(actor=world.user("dongda"), proposal=proposal, date=SUBMITTED_ON)
         proposal.refresh_from_db()

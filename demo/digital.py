@@ -31,6 +31,7 @@ from agreements.signing.digital.models import (
 )
 from clusters import services as cluster_services
 from clusters.models import ClusterYear, Position
+from demo.drawn import drawn_signature_png
 from demo.foundation import DISTRICTS, _person, _position, _user
 from demo.pki import config
 from demo.pki.generate import pfx_path
@@ -142,8 +143,6 @@ def sign_unit(world, agreement, username, *, organisation=True):
         position = Position.objects.current().get(
             person=chair.person, unit=world.unit(username), title="chair"
         )
-        from demo.signing import drawn_signature_png  # demo.signing builds on this module
-
         data = pdf.sign(
             selectors.read_revision(turn.base_revision),
             field.name,

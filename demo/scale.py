@@ -74,8 +74,8 @@ from clusters.models import (
 from core.confirmation import Confirmation
 from core.models import AuditEntry
 from core.text import fold, vn_number
+from demo.drawn import drawn_signature_png
 from demo.foundation import DEMO_MARK, DEMO_PASSWORD
-from demo.signing import drawn_signature_png
 from results.models import (
     DEFAULT_THRESHOLDS,
     DEFAULT_TIE_BREAK,

@@ -10,6 +10,7 @@ from awards.models.proposals import (
     ProposalDocument,
     ProposalItem,
     ProposalStatusChange,
+    ReportVersion,
 )
 from awards.models.votes import (
     DEFAULT_VOTE_ROUNDS,
@@ -39,6 +40,7 @@ __all__ = [
     "ProposalDeadline",
     "ProposalDocument",
     "ProposalItem",
+    "ReportVersion",
     "ProposalStatusChange",
     "REPORT_KINDS",
     "VoteBase",

@@ -271,6 +271,9 @@ class ProposalItem(Versioned):
         blank=True,
     )
     report_file_name = models.CharField(_("file name"), max_length=255, blank=True)
+    # The achievement report in the collective template's structure: {section key: text}
+    # (awards.reports.SECTIONS); empty until the unit first saves it.
+    report_sections = models.JSONField(_("achievement report (sections)"), default=dict, blank=True)
     status = models.CharField(_("status"), max_length=15, choices=Status, default=Status.PROPOSED)
     parent_note = models.TextField(_("note of the parent body"), blank=True)
     revoked_reason = models.TextField(_("reason for the revocation"), blank=True)
@@ -299,7 +302,45 @@ class ProposalItem(Versioned):
 
     @property
     def has_report(self):
-        return bool(self.report_text.strip() or self.report_file)
+        return bool(
+            self.report_text.strip()
+            or self.report_file
+            or any(str(text).strip() for text in self.report_sections.values())
+        )
+
+
+class ReportVersion(models.Model):
+    """One saved version of a nominee's achievement report: its sections, who saved it and when.
+    Kept for good; the report on the item is the latest."""
+
+    item = models.ForeignKey(
+        ProposalItem,
+        verbose_name=_("proposal item"),
+        on_delete=models.CASCADE,
+        related_name="report_versions",
+    )
+    number = models.PositiveIntegerField(_("version"))
+    sections = models.JSONField(_("sections"), default=dict)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("saved by"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    saved_by_name = models.CharField(_("saved by (name)"), max_length=200, blank=True)
+    saved_at = models.DateTimeField(_("saved at"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("achievement report version")
+        verbose_name_plural = _("achievement report versions")
+        ordering = ["item", "-number"]
+        constraints = [
+            models.UniqueConstraint(fields=["item", "number"], name="report_version_once"),
+        ]
+
+    def __str__(self):
+        return f"{self.item_id} v{self.number}"
 
 
 class ProposalStatusChange(models.Model):

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from agreements.selectors import signatory_of
-from awards import mail
+from awards import mail, reports
 from awards.models import (
     REPORT_KINDS,
     AwardType,
@@ -24,6 +24,7 @@ from awards.models import (
     ProposalDocument,
     ProposalItem,
     ProposalStatusChange,
+    ReportVersion,
     VoteRules,
 )
 from awards.selectors import (
@@ -483,23 +484,40 @@ def _require_report_editable(item):
 
 
 @transaction.atomic
-def item_report_save(*, actor, item, expected_version, text):
-    """Write (or rewrite) a nominee's achievement report in the app."""
+def item_report_save(*, actor, item, expected_version, sections):
+    """Save a nominee's achievement report, section by section (awards.reports.SECTIONS); every
+    save is kept as a numbered version with who saved it and when."""
     proposal = _lock(item.proposal)
     item = ProposalItem.objects.select_related("proposal").get(pk=item.pk, proposal=proposal)
     _require_report_editable(item)
-    text = (text or "").strip()
-    if len(text) > 100000:
-        raise DomainError({"text": _("The text is too long.")})
-    before = {"item": item.pk, "length": len(item.report_text)}
-    item.report_text = text
-    save_versioned(item, expected_version=expected_version, fields=["report_text"])
+    cleaned = {
+        key: _text(sections.get(key, ""), reports.MAX_SECTION) for key in reports.SECTION_KEYS
+    }
+    too_long = [
+        key
+        for key in reports.SECTION_KEYS
+        if len(str(sections.get(key) or "")) > reports.MAX_SECTION
+    ]
+    if too_long:
+        raise DomainError({key: _("The text is too long.") for key in too_long})
+    if not any(cleaned.values()):
+        raise DomainError(_("Write at least one section of the report."))
+    before = {"item": item.pk, "version": item.version}
+    item.report_sections = cleaned
+    save_versioned(item, expected_version=expected_version, fields=["report_sections"])
+    ReportVersion.objects.create(
+        item=item,
+        number=item.version,
+        sections=cleaned,
+        saved_by=actor,
+        saved_by_name=actor.get_full_name() or actor.get_username(),
+    )
     audit_record(
         actor=actor,
         obj=proposal,
         action="proposal.report_write",
         before=before,
-        after={"item": item.pk, "length": len(text)},
+        after={"item": item.pk, "version": item.version},
     )
     return item
 

@@ -9,14 +9,14 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_POST
 
-from awards import access, selectors
+from awards import access, reports, selectors
 from awards.forms import (
     AcceptForm,
     DecisionForm,
     ItemAddForm,
     ItemEditForm,
     ReportFileForm,
-    ReportTextForm,
+    ReportForm,
     ReturnForm,
     RevokeForm,
     SubmitForm,
@@ -126,6 +126,8 @@ def _item_page(request, item, *, edit_form=None, report_form=None, conflict=None
     editable = item.proposal.is_editable
     context = {
         "item": item,
+        "report_parts": reports.parts_of(item),
+        "report_versions": item.report_versions.all()[:20],
         "proposal": item.proposal,
         "cluster_year": item.proposal.cluster_year,
         "can_edit": can_edit and editable,
@@ -141,8 +143,8 @@ def _item_page(request, item, *, edit_form=None, report_form=None, conflict=None
             }
         )
     if context["can_report"]:
-        context["report_form"] = report_form or ReportTextForm(
-            initial={"version": item.version, "text": item.report_text}
+        context["report_form"] = report_form or ReportForm(
+            initial={"version": item.version, **reports.sections_of(item)}
         )
         context["file_form"] = ReportFileForm()
     return render(request, "awards/proposal/item.html", context, status=status)
@@ -182,7 +184,7 @@ def item_update(request, pk):
 @login_required
 def item_report(request, pk):
     item = access.get_item_for_report(request.user, pk)
-    form = ReportTextForm(request.POST)
+    form = ReportForm(request.POST)
     if not form.is_valid():
         return _item_page(request, item, report_form=form, status=400)
     outcome = call_service(
@@ -193,7 +195,7 @@ def item_report(request, pk):
         success=_("The achievement report is saved."),
         item=item,
         expected_version=form.cleaned_data["version"],
-        text=form.cleaned_data["text"],
+        sections=form.sections,
     )
     if outcome:
         return redirect(reverse("awards:proposal_item", args=[item.pk]))

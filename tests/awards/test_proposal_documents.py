@@ -100,7 +100,10 @@ def test_the_submission_lists_the_nominees_with_its_number(issued, tmp_path):
     )
     for item in proposal.items.all():
         proposals.item_report_save(
-            actor=issued.user("dongda"), item=item, expected_version=item.version, text="BC"
+            actor=issued.user("dongda"),
+            item=item,
+            expected_version=item.version,
+            sections={"results": "BC"},
         )
     proposals.proposal_submit(
         actor=issued.user("dongda"), proposal=proposal, date=datetime.date(2020, 12, 20)

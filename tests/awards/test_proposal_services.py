@@ -44,7 +44,7 @@ def write_reports(world, proposal):
             actor=world.user("canbo.dongda"),
             item=item,
             expected_version=item.version,
-            text=f"Báo cáo thành tích năm 2020 của {item.unit_name}.",
+            sections={"results": f"Báo cáo thành tích năm 2020 của {item.unit_name}."},
         )
 
 
@@ -241,14 +241,20 @@ def test_a_report_may_be_a_file_of_an_accepted_type(voted, proposal):
 def test_a_stale_report_edit_is_refused_with_the_other_version(voted, proposal):
     item = proposal.items.first()
     proposals.item_report_save(
-        actor=voted.user("dongda"), item=item, expected_version=item.version, text="Bản 1"
+        actor=voted.user("dongda"),
+        item=item,
+        expected_version=item.version,
+        sections={"results": "Bản 1"},
     )
     with pytest.raises(DomainError):
         proposals.item_report_save(
-            actor=voted.user("canbo.dongda"), item=item, expected_version=1, text="Bản cũ"
+            actor=voted.user("canbo.dongda"),
+            item=item,
+            expected_version=1,
+            sections={"results": "Bản cũ"},
         )
     item.refresh_from_db()
-    assert item.report_text == "Bản 1"
+    assert item.report_sections["results"] == "Bản 1"
 
 
 def test_sending_numbers_the_submission_from_the_heads_register(voted, sent):
@@ -269,7 +275,10 @@ def test_a_sent_file_no_longer_changes(voted, sent):
         proposals.proposal_item_remove(actor=voted.user("dongda"), item=item)
     with pytest.raises(DomainError, match="sent"):
         proposals.item_report_save(
-            actor=voted.user("dongda"), item=item, expected_version=item.version, text="x"
+            actor=voted.user("dongda"),
+            item=item,
+            expected_version=item.version,
+            sections={"results": "x"},
         )
     with pytest.raises(DomainError, match="already been sent"):
         proposals.proposal_submit(actor=voted.user("dongda"), proposal=sent)
@@ -309,7 +318,10 @@ def test_returned_then_resubmitted_with_a_new_number(voted, sent):
     add(voted, sent, voted.person, "badinh", person_name="Lý Thị N", reason="Cán bộ xuất sắc.")
     item = sent.items.get(person_name="Lý Thị N")
     proposals.item_report_save(
-        actor=voted.user("canbo.badinh"), item=item, expected_version=item.version, text="BC"
+        actor=voted.user("canbo.badinh"),
+        item=item,
+        expected_version=item.version,
+        sections={"results": "BC"},
     )
     proposals.proposal_submit(
         actor=voted.user("dongda"), proposal=sent, date=datetime.date(2020, 12, 28)

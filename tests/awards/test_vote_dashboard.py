@@ -70,7 +70,10 @@ def test_files_to_review_and_to_fix(ranked):
     )
     for item in proposal.items.all():
         proposals.item_report_save(
-            actor=ranked.user("dongda"), item=item, expected_version=item.version, text="BC"
+            actor=ranked.user("dongda"),
+            item=item,
+            expected_version=item.version,
+            sections={"results": "BC"},
         )
     link = reverse("awards:proposal", args=[proposal.pk])
     assert link not in urls(ranked.user("bantt"))

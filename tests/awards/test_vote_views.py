@@ -283,7 +283,7 @@ def test_the_session_page_query_count_does_not_grow_with_rounds(
     head = run_vote(ranked, the_meeting, P.HEAD, THREE_UNDECIDED)
     client = client_for(ranked.user("canbo.dongda"))
     client.get(url("vote", head.pk))
-    with django_assert_max_num_queries(40) as one_round:
+    with django_assert_max_num_queries(14) as one_round:
         client.get(url("vote", head.pk))
     voting.vote_next_round(actor=ranked.user("dongda"), session=head)
     cast(ranked, head, everyone("hoankiem"))

@@ -176,3 +176,70 @@ def test_a_position_counts_from_its_first_day_in_vietnam_time(world, monkeypatch
     access.forget(user)
     assert not position.is_current()
     assert unit.pk not in access.unit_ids(user)
+
+
+def _role_queries(queries):
+    """The queries that read a user's positions or viewer grants."""
+    return [
+        q["sql"]
+        for q in queries
+        if '"clusters_viewergrant"' in q["sql"] or 'FROM "clusters_position"' in q["sql"]
+    ]
+
+
+@pytest.mark.parametrize("who", [STAFF, VIEWER, MEMBER_OFFICER])
+def test_the_roles_are_read_in_one_query_per_request(world, client_for, who):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client = client_for(world.user(who))
+    url = reverse("clusters:cluster_year", args=[world.cluster_year.pk])
+    for _request in range(2):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        roles = _role_queries(queries.captured_queries)
+        assert len(roles) == 1
+        assert '"clusters_viewergrant"' in roles[0] and '"clusters_position"' in roles[0]
+
+
+def test_a_withdrawn_grant_is_withdrawn_from_the_next_request_on(world, client_for):
+    from clusters.models import ViewerGrant
+
+    client = client_for(world.user(VIEWER))
+    url = reverse("clusters:cluster_year", args=[world.cluster_year.pk])
+    assert client.get(url).status_code == 200
+    ViewerGrant.objects.filter(user=world.user(VIEWER)).delete()
+    assert client.get(url).status_code == 404
+
+
+def test_an_ended_position_counts_no_more_from_the_next_request_on(world, client_for):
+    from django.db.models import F
+
+    from clusters.models import Position
+
+    user = world.user(STAFF)
+    client = client_for(user)
+    url = reverse("clusters:cluster_year_edit", args=[world.cluster_year.pk])
+    assert client.get(url).status_code == 200
+    Position.objects.filter(person__user=user).update(end=F("start"))
+    assert client.get(url).status_code == 404
+
+
+def test_positions_and_grants_land_in_their_own_role_sets(world):
+    from clusters import access
+    from clusters.models import ViewerGrant
+
+    staff, viewer, signer = world.user(STAFF), world.user(VIEWER), world.user("dongda")
+    parent, dongda = world.parent, world.unit("dongda")
+    assert access.staff_parent_ids(staff) == {parent.pk}
+    assert parent.pk in access.unit_ids(staff)
+    assert access.viewer_unit_ids(staff) == set()
+    assert access.viewer_unit_ids(viewer) == {parent.pk}
+    assert access.unit_ids(viewer) == set()
+    assert access.staff_parent_ids(viewer) == set()
+    assert dongda.pk in access.signer_unit_ids(signer)
+    assert access.staff_parent_ids(signer) == set()
+    ViewerGrant.objects.create(user=signer, unit=world.unit("hoangmai"))
+    access.forget(signer)
+    assert access.viewer_unit_ids(signer) == {world.unit("hoangmai").pk}
+    assert world.unit("hoangmai").pk not in access.unit_ids(signer)

@@ -316,6 +316,7 @@ CASES = {
         "head": w.unit("hoankiem"),
         "deputy": w.unit("badinh"),
     },
+    "years_rollover": lambda w: {"parent": w.parent, "year": w.cluster_year.year},
     "number_allocate": lambda w: {
         "unit": w.parent,
         "year": 2020,

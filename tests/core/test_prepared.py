@@ -206,7 +206,7 @@ def test_the_files_pages_read_a_fixed_number_of_queries(
     ]
     client.get(file_url(jobs[0]))  # the session and the user's roles are loaded once
     for job in jobs:
-        with django_assert_max_num_queries(8):
+        with django_assert_max_num_queries(3):
             assert client.get(file_url(job), headers=HTMX).status_code == 200
 
 

@@ -6,10 +6,12 @@ round, issues the minutes, builds and sends the proposal file; parent staff acce
 record the decision with its scan. Screenshots go to test-results/.
 """
 
+import datetime
 import re
 
 import pytest
 from django.urls import reverse
+from django.utils import timezone
 from playwright.sync_api import expect
 
 from awards.models import (
@@ -19,6 +21,7 @@ from awards.models import (
     Participation,
     Proposal,
     ProposalItem,
+    VoteRound,
     VoteSession,
 )
 from tests.awards.support import PDF_BYTES, build_catalogue, lock_ranking
@@ -79,7 +82,11 @@ def test_from_the_vote_to_the_recorded_decision(page, live_server, ranked, tmp_p
         expect(page.locator(".vote-count")).to_have_count(0)
     assert Participation.objects.count() == 4
 
-    # The head closes the round: 4 of 6 present is more than half.
+    # The round's time runs out with two units not voting (a round closes only when every unit
+    # present has voted or its deadline has passed); the head closes it: 4 of 6 is more than half.
+    VoteRound.objects.filter(session=session).update(
+        deadline=timezone.now() - datetime.timedelta(minutes=1)
+    )
     log_in(page, base, "canbo.dongda")
     page.goto(base + reverse("awards:vote", args=[session.pk]))
     submit(page, f"/votes/{session.pk}/close/")
@@ -96,7 +103,7 @@ def test_from_the_vote_to_the_recorded_decision(page, live_server, ranked, tmp_p
     proposal = Proposal.objects.get()
     item = proposal.items.get()
     page.click(f"a[href='{reverse('awards:proposal_item', args=[item.pk])}']")
-    page.fill("textarea[name=text]", "Báo cáo thành tích năm 2020 của quận Đống Đa.")
+    page.fill("textarea[name=measures]", "Báo cáo thành tích năm 2020 của quận Đống Đa.")
     submit(page, f"/proposal-items/{item.pk}/report/")
     page.goto(base + reverse("awards:proposal", args=[proposal.pk]))
     page.fill("input[name=date]", "2020-12-28")

@@ -132,11 +132,29 @@ def step_register_from_nothing(page, base, shots, tmp_path):
     assert all(u.has_usable_password() for u in User.objects.all())
 
 
+def step_second_person_confirms(page, base, shots):
+    """The chairs' positions came from the administrator's import: they count only once a
+    second person of the parent body (bantt, its officer) confirms them on the units' pages."""
+    from clusters.models import Position
+
+    pending = list(Position.objects.filter(confirmation="pending", unit__parent__name=PARENT))
+    assert len(pending) == len(DISTRICTS)
+    log_in(page, base, "bantt")
+    for position in pending:
+        page.goto(base + reverse("clusters:unit", args=[position.unit_id]))
+        confirm = reverse("clusters:position_confirm", args=[position.pk])
+        with page.expect_navigation():
+            page.click(f"form[action='{confirm}'] button")
+    shots(page, "appointments-confirmed")
+    assert not Position.objects.filter(confirmation="pending", unit__parent__name=PARENT).exists()
+
+
 def test_the_whole_year_from_an_empty_database(
     page, browser, browser_context_args, live_server, live_empty, shots, tmp_path
 ):
     base = live_server.url
     step_register_from_nothing(page, base, shots, tmp_path)
+    step_second_person_confirms(page, base, shots)
     story.step_set_up_the_cluster(page, base, shots)
     story.step_draft_five_sections(page, base, shots)
     story.step_two_members_comment(page, base, shots)

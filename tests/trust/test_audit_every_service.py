@@ -21,8 +21,8 @@ from django.utils import timezone
 
 from core.audit_labels import action_label
 from core.models import AuditEntry
+from demo.drawn import drawn_signature_png
 from demo.foundation import DISTRICTS
-from demo.signing import drawn_signature_png
 from tests.core import test_audit as clusters_audit
 from tests.trust.support import client_as, pdf_upload, reopen
 
@@ -580,7 +580,10 @@ def case_proposal(w):
     items = list(proposal.items.all())
     for item in items:
         proposals.item_report_save(
-            actor=head, item=item, expected_version=item.version, text="Báo cáo thành tích"
+            actor=head,
+            item=item,
+            expected_version=item.version,
+            sections={"results": "Báo cáo thành tích"},
         )
     proposals.item_report_upload(
         actor=head, item=items[0], upload=pdf_upload("bao-cao.pdf", "Bao cao thanh tich")

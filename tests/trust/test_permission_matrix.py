@@ -317,6 +317,8 @@ URL_ARGS = {
     "awards:proposal_item": pk(_item),
     "awards:proposal_item_update": pk(_item),
     "awards:proposal_item_report": pk(_item),
+    "awards:proposal_item_report_pdf": pk(_item),
+    "awards:proposal_item_report_docx": pk(_item),
     "awards:proposal_item_file": pk(_item),
     "awards:proposal_item_file_download": pk(_item),
     "awards:proposal_item_remove": pk(_item),
@@ -454,9 +456,11 @@ agreements:sealed_pdf               302/302 404/405 200/405 200/405 200/405 200/
 agreements:seal_retry               302/302 405/404 405/302 405/403 405/302 405/403 405/403 405/302
 agreements:verify                   200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400
 agreements:verify_code              200/400 200/400 200/400 200/400 200/400 200/400 200/400 200/400
-# Digital signatures (2021, opened by its head Hoàn Kiếm): the field's chair or clerk signs;
+# Digital signatures. The signing record of the digitally signed 2020 agreement is public, like
+# the verification page: anyone holding the code printed on the document may read it.
+# 2021, opened by its head Hoàn Kiếm: the field's chair or clerk signs;
 # a turn is its signer's only; certificates are registered by their holders and confirmed by staff
-agreements:signing_record_pdf       404/405 404/405 404/405 404/405 404/405 404/405 404/405 404/405
+agreements:signing_record_pdf       200/405 200/405 200/405 200/405 200/405 200/405 200/405 200/405
 agreements:digital_open             302/302 405/404 405/403 405/403 405/403 405/403 405/403 405/403
 agreements:digital_sign             302/302 405/404 405/403 405/403 405/403 405/403 405/302 405/403
 agreements:digital_file             302/302 404/405 200/405 200/405 200/405 200/405 200/405 200/405
@@ -542,6 +546,8 @@ awards:proposal_document            302/302 404/404 200/302 200/302 200/302 200/
 awards:proposal_item                302/405 404/405 200/405 200/405 200/405 200/405 200/405 200/405
 awards:proposal_item_update         405/302 405/404 405/403 405/403 405/400 405/403 405/403 405/400
 awards:proposal_item_report         405/302 405/404 405/403 405/403 405/400 405/403 405/403 405/400
+awards:proposal_item_report_pdf     302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
+awards:proposal_item_report_docx    302/302 404/404 200/302 200/302 200/302 200/302 200/302 200/302
 awards:proposal_item_file           405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302
 awards:proposal_item_file_download  302/405 404/405 302/405 302/405 302/405 302/405 302/405 302/405
 awards:proposal_item_remove         405/302 405/404 405/403 405/403 405/302 405/403 405/403 405/302

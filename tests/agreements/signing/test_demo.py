@@ -10,8 +10,8 @@ from django.core.management import call_command
 from agreements.models import Agreement
 from agreements.signing.digital.models import DocumentRevision
 from agreements.signing.models import Seal, Signature
-from demo import signing as demo_signing
 from demo import stages
+from demo.drawn import drawn_signature_png
 from tests.agreements.signing.digital.support import nss_db, pdfsig
 
 
@@ -66,9 +66,9 @@ def test_the_stage_comes_right_after_adoption():
 
 
 def test_demo_signatures_are_distinct_drawn_pngs():
-    first = demo_signing.drawn_signature_png("Trần Văn B")
-    assert first == demo_signing.drawn_signature_png("Trần Văn B")
-    assert first != demo_signing.drawn_signature_png("Vũ Văn G")
+    first = drawn_signature_png("Trần Văn B")
+    assert first == drawn_signature_png("Trần Văn B")
+    assert first != drawn_signature_png("Vũ Văn G")
     from agreements.signing.images import clean_signature_image
 
     assert clean_signature_image(first).startswith(b"\x89PNG")

@@ -8,9 +8,9 @@ import pytest
 from pyhanko.pdf_utils.reader import PdfFileReader
 
 from agreements.models import Agreement
-from agreements.signing.digital import services
 from agreements.signing.models import Seal
 from tests.agreements.signing.digital.support import (
+    open_digital,
     prepare_everyone,
     sign_organisation,
     sign_remotely,
@@ -33,9 +33,7 @@ def test_the_closed_file_and_the_signing_record_keep_one_producer(
 ):
     agreement = adopt_agreement(world)
     prepare_everyone(world)
-    services.digital_signing_open(
-        actor=world.user("dongda"), agreement=agreement, mode=Agreement.SigningMode.DIGITAL
-    )
+    open_digital(world, agreement)
     for username in MEMBERS:
         sign_remotely(world, agreement, username)
         with django_capture_on_commit_callbacks(execute=True):  # the last one closes the file
