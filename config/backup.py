@@ -143,6 +143,8 @@ def _referenced(found):
 
 def collect(cluster_year):
     """Every row of the backup of `cluster_year`: {(model label, pk): instance}."""
+    # The row as it is now, not as the caller's copy last saw it.
+    cluster_year = type(cluster_year).objects.select_related("cluster").get(pk=cluster_year.pk)
     parent = cluster_year.cluster.parent
     roots = [cluster_year]
     # The parent body's configuration of that year (catalogue, vote and result rules).
