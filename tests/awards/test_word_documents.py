@@ -13,6 +13,7 @@ from docx import Document
 from agreements import document as agreement_document
 from agreements.models import Agreement
 from awards import documents as award_documents
+from awards import reports
 from core.models import PreparedFile
 from results import selectors as results_selectors
 from results.documents import score_table_docx, score_table_pdf
@@ -51,6 +52,7 @@ def _pairs(world):
     agreement = world.agreement_adopted
     period = world.period_locked
     results = results_selectors.score_table(period)
+    report_item = world.proposal.items.order_by("pk").first()
     return [
         (
             "agreement",
@@ -73,6 +75,7 @@ def _pairs(world):
             award_documents.decision_docx(world.decision),
             award_documents.decision_pdf(world.decision),
         ),
+        ("achievement_report", reports.report_docx(report_item), reports.report_pdf(report_item)),
     ]
 
 
