@@ -166,6 +166,25 @@ def markdown(data, results):
             f"goal under {verifying['goal_s']:.0f} s: {_mark(verifying['met'])}). The genuine "
             f"sealed file's verdict: {verifying['genuine_verdict_s']:.3f} s.",
         ]
+    word = results.get("word")
+    if word:
+        lines += [
+            "",
+            "## Word and PDF of the same document",
+            "",
+            "Each document produced both ways from the seed demo's rows, median of "
+            f"{word['rounds']} (bench/word.py; rendering only, the prepared-file queue is the "
+            "same for both). Goal: "
+            "the Word file within the PDF's time.",
+            "",
+            "| Document | PDF s | Word s | Goal |",
+            "|---|---:|---:|---|",
+        ]
+        for name, row in word["documents"].items():
+            lines.append(
+                f"| {name.replace('_', ' ')} | {row['pdf_s']:.2f} | {row['word_s']:.2f} | "
+                f"{_mark(row['met'])} |"
+            )
     passwords = results.get("passwords")
     if passwords:
         configured = passwords["configured"]

@@ -390,6 +390,7 @@ def write_report(results):
         "signing": results["signing"],
         "verification": results["verification"],
         "passwords": results["passwords"],
+        "word": results["word"],
     }
     DOCS.mkdir(exist_ok=True)
     (DOCS / "benchmarks.json").write_text(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
@@ -431,6 +432,8 @@ def _measure(results, started):
     results["signing"] = run_module("bench.signing", SEED_DB)
     log("public verification of a crafted file")
     results["verification"] = run_module("bench.verification", SEED_DB)
+    log("word and pdf")
+    results["word"] = run_module("bench.word", SEED_DB)
     log("password checks")
     results["passwords"] = run_module("bench.passwords", SEED_DB)
     log("memory")
