@@ -9,6 +9,7 @@ edited by the unit; the document renders as PDF and Word from one template (core
 
 from django.utils import timezone
 
+from awards.models import ProposalItem
 from core.documents import place_date_line, render_docx, render_pdf
 from core.text import vn_number
 
@@ -47,8 +48,6 @@ EARLIER_STATUSES = ("granted",)
 
 def earlier_awards(item):
     """The unit's awards of earlier years recorded in the application, oldest first."""
-    from awards.models import ProposalItem
-
     year = item.proposal.cluster_year.year
     rows = (
         ProposalItem.objects.filter(

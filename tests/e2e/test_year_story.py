@@ -661,7 +661,7 @@ def step_the_proposal(page, base, shots):
     proposal = Proposal.objects.get(cluster_year=year)
     for item in proposal.items.all():
         page.goto(base + reverse("awards:proposal_item", args=[item.pk]))
-        page.fill("textarea[name=text]", f"Báo cáo thành tích năm 2020 của {item.unit_name}.")
+        page.fill("textarea[name=measures]", f"Báo cáo thành tích năm 2020 của {item.unit_name}.")
         submit(page, reverse("awards:proposal_item_report", args=[item.pk]))
         expect(page.locator(".alert-success")).to_be_visible()
     # The head's chair sends the file.
