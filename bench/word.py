@@ -38,58 +38,34 @@ def documents():
     from results.documents import score_table_docx, score_table_pdf
     from results.models import Period
 
-    found = []
-    agreement = Agreement.objects.filter(kind=Agreement.Kind.AGREEMENT).order_by("pk").first()
-    if agreement:
-        found.append(
-            (
-                "agreement",
-                lambda: agreement_document.render_agreement_docx(agreement),
-                lambda: agreement_document.render_agreement_pdf(agreement),
-            )
-        )
-    meeting = Meeting.objects.order_by("pk").first()
-    if meeting:
-        found.append(
-            (
-                "minutes",
-                lambda: award_documents.minutes_docx(meeting),
-                lambda: award_documents.minutes_pdf(meeting),
-            )
-        )
-    submission = ProposalDocument.objects.order_by("pk").first()
-    if submission:
-        found.append(
-            (
-                "submission",
-                lambda: award_documents.submission_docx(submission),
-                lambda: award_documents.submission_pdf(submission),
-            )
-        )
+    table = None
     period = Period.objects.filter(locked_at__isnull=False).order_by("pk").first()
     if period:
         table = results_selectors.score_table(period)
-        found.append(
-            ("score_table", lambda: score_table_docx(table), lambda: score_table_pdf(table))
-        )
-    decision = Decision.objects.order_by("pk").first()
-    if decision:
-        found.append(
-            (
-                "decision",
-                lambda: award_documents.decision_docx(decision),
-                lambda: award_documents.decision_pdf(decision),
-            )
-        )
-    item = ProposalItem.objects.order_by("pk").first()
-    if item:
-        found.append(
-            (
-                "achievement_report",
-                lambda: reports.report_docx(item),
-                lambda: reports.report_pdf(item),
-            )
-        )
+    first = {
+        "agreement": Agreement.objects.filter(kind=Agreement.Kind.AGREEMENT).order_by("pk").first(),
+        "minutes": Meeting.objects.order_by("pk").first(),
+        "submission": ProposalDocument.objects.order_by("pk").first(),
+        "score_table": table,
+        "decision": Decision.objects.order_by("pk").first(),
+        "achievement_report": ProposalItem.objects.order_by("pk").first(),
+    }
+    makers = {
+        "agreement": (
+            agreement_document.render_agreement_docx,
+            agreement_document.render_agreement_pdf,
+        ),
+        "minutes": (award_documents.minutes_docx, award_documents.minutes_pdf),
+        "submission": (award_documents.submission_docx, award_documents.submission_pdf),
+        "score_table": (score_table_docx, score_table_pdf),
+        "decision": (award_documents.decision_docx, award_documents.decision_pdf),
+        "achievement_report": (reports.report_docx, reports.report_pdf),
+    }
+    found = []
+    for name, row in first.items():
+        if row is not None:
+            word, pdf = makers[name]
+            found.append((name, lambda w=word, r=row: w(r), lambda p=pdf, r=row: p(r)))
     return found
 
 
