@@ -412,7 +412,7 @@ def main():
     results["machine_before"] = machine()
     # The demo PKI's OCSP, CRL and timestamp services (the seed's digital signatures are checked
     # against them, and so is the signing benchmark), for the whole run.
-    services = running.start()
+    services = running.start(environment(SEED_DB))
     try:
         return _measure(results, started)
     finally:

@@ -32,12 +32,13 @@ def answering(port, path, timeout=1.0):
         return False
 
 
-def _start(command, port, path):
+def _start(command, port, path, env):
     if answering(port, path):
         return None
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "manage.py"), command],
         cwd=ROOT,
+        env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
@@ -52,10 +53,13 @@ def _start(command, port, path):
     raise RuntimeError(f"manage.py {command} did not answer on port {port}")
 
 
-def start():
-    """Start the services that do not answer yet; return the processes started."""
+def start(env=None):
+    """Start the services that do not answer yet; return the processes started.
+
+    `env` is the services' environment (settings included); by default this process's own.
+    """
     return [
-        _start(command, int(os.environ.get(variable, default)), path)
+        _start(command, int(os.environ.get(variable, default)), path, env)
         for command, variable, default, path in SERVICES
     ]
 
