@@ -243,3 +243,28 @@ def test_positions_and_grants_land_in_their_own_role_sets(world):
     access.forget(signer)
     assert access.viewer_unit_ids(signer) == {world.unit("hoangmai").pk}
     assert world.unit("hoangmai").pk not in access.unit_ids(signer)
+
+
+def test_the_compiled_roles_query_answers_as_the_orm_query_does(world):
+    """The roles query is compiled once a day per process; only the user's id changes."""
+    import datetime
+
+    from django.contrib.auth import get_user_model
+    from django.db import connection
+    from django.utils import timezone
+
+    from clusters import access
+    from clusters.models import ViewerGrant
+
+    ViewerGrant.objects.create(user=world.user("dongda"), unit=world.unit("hoangmai"))
+    today = timezone.localdate()
+    users = list(get_user_model().objects.all())
+    assert len(users) > 5
+    for user in users:
+        expected = sorted(access._role_queryset(user.pk, today))
+        assert sorted(access._role_rows(user)) == expected, user.username
+    assert any(access._role_rows(user) for user in users)
+    compiled = access._compiled_roles(connection.alias, today)
+    assert access._compiled_roles(connection.alias, today) is compiled
+    tomorrow = access._compiled_roles(connection.alias, today + datetime.timedelta(days=1))
+    assert tomorrow is not compiled and tomorrow[1] != compiled[1]
