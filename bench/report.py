@@ -201,6 +201,21 @@ def markdown(data, results):
                 f"| {name.replace('_', ' ')} | {row['pdf_s']:.2f} | {row['word_s']:.2f} | "
                 f"{_mark(row['met'])} |"
             )
+    middleware = results.get("middleware")
+    if middleware:
+        lines += [
+            "",
+            "## Middleware",
+            "",
+            "CPU per logged-in request of the bare hello page as each middleware joins the "
+            f"stack (median of {middleware['rounds']}, microseconds, bench/middleware.py): "
+            f"{middleware['no_middleware_us']:,} without any, {middleware['full_stack_us']:,} "
+            "with all. Differences of about a hundred either way are noise.",
+            "",
+            "| Middleware | µs |",
+            "|---|---:|",
+        ]
+        lines += [f"| `{name}` | {us:,} |" for name, us in middleware["each_us"].items()]
     passwords = results.get("passwords")
     if passwords:
         configured = passwords["configured"]

@@ -390,6 +390,7 @@ def write_report(results):
         "signing": results["signing"],
         "verification": results["verification"],
         "passwords": results["passwords"],
+        "middleware": results["middleware"],
         "word": results["word"],
     }
     DOCS.mkdir(exist_ok=True)
@@ -434,6 +435,8 @@ def _measure(results, started):
     results["verification"] = run_module("bench.verification", SEED_DB)
     log("word and pdf")
     results["word"] = run_module("bench.word", SEED_DB)
+    log("middleware")
+    results["middleware"] = run_module("bench.middleware", SEED_DB, "bantt")
     log("password checks")
     results["passwords"] = run_module("bench.passwords", SEED_DB)
     log("memory")
