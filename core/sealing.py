@@ -283,6 +283,10 @@ def _check(pdf_bytes, trust_root_paths, max_bytes):
 
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
+
+    from core import pdfparse
+
+    pdfparse.install()
     from pyhanko.sign.validation import validate_pdf_signature
     from pyhanko.sign.validation.status import SignatureCoverageLevel
     from pyhanko_certvalidator import ValidationContext

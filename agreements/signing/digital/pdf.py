@@ -47,10 +47,11 @@ from pyhanko_certvalidator.errors import InsufficientRevinfoError, PathValidatio
 from pyhanko_certvalidator.fetchers.requests_fetchers import RequestsFetcherBackend
 from pyhanko_certvalidator.registry import SimpleCertificateStore
 
-from core import sealing
+from core import pdfparse, sealing
 from core.sealing import outside_event_loop
 
 logger = logging.getLogger(__name__)
+pdfparse.install()  # pyHanko reads the signatures' hex strings in one slice, not byte by byte
 for name in ("fontTools.subset", "pyhanko", "pyhanko_certvalidator"):
     logging.getLogger(name).setLevel(logging.ERROR)  # statuses are recorded; no tracebacks
 
