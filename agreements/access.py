@@ -5,12 +5,12 @@ readers get 403 when they try to change something.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Prefetch, Q
 from django.http import Http404
 
 from agreements.models import Agreement, Comment, Criterion, Section
 from clusters import access as cluster_access
-from clusters.models import Position
+from clusters.models import Membership, Position
 
 # Positions whose holders may comment for a member unit (officers, chair, vice-chairs,
 # standing members: everyone who works for the unit).
@@ -22,14 +22,30 @@ COMMENT_TITLES = (
 )
 
 
-def _agreements():
-    return Agreement.objects.select_related(
-        "cluster_year__cluster__parent",
-        "cluster_year__plan",
-        "template_parent",
-        "supersedes",
-        "adopted_by",
-    ).prefetch_related("cluster_year__memberships__unit")
+# What the agreement page and the signing page show of an agreement's one-to-one records,
+# read with the agreement itself (get_agreement(..., related=PAGE_RELATED)).
+PAGE_RELATED = ("signing_closure", "seal", "superseded_by", "conference")
+
+
+def _agreements(related=(), annotations=None):
+    """Agreements with their cluster year, its members (one query, units joined), `related`
+    and `annotations`."""
+    return (
+        Agreement.objects.annotate(**(annotations or {}))
+        .select_related(
+            "cluster_year__cluster__parent",
+            "cluster_year__plan",
+            "template_parent",
+            "supersedes",
+            "adopted_by",
+            *related,
+        )
+        .prefetch_related(
+            Prefetch(
+                "cluster_year__memberships", queryset=Membership.objects.select_related("unit")
+            )
+        )
+    )
 
 
 def visible_agreements(user):
@@ -91,10 +107,11 @@ def can_comment(user, agreement):
     return agreement.status == Agreement.Status.CIRCULATED and bool(comment_units(user, agreement))
 
 
-def get_agreement(user, pk):
-    """The agreement (or template) for reading, or 404."""
+def get_agreement(user, pk, related=(), annotations=None):
+    """The agreement (or template) for reading, or 404; `related`: one-to-one records to read
+    with it (e.g. PAGE_RELATED), `annotations`: values to read with it."""
     try:
-        agreement = _agreements().get(pk=pk)
+        agreement = _agreements(related, annotations).get(pk=pk)
     except (Agreement.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if not can_view(user, agreement):

@@ -6,7 +6,7 @@ Each function prefetches what its page shows, so the query count does not grow w
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch, Window
 
 from agreements.models import Agreement, Comment, Criterion, Revision, Section
 from clusters.models import Position
@@ -96,6 +96,19 @@ def revisions(agreement):
         .select_related("author")
         .order_by("-number")
     )
+
+
+def latest_revisions(agreement, limit):
+    """The `limit` newest revisions (without their content) and how many there are, in one
+    query."""
+    rows = list(
+        Revision.objects.filter(agreement_id=agreement.pk)
+        .defer("content")
+        .select_related("author")
+        .annotate(total=Window(Count("pk")))
+        .order_by("-number")[:limit]
+    )
+    return rows, (rows[0].total if rows else 0)
 
 
 def cluster_year_agreements(cluster_year):

@@ -185,6 +185,15 @@ elif CACHE_BACKEND == "database":
     }
 else:
     raise ImproperlyConfigured(f"CACHE_BACKEND={CACHE_BACKEND!r}: use locmem or database.")
+# The rendered content of adopted agreements (agreements/views/page.py `frozen_content`): in the
+# memory of each process whatever CACHE_BACKEND says, since it never changes (keyed by the
+# agreement, its content's SHA-256 and the language). About 20-60 KB a block.
+CACHES["frozen_content"] = {
+    "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+    "LOCATION": "frozen-content",
+    "TIMEOUT": None,
+    "OPTIONS": {"MAX_ENTRIES": env_int("FROZEN_CONTENT_ENTRIES", 500)},
+}
 # Uploads: the largest file accepted anywhere, in bytes (per-field limits may be lower).
 UPLOAD_MAX_BYTES = env_int("UPLOAD_MAX_BYTES", 20 * 1024 * 1024)
 # Prepared files (documents and exports made in the background) are kept this many hours.

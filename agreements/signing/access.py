@@ -8,14 +8,21 @@ from django.http import Http404
 
 from agreements import access
 from agreements.signing.models import PaperSigning, Signature
-from agreements.signing.selectors import OPEN_FOR_SIGNING, required_units, signer_position
+from agreements.signing.selectors import (
+    OPEN_FOR_SIGNING,
+    digitally_begun_unit_ids,
+    required_units,
+    signer_position,
+)
 from clusters import access as cluster_access
-from clusters.models import Membership
 
 
-def signable_units(user, agreement):
+def signable_units(user, agreement, rows=None):
     """Member units the user may sign for simply now: signatory, active member, not yet signed,
-    and not signing digitally (a digital agreement, or a unit that began in mixed mode)."""
+    and not signing digitally (a digital agreement, or a unit that began in mixed mode).
+
+    `rows`: the agreement's `signing_rows`, when the caller has them (their live signatures
+    are then not read again)."""
     if (
         not user.is_authenticated
         or agreement.is_template
@@ -28,24 +35,23 @@ def signable_units(user, agreement):
     if not required:
         return []
     ids = [u["unit_id"] for u in required]
-    active = set(
-        Membership.objects.filter(
-            cluster_year_id=agreement.cluster_year_id, unit_id__in=ids, ended_on__isnull=True
-        ).values_list("unit_id", flat=True)
-    )
-    signed = set(
-        Signature.objects.filter(agreement=agreement, unit_id__in=ids, void=False).values_list(
-            "unit_id", flat=True
+    if rows is None:
+        signed = set(
+            Signature.objects.filter(agreement=agreement, unit_id__in=ids, void=False).values_list(
+                "unit_id", flat=True
+            )
         )
-    ) | set(
-        agreement.document_revisions.filter(slot__unit_id__in=ids).values_list(
-            "slot__unit_id", flat=True
-        )
-    )
+    else:  # an open agreement's rows hold its live (not void) signatures
+        signed = {r.unit_id for r in rows if r.has_signed and not r.signature.void}
+    # A unit that began signing digitally (mixed mode) has a revision of the file; there is no
+    # file, hence no revision, in simple mode (the mode cannot change once signing began).
+    if agreement.signing_mode != agreement.SigningMode.SIMPLE:
+        signed |= digitally_begun_unit_ids(agreement, ids)
+    # The members (active ones: not ended) as read with the agreement's cluster year.
     units = {
         m.unit_id: m.unit
         for m in agreement.cluster_year.memberships.all()
-        if m.unit_id in active and m.unit_id not in signed
+        if m.ended_on is None and m.unit_id not in signed
     }
     return [units[pk] for pk in ids if pk in units]
 

@@ -2,10 +2,12 @@
 
 from dataclasses import dataclass, field
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
+from agreements.signing.digital.models import DocumentRevision
 from agreements.signing.models import Decline, PaperSigning, Signature
 from clusters.models import Position
 
@@ -90,6 +92,30 @@ def signing_rows(agreement):
         if decline.unit_id in rows:
             rows[decline.unit_id].declines.append(decline)
     return list(rows.values())
+
+
+# Read with the agreement on its pages (agreements.access.get_agreement(annotations=...)): the
+# units whose field of the digitally signed file holds a signature (they began signing
+# digitally, even before their organisation's signature completes them).
+DIGITALLY_BEGUN = {
+    "digitally_begun_unit_ids": ArraySubquery(
+        DocumentRevision.objects.filter(agreement=OuterRef("pk"), slot__isnull=False)
+        .order_by()
+        .values("slot__unit_id")
+    )
+}
+
+
+def digitally_begun_unit_ids(agreement, unit_ids):
+    """Which of `unit_ids` began signing the agreement's file digitally."""
+    begun = getattr(agreement, "digitally_begun_unit_ids", None)
+    if begun is not None:
+        return set(begun) & set(unit_ids)
+    return set(
+        DocumentRevision.objects.filter(
+            agreement=agreement, slot__unit_id__in=unit_ids
+        ).values_list("slot__unit_id", flat=True)
+    )
 
 
 def unsigned_unit_ids(agreement):

@@ -68,12 +68,13 @@ def status_context(user, agreement):
     rows = selectors.signing_rows(agreement)
     for row in rows:
         row.image_uri = png_data_uri(row.signature.image) if row.signature else ""
-    seal = Seal.objects.filter(agreement=agreement).first()
+    # Read with the agreement on its pages (agreements.access.PAGE_RELATED), else queried here.
+    seal = getattr(agreement, "seal", None)
     closure = getattr(agreement, "signing_closure", None)
     can_run = access.can_run_signing(user, agreement)
     staff = access.can_close_signing(user, agreement)
     signer_units = cluster_access.signer_unit_ids(user)
-    signable = access.signable_units(user, agreement)
+    signable = access.signable_units(user, agreement, rows=rows)
     return {
         "agreement": agreement,
         "signing_rows": rows,
@@ -274,12 +275,17 @@ def saved_signature_delete(request):
 @login_required
 @require_GET
 def signing_status(request, pk):
-    agreement = agreement_access.get_agreement(request.user, pk)
+    agreement = agreement_access.get_agreement(
+        request.user,
+        pk,
+        related=agreement_access.PAGE_RELATED,
+        annotations=selectors.DIGITALLY_BEGUN,
+    )
     if agreement.is_template:
         raise Http404
     context = status_context(request.user, agreement)
     if context["can_run_signing"]:
-        context["paper_form"] = _paper_form(agreement)
+        context["paper_form"] = _paper_form(agreement, rows=context["signing_rows"])
     if context["can_close_signing"]:
         context["close_form"] = CloseSigningForm()
     if request.htmx:
@@ -291,7 +297,10 @@ def signing_status(request, pk):
 def digital_context(user, agreement, context):
     """The digital signing panel: each unit's fields, who signed them, what the viewer may do.
     A unit that signed otherwise (simply, or on paper: mixed mode) shows how instead."""
-    rows = digital_selectors.slot_rows(agreement)
+    # Simply signed agreements have no file to sign digitally, hence no fields (the way it is
+    # signed cannot change once the signing has begun).
+    simple = agreement.signing_mode == agreement.SigningMode.SIMPLE
+    rows = [] if simple else digital_selectors.slot_rows(agreement)
     if not rows:
         can_open = (
             context["can_run_signing"]
@@ -301,9 +310,19 @@ def digital_context(user, agreement, context):
         )
         return {"can_open": can_open, "mode": agreement.get_signing_mode_display(), "units": []}
     signer_units = cluster_access.signer_unit_ids(user)
-    clerk_units = digital_access.clerk_unit_ids(user)
     is_open = agreement.status in selectors.OPEN_FOR_SIGNING
     filled = {row.slot.unit_id for row in rows if row.revision and row.slot.kind == "personal"}
+    # The user's clerk positions matter only for a unit's organisation field, once its chair
+    # signed, while the signing is open: read them only then.
+    clerk_units = (
+        digital_access.clerk_unit_ids(user)
+        if is_open
+        and any(
+            row.slot.kind == "organisation" and row.revision is None and row.slot.unit_id in filled
+            for row in rows
+        )
+        else set()
+    )
     otherwise = {
         row.unit_id: row.signature
         for row in context["signing_rows"]
@@ -334,8 +353,9 @@ def digital_context(user, agreement, context):
     return {"units": list(units.values()), "mode": agreement.get_signing_mode_display()}
 
 
-def _paper_form(agreement, data=None, files=None):
-    rows = selectors.signing_rows(agreement)
+def _paper_form(agreement, data=None, files=None, rows=None):
+    if rows is None:
+        rows = selectors.signing_rows(agreement)
     units = [r.unit_id for r in rows if not r.has_signed and r.paper is None]
     memberships = {m.unit_id: m.unit for m in agreement.cluster_year.memberships.all()}
     return PaperSigningForm(

@@ -6,9 +6,16 @@ changed; the same forms work without JavaScript as a full-page POST and a redire
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.expressions import ArraySubquery
+from django.core.cache import caches
+from django.db.models import OuterRef
+from django.db.models.functions import JSONObject
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
+from django.utils.safestring import mark_safe
+from django.utils.translation import get_language
 from django.views.decorators.http import require_GET
 from django_htmx.http import trigger_client_event
 
@@ -19,7 +26,8 @@ from agreements.forms import (
     HeaderForm,
     SectionForm,
 )
-from agreements.models import Agreement, Conference, Section
+from agreements.models import Agreement, Conference, Guest, Section
+from agreements.signing import selectors as signing_selectors
 from core.audit import entries_for
 
 DETAIL = "agreements/detail.html"
@@ -54,11 +62,13 @@ def section_of(context, pk):
 
 
 def viewer_roles(user, agreement):
-    units = access.comment_units(user, agreement)
+    # Only a circulated draft takes comments: no need to read the user's positions otherwise.
+    circulated = agreement.status == Agreement.Status.CIRCULATED
+    units = access.comment_units(user, agreement) if circulated else []
     return {
         "can_edit": access.can_edit(user, agreement),
         "can_run": access.can_run(user, agreement),
-        "can_comment": agreement.status == Agreement.Status.CIRCULATED and bool(units),
+        "can_comment": circulated and bool(units),
         "comment_units": units,
     }
 
@@ -82,26 +92,91 @@ def notice(request, agreement, error, fragment):
 # --- the agreement page --------------------------------------------------------------------
 
 
-def detail_context(request, agreement):
-    """Everything the agreement page shows, in a number of queries that does not grow."""
-    roles = viewer_roles(request.user, agreement)
-    conference = (
-        Conference.objects.filter(agreement=agreement).prefetch_related("hosts", "guests").first()
+# The conference's host units and guests, read with the agreement (no query of their own).
+CONFERENCE_PEOPLE = {
+    "conference_hosts": ArraySubquery(
+        Conference.hosts.through.objects.filter(conference__agreement=OuterRef("pk"))
+        .order_by("unit__name", "unit_id")
+        .values("unit__name")
+    ),
+    "conference_guests": ArraySubquery(
+        Guest.objects.filter(conference__agreement=OuterRef("pk"))
+        .order_by("order", "pk")
+        .values(row=JSONObject(name="name", title="title", organisation="organisation"))
+    ),
+}
+
+# The rendered content of adopted agreements, kept in memory by each process (never in the
+# database): it never changes once adopted.
+CONTENT_CACHE = "frozen_content"
+
+
+def content_cache_key(agreement):
+    """The agreement, the SHA-256 of its adopted content and the language of the page: two
+    agreements never share a block, even with the same content (each has its own anchors)."""
+    return f"agreement-content:{agreement.pk}:{agreement.content_hash}:{get_language()}"
+
+
+def frozen_content(agreement):
+    """The page's content block (title and legal basis, sections and criteria, points, closing
+    part) of an adopted agreement, rendered once per process and language; None while the
+    content can still change.
+
+    Rendered without the request: nothing of the viewer (rights, CSRF token, nonce) and nothing
+    that changes after adoption (signatures, conference, comments) is in it. A frozen agreement
+    is never editable, so `can_edit` is False for every viewer.
+    """
+    if not (agreement.is_frozen and agreement.content_hash):
+        return None
+    cache = caches[CONTENT_CACHE]
+    key = content_cache_key(agreement)
+    html = cache.get(key)
+    if html is None:
+        context = {"agreement": agreement, "can_edit": False, **totals_context(agreement)}
+        html = render_to_string(f"{DETAIL}#content", context)
+        cache.set(key, html, None)
+    return mark_safe(html)  # rendered by our template, which escaped what it shows
+
+
+def page_agreement(user, pk):
+    """The agreement for its page: its one-to-one records and the conference's people with it."""
+    agreement = access.get_agreement(
+        user,
+        pk,
+        related=access.PAGE_RELATED,
+        annotations={**CONFERENCE_PEOPLE, **signing_selectors.DIGITALLY_BEGUN},
     )
+    conference = getattr(agreement, "conference", None)
     if conference is not None:
         conference.agreement = agreement
-    revisions = selectors.revisions(agreement)
+        conference.host_names = agreement.conference_hosts or []
+        conference.guest_list = agreement.conference_guests or []
+    return agreement
+
+
+def detail_context(request, agreement):
+    """Everything the agreement page shows, in a number of queries that does not grow.
+
+    `agreement` comes from `page_agreement` (its conference, seal, closure and successor read
+    with it); an adopted agreement's content comes from `frozen_content`.
+    """
+    roles = viewer_roles(request.user, agreement)
+    revisions, revision_count = selectors.latest_revisions(agreement, 5)
+    content = frozen_content(agreement)
     return {
         "agreement": agreement,
         **roles,
-        **totals_context(agreement),
+        "content_block": content,
+        **(totals_context(agreement) if content is None else {}),
         "comments": selectors.comments(agreement),
-        "conference": conference,
-        "revisions": revisions[:5],
-        "revision_count": len(revisions),
-        "superseded_by": Agreement.objects.filter(supersedes=agreement).first(),
+        "conference": getattr(agreement, "conference", None),
+        "revisions": revisions,
+        "revision_count": revision_count,
+        "superseded_by": getattr(agreement, "superseded_by", None),
         "audit_entries": entries_for(agreement),
-        "section_add_form": SectionForm(adding=True, prefix="new-section"),
+        "section_add_form": (
+            SectionForm(adding=True, prefix="new-section") if roles["can_edit"] else None
+        ),
         "comment_form": (
             comment_form(agreement, roles["comment_units"]) if roles["can_comment"] else None
         ),
@@ -111,7 +186,7 @@ def detail_context(request, agreement):
 @require_GET
 @login_required
 def agreement_detail(request, pk):
-    agreement = access.get_agreement(request.user, pk)
+    agreement = page_agreement(request.user, pk)
     return render(request, DETAIL, detail_context(request, agreement))
 
 
