@@ -11,7 +11,7 @@ people who may read but not act get 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from clusters import access as cluster_access
@@ -199,10 +199,12 @@ def can_compare(user, parent):
 def get_parent_to_compare(user, pk):
     """A parent body whose clusters the user may compare (its staff and viewers), or 404."""
     try:
-        parent = Unit.objects.get(pk=pk)
+        parent = Unit.objects.annotate(
+            runs_clusters=Exists(Cluster.objects.filter(parent_id=OuterRef("pk")))
+        ).get(pk=pk)
     except (Unit.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not can_compare(user, parent) or not Cluster.objects.filter(parent=parent).exists():
+    if not can_compare(user, parent) or not parent.runs_clusters:
         raise Http404
     return parent
 

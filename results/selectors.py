@@ -14,7 +14,10 @@ from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import IN_FORCE, Agreement, Criterion
-from agreements.selectors import sections_with_criteria_read_once
+from agreements.selectors import (  # sections_with_criteria: also for the sheets' views
+    sections_with_criteria,  # noqa: F401
+    sections_with_criteria_read_once,
+)
 from clusters.models import ClusterYear
 from core.text import fold
 from results.models import (
