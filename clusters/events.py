@@ -26,12 +26,12 @@ def member_joined(*, actor, membership, predecessor=None):
 _signing_mode_locks = []
 
 
-def on_signing_mode_change(check, *, expression=None, reason=""):
+def on_signing_mode_change(check, *, expression=None, reason=None):
     """Register `check(cluster_year) -> str | None`: the reason the year's signing mode can no
     longer change (its agreement's signing has begun), or None. Run under the year's row lock.
 
     `expression(cluster_year_pk)`, when given, is the same check as a boolean expression over
-    the outer query's field `cluster_year_pk`, whose `reason` is shown when it is true: a page
+    the outer query's field `cluster_year_pk`, whose `reason()` is shown when it is true: a page
     reads it with the cluster year (`signing_mode_lock_annotations`) instead of on its own."""
     if all(entry[0] is not check for entry in _signing_mode_locks):
         _signing_mode_locks.append((check, expression, reason))
@@ -56,9 +56,7 @@ def signing_mode_locked(cluster_year):
     """The first reason a registered app gives for keeping the signing mode, or ""."""
     for index, (check, _expression, reason) in enumerate(_signing_mode_locks):
         known = getattr(cluster_year, _lock_name(index), None)
-        if known is None:
-            known = check(cluster_year)
-            reason = known
-        if known:
-            return reason
+        found = check(cluster_year) if known is None else known and reason()
+        if found:
+            return found
     return ""

@@ -3,7 +3,7 @@
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, Q
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
 from agreements.signing.models import Decline, PaperSigning, Signature
@@ -176,16 +176,17 @@ def signing_begun_reason(cluster_year):
     begun its signing (the digital file prepared, a signature or a paper signing recorded, or
     the signing closed), even one superseded since. "" while it may change."""
     if _begun_agreements().filter(cluster_year_id=cluster_year.pk).exists():
-        return str(SIGNING_BEGUN_REASON)
+        return signing_begun_message()
     return ""
+
+
+def signing_begun_message():
+    return _(
+        "The signing of this year's agreement has begun: how it is signed can no longer change."
+    )
 
 
 def signing_begun_expression(cluster_year_pk):
     """`signing_begun_reason` as a boolean expression, for the cluster year whose pk is the
     outer query's field `cluster_year_pk` (read with the year instead of on its own)."""
     return Exists(_begun_agreements().filter(cluster_year_id=OuterRef(cluster_year_pk)))
-
-
-SIGNING_BEGUN_REASON = gettext_lazy(
-    "The signing of this year's agreement has begun: how it is signed can no longer change."
-)
