@@ -6,7 +6,7 @@ Each function prefetches what its page shows, so the query count does not grow w
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, OuterRef, Prefetch, Subquery
+from django.db.models import Prefetch
 
 from agreements.models import Agreement, Comment, Criterion, Revision, Section
 from clusters.models import Position
@@ -21,40 +21,6 @@ def sections_with_criteria(agreement):
         .order_by("order", "pk")
         .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk")))
     )
-
-
-def sections_with_criteria_read_once(agreement):
-    """What `sections_with_criteria` returns, in one query: the sections are read with their
-    criteria (each row tells how many sections the agreement has). Falls back to
-    `sections_with_criteria` when some section has no criteria (it would not be seen)."""
-    count = (
-        Section.objects.filter(agreement_id=OuterRef("section__agreement_id"))
-        .order_by()
-        .values("agreement_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
-    criteria = list(
-        Criterion.objects.filter(section__agreement_id=agreement.pk)
-        .select_related("section")
-        .annotate(sections_in_agreement=Subquery(count))
-        .order_by("section__order", "section__pk", "order", "pk")
-    )
-    grouped = {}
-    for criterion in criteria:
-        section, items = grouped.setdefault(criterion.section_id, (criterion.section, []))
-        criterion.section = section
-        items.append(criterion)
-    if not criteria or len(grouped) != criteria[0].sections_in_agreement:
-        return sections_with_criteria(agreement)
-    sections = []
-    for section, items in grouped.values():
-        queryset = section.criteria.all()
-        queryset._result_cache = items
-        queryset._prefetch_done = True
-        section._prefetched_objects_cache = {"criteria": queryset}
-        sections.append(section)
-    return sections
 
 
 @dataclass

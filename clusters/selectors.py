@@ -1,6 +1,6 @@
 """Reads for the clusters pages: one function per screen, query count independent of rows."""
 
-from django.db.models import Count, Exists, OuterRef, Prefetch, Q, Subquery
+from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from clusters import access, timeline
 from clusters.events import signing_mode_lock_annotations, signing_mode_locked
@@ -72,13 +72,13 @@ def cluster_year_page(user, cluster_year):
 
 def cluster_year_page_annotations(prefix):
     """What the cluster-year page reads with the year (`access.get_cluster_year_with_members`,
-    `prefix` the lookups' path to the year): whether the next year exists, and what keeps the
-    signing mode."""
+    `prefix` the lookups' path to the year): the next year's pk (None when there is none),
+    and what keeps the signing mode."""
     return {
-        "has_next_year": Exists(
+        "next_year_pk": Subquery(
             ClusterYear.objects.filter(
                 cluster_id=OuterRef(f"{prefix}cluster_id"), year=OuterRef(f"{prefix}year") + 1
-            )
+            ).values("pk")[:1]
         ),
         **signing_mode_lock_annotations(f"{prefix}pk"),
     }
@@ -86,9 +86,8 @@ def cluster_year_page_annotations(prefix):
 
 def has_next_year(cluster_year):
     """Whether the cluster's next year exists (read with the year when annotated)."""
-    known = getattr(cluster_year, "has_next_year", None)
-    if known is not None:
-        return known
+    if hasattr(cluster_year, "next_year_pk"):
+        return cluster_year.next_year_pk is not None
     return ClusterYear.objects.filter(
         cluster_id=cluster_year.cluster_id, year=cluster_year.year + 1
     ).exists()

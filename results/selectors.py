@@ -9,15 +9,12 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import IN_FORCE, Agreement, Criterion
-from agreements.selectors import (  # sections_with_criteria: also for the sheets' views
-    sections_with_criteria,  # noqa: F401
-    sections_with_criteria_read_once,
-)
+from agreements.models import IN_FORCE, Agreement, Criterion, Section
+from agreements.selectors import sections_with_criteria
 from clusters.models import ClusterYear
 from core.text import fold
 from results.models import (
@@ -412,6 +409,40 @@ class PeriodResults:
         return q2(sum((row.total for row in self.rows), ZERO) / len(self.rows))
 
 
+def _sections_with_criteria(agreement):
+    """What `sections_with_criteria` returns, in one query: the sections are read with their
+    criteria (each row tells how many sections the agreement has). Falls back to
+    `sections_with_criteria` when some section has no criteria (it would not be seen)."""
+    count = (
+        Section.objects.filter(agreement_id=OuterRef("section__agreement_id"))
+        .order_by()
+        .values("agreement_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    criteria = list(
+        Criterion.objects.filter(section__agreement_id=agreement.pk)
+        .select_related("section")
+        .annotate(sections_in_agreement=Subquery(count))
+        .order_by("section__order", "section__pk", "order", "pk")
+    )
+    grouped = {}
+    for criterion in criteria:
+        section, items = grouped.setdefault(criterion.section_id, (criterion.section, []))
+        criterion.section = section
+        items.append(criterion)
+    if not criteria or len(grouped) != criteria[0].sections_in_agreement:
+        return sections_with_criteria(agreement)
+    sections = []
+    for section, items in grouped.values():
+        queryset = section.criteria.all()
+        queryset._result_cache = items
+        queryset._prefetch_done = True
+        section._prefetched_objects_cache = {"criteria": queryset}
+        sections.append(section)
+    return sections
+
+
 def section_maximum(section):
     return sum(
         (c.max_points for c in section.criteria.all() if c.kind == Criterion.Kind.NORMAL), ZERO
@@ -420,7 +451,7 @@ def section_maximum(section):
 
 def period_results(period, *, rules=None):
     """Every member's totals, section points, rank and rating for a period (live)."""
-    sections = sections_with_criteria_read_once(period.agreement)
+    sections = _sections_with_criteria(period.agreement)
     section_max = [section_maximum(s) for s in sections]
     max_points = sum(section_max, ZERO)
     assessments = list(
