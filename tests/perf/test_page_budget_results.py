@@ -2,7 +2,7 @@
 
 Each page costs at most 12 queries (the 4 of every logged-in page included) and the same
 number at the seed's size and at a much bigger one, for the parent body's staff and, where the
-page is theirs too, for the cluster head's chair and for a member's chair.
+page is theirs too, for a person of the cluster head's unit and of another member unit.
 """
 
 import re
@@ -26,14 +26,14 @@ MEMBER_PAGES = ["cluster year", "results"]
 
 
 def _people(prefix):
-    """{role: (user, urls)}: the province's staff, the head's chair and a member's chair."""
+    """{role: (user, urls)}: the province's staff, a person of the head and of a member."""
     pages = pages_of(prefix)
     pk = int(re.search(r"\d+", pages.urls["cluster year"]).group())
     cluster_year = ClusterYear.objects.get(pk=pk)
     head = cluster_year.memberships.get(role=Membership.Role.HEAD).unit
     member = cluster_year.memberships.exclude(unit=head).order_by("order").first().unit
 
-    def chair_of(unit):
+    def person_of(unit):
         position = (
             Position.objects.current()
             .filter(unit=unit, person__user__isnull=False)
@@ -45,8 +45,8 @@ def _people(prefix):
 
     return {
         "staff": (pages.staff, {name: pages.urls[name] for name in STAFF_PAGES}),
-        "head": (chair_of(head), {name: pages.urls[name] for name in MEMBER_PAGES}),
-        "member": (chair_of(member), {name: pages.urls[name] for name in MEMBER_PAGES}),
+        "head": (person_of(head), {name: pages.urls[name] for name in MEMBER_PAGES}),
+        "member": (person_of(member), {name: pages.urls[name] for name in MEMBER_PAGES}),
     }
 
 
