@@ -15,9 +15,15 @@ class AgreementsConfig(AppConfig):
         )
         from agreements.audit_labels import ACTION_LABELS
         from agreements.signing import dashboard as signing_dashboard  # noqa: F401
-        from agreements.signing.selectors import signing_begun_reason
+        from agreements.signing.selectors import (
+            signing_begun_expression,
+            signing_begun_message,
+            signing_begun_reason,
+        )
         from clusters.events import on_signing_mode_change
         from core.audit_labels import register_action_labels
 
         register_action_labels(ACTION_LABELS)
-        on_signing_mode_change(signing_begun_reason)
+        on_signing_mode_change(
+            signing_begun_reason, expression=signing_begun_expression, reason=signing_begun_message
+        )

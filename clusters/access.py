@@ -225,6 +225,42 @@ def get_cluster_year(user, pk):
     return cluster_year
 
 
+def get_cluster_year_with_members(user, pk, annotations=None):
+    """What `get_cluster_year` returns, read in one query when the year has members: its
+    memberships with their units, each row carrying the year (and `annotations(prefix)`, a
+    function of the lookups' prefix from a row to the year, "" or "cluster_year__", giving
+    {name: expression}, whose values become attributes of the year)."""
+    annotations = annotations or (lambda path: {})
+    try:
+        memberships = list(
+            Membership.objects.filter(cluster_year_id=pk)
+            .select_related("unit", "cluster_year__cluster__parent", "cluster_year__plan")
+            .annotate(**annotations("cluster_year__"))
+        )
+        if not memberships:
+            cluster_year = (
+                ClusterYear.objects.select_related("cluster__parent", "plan")
+                .annotate(**annotations(""))
+                .prefetch_related("memberships__unit")
+                .get(pk=pk)
+            )
+    except (ClusterYear.DoesNotExist, ValueError, TypeError):
+        raise Http404 from None
+    if memberships:
+        cluster_year = memberships[0].cluster_year
+        for name in annotations(""):
+            setattr(cluster_year, name, getattr(memberships[0], name))
+        for membership in memberships:
+            membership.cluster_year = cluster_year
+        prefetched = cluster_year.memberships.all()
+        prefetched._result_cache = memberships
+        prefetched._prefetch_done = True
+        cluster_year._prefetched_objects_cache = {"memberships": prefetched}
+    if not can_view_cluster_year(user, cluster_year):
+        raise Http404
+    return cluster_year
+
+
 def get_cluster_year_to_manage(user, pk):
     """The cluster year for parent staff: 404 to outsiders, 403 to readers."""
     cluster_year = get_cluster_year(user, pk)

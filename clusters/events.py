@@ -26,17 +26,37 @@ def member_joined(*, actor, membership, predecessor=None):
 _signing_mode_locks = []
 
 
-def on_signing_mode_change(check):
+def on_signing_mode_change(check, *, expression=None, reason=None):
     """Register `check(cluster_year) -> str | None`: the reason the year's signing mode can no
-    longer change (its agreement's signing has begun), or None. Run under the year's row lock."""
-    if check not in _signing_mode_locks:
-        _signing_mode_locks.append(check)
+    longer change (its agreement's signing has begun), or None. Run under the year's row lock.
+
+    `expression(cluster_year_pk)`, when given, is the same check as a boolean expression over
+    the outer query's field `cluster_year_pk`, whose `reason()` is shown when it is true: a page
+    reads it with the cluster year (`signing_mode_lock_annotations`) instead of on its own."""
+    if all(entry[0] is not check for entry in _signing_mode_locks):
+        _signing_mode_locks.append((check, expression, reason))
+
+
+def signing_mode_lock_annotations(cluster_year_pk="pk"):
+    """{name: expression} of the registered checks that have one, to annotate the rows that
+    read a cluster year (its pk being the field `cluster_year_pk`); copy the values onto the
+    cluster year as attributes of the same names and `signing_mode_locked` reads no more."""
+    return {
+        _lock_name(index): expression(cluster_year_pk)
+        for index, (_check, expression, _reason) in enumerate(_signing_mode_locks)
+        if expression is not None
+    }
+
+
+def _lock_name(index):
+    return f"signing_mode_lock_{index}"
 
 
 def signing_mode_locked(cluster_year):
     """The first reason a registered app gives for keeping the signing mode, or ""."""
-    for check in _signing_mode_locks:
-        reason = check(cluster_year)
-        if reason:
-            return reason
+    for index, (check, _expression, reason) in enumerate(_signing_mode_locks):
+        known = getattr(cluster_year, _lock_name(index), None)
+        found = check(cluster_year) if known is None else known and reason()
+        if found:
+            return found
     return ""

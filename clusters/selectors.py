@@ -3,7 +3,7 @@
 from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
 
 from clusters import access, timeline
-from clusters.events import signing_mode_locked
+from clusters.events import signing_mode_lock_annotations, signing_mode_locked
 from clusters.models import Cluster, ClusterYear, Membership, Plan, Position, Unit
 from core.audit import entries_for
 from core.text import folded_search
@@ -66,10 +66,31 @@ def cluster_year_page(user, cluster_year):
         "can_delegate": access.is_head_officer(user, cluster_year),
         "signing_mode_locked": mode_locked,
         "can_set_signing_mode": can_manage and not mode_locked,
-        "has_next_year": ClusterYear.objects.filter(
-            cluster_id=cluster_year.cluster_id, year=cluster_year.year + 1
-        ).exists(),
+        "has_next_year": has_next_year(cluster_year),
     }
+
+
+def cluster_year_page_annotations(prefix):
+    """What the cluster-year page reads with the year (`access.get_cluster_year_with_members`,
+    `prefix` the lookups' path to the year): the next year's pk (None when there is none),
+    and what keeps the signing mode."""
+    return {
+        "next_year_pk": Subquery(
+            ClusterYear.objects.filter(
+                cluster_id=OuterRef(f"{prefix}cluster_id"), year=OuterRef(f"{prefix}year") + 1
+            ).values("pk")[:1]
+        ),
+        **signing_mode_lock_annotations(f"{prefix}pk"),
+    }
+
+
+def has_next_year(cluster_year):
+    """Whether the cluster's next year exists (read with the year when annotated)."""
+    if hasattr(cluster_year, "next_year_pk"):
+        return cluster_year.next_year_pk is not None
+    return ClusterYear.objects.filter(
+        cluster_id=cluster_year.cluster_id, year=cluster_year.year + 1
+    ).exists()
 
 
 def unit_rows(user, *, q="", kind="", status=""):

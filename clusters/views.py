@@ -125,7 +125,9 @@ def cluster_year_list(request):
 @require_GET
 @login_required
 def cluster_year_detail(request, pk):
-    cluster_year = access.get_cluster_year(request.user, pk)
+    cluster_year = access.get_cluster_year_with_members(
+        request.user, pk, selectors.cluster_year_page_annotations
+    )
     # The "add a member" form lists every active unit the user manages (over a hundred for a
     # province): it is loaded by htmx when its panel opens (membership_add), not on every view.
     context = selectors.cluster_year_page(request.user, cluster_year)

@@ -6,7 +6,9 @@ from decimal import Decimal
 from django import forms
 from django.core.exceptions import ValidationError
 from django.core.validators import DecimalValidator
+from django.template import loader
 from django.utils import timezone
+from django.utils.safestring import mark_safe
 from django.utils.translation import get_language, gettext_noop
 from django.utils.translation import gettext_lazy as _
 
@@ -90,6 +92,17 @@ class NumberField(forms.DecimalField):
         if isinstance(value, Decimal | int | float) and not isinstance(value, bool):
             return vn_number(value, language=get_language())
         return value
+
+
+class Select(forms.Select):
+    """Django's select, its options written by the select's own template instead of one
+    template each (the same HTML; a long list renders several times faster)."""
+
+    template_name = "includes/widgets/select.html"
+
+    def _render(self, template_name, context, renderer=None):
+        # The project's templates (the form renderer reads only Django's and the apps').
+        return mark_safe(loader.render_to_string(template_name, context))
 
 
 class DateTimeLocalInput(forms.DateTimeInput):

@@ -11,11 +11,11 @@ people who may read but not act get 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.http import Http404
 
 from clusters import access as cluster_access
-from clusters.models import Cluster, ClusterYear, Unit
+from clusters.models import Cluster, ClusterYear, Membership, Unit
 from results.models import Assessment, Evidence, GoodPractice, Period, PracticeFile, Score
 
 
@@ -34,7 +34,9 @@ def can_run(user, cluster_year):
 def _period_queryset():
     return Period.objects.select_related(
         "cluster_year__cluster__parent", "agreement"
-    ).prefetch_related("cluster_year__memberships__unit")
+    ).prefetch_related(
+        Prefetch("cluster_year__memberships", queryset=Membership.objects.select_related("unit"))
+    )
 
 
 def get_period(user, pk):
@@ -146,6 +148,12 @@ def assessment_for_user(user, period):
     return period.assessments.filter(unit_id__in=mine).select_related("unit").order_by("pk").first()
 
 
+def assessment_for_user_among(user, assessments):
+    """`assessment_for_user` among a period's sheets already read (no query)."""
+    mine = cluster_access.unit_ids(user)
+    return min((a for a in assessments if a.unit_id in mine), key=lambda a: a.pk, default=None)
+
+
 def _score(pk):
     try:
         return Score.objects.select_related("criterion__section").get(pk=pk)
@@ -191,10 +199,12 @@ def can_compare(user, parent):
 def get_parent_to_compare(user, pk):
     """A parent body whose clusters the user may compare (its staff and viewers), or 404."""
     try:
-        parent = Unit.objects.get(pk=pk)
+        parent = Unit.objects.annotate(
+            runs_clusters=Exists(Cluster.objects.filter(parent_id=OuterRef("pk")))
+        ).get(pk=pk)
     except (Unit.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
-    if not can_compare(user, parent) or not Cluster.objects.filter(parent=parent).exists():
+    if not can_compare(user, parent) or not parent.runs_clusters:
         raise Http404
     return parent
 

@@ -4,7 +4,7 @@ from crispy_forms.helper import FormHelper
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import NumberField, deadline_field
+from core.forms import NumberField, Select, deadline_field
 from core.text import vn_number
 from core.versioning import VersionField
 from results.models import Period, TieBreak
@@ -294,12 +294,20 @@ class RulesForm(_HelperMixin, forms.Form):
 
 
 class ComparisonFilterForm(forms.Form):
-    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=())
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, choices=(), widget=Select)
     kind = forms.ChoiceField(
-        label=_("Review"), choices=Period.Kind.choices, initial=Period.Kind.YEAR_END
+        label=_("Review"),
+        choices=Period.Kind.choices,
+        initial=Period.Kind.YEAR_END,
+        widget=Select,
     )
     cluster = forms.TypedChoiceField(
-        label=_("Cluster"), coerce=int, empty_value=None, required=False, choices=()
+        label=_("Cluster"),
+        coerce=int,
+        empty_value=None,
+        required=False,
+        choices=(),
+        widget=Select,
     )
     rating = forms.CharField(label=_("Rating"), required=False, max_length=100)
     q = forms.CharField(label=_("Unit"), required=False, max_length=100)
@@ -308,7 +316,7 @@ class ComparisonFilterForm(forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["year"].choices = [(y, y) for y in years]
         self.fields["cluster"].choices = [("", _("All clusters")), *clusters]
-        self.fields["rating"].widget = forms.Select(
+        self.fields["rating"].widget = Select(
             choices=[("", _("All ratings")), *[(r, r) for r in ratings]]
         )
 

@@ -9,11 +9,11 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Count, DecimalField, F, Q, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, Least
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import IN_FORCE, Agreement, Criterion
+from agreements.models import IN_FORCE, Agreement, Criterion, Section
 from agreements.selectors import sections_with_criteria
 from clusters.models import ClusterYear
 from core.text import fold
@@ -171,18 +171,31 @@ def _capped_score():
 
 def totals_for(assessment_ids):
     """{assessment id: Totals} for many sheets in one query."""
+    return totals_and_progress_for(assessment_ids)[0]
+
+
+def totals_and_progress_for(assessment_ids):
+    """({assessment id: Totals}, {assessment id: (criteria filled, criteria)}) for many sheets,
+    in one query (grouped by sheet, section and kind of criterion)."""
     rows = (
         Score.objects.filter(assessment_id__in=assessment_ids)
         .values("assessment_id", "criterion__section_id", "criterion__kind")
-        .annotate(points=Sum(_capped_score()))
+        .annotate(
+            points=Sum(_capped_score()),
+            filled=Count("pk", filter=Q(self_score__isnull=False)),
+            count=Count("pk"),
+        )
         .order_by()
     )
-    grouped = {}
+    grouped, progress = {}, {}
     for row in rows:
-        grouped.setdefault(row["assessment_id"], []).append(
+        pk = row["assessment_id"]
+        grouped.setdefault(pk, []).append(
             (row["criterion__kind"], row["criterion__section_id"], row["points"] or ZERO)
         )
-    return {pk: combine(items) for pk, items in grouped.items()}
+        filled, count = progress.get(pk, (0, 0))
+        progress[pk] = (filled + row["filled"], count + row["count"])
+    return {pk: combine(items) for pk, items in grouped.items()}, progress
 
 
 def progress_for(assessment_ids):
@@ -396,6 +409,40 @@ class PeriodResults:
         return q2(sum((row.total for row in self.rows), ZERO) / len(self.rows))
 
 
+def _sections_with_criteria(agreement):
+    """What `sections_with_criteria` returns, in one query: the sections are read with their
+    criteria (each row tells how many sections the agreement has). Falls back to
+    `sections_with_criteria` when some section has no criteria (it would not be seen)."""
+    count = (
+        Section.objects.filter(agreement_id=OuterRef("section__agreement_id"))
+        .order_by()
+        .values("agreement_id")
+        .annotate(n=Count("pk"))
+        .values("n")
+    )
+    criteria = list(
+        Criterion.objects.filter(section__agreement_id=agreement.pk)
+        .select_related("section")
+        .annotate(sections_in_agreement=Subquery(count))
+        .order_by("section__order", "section__pk", "order", "pk")
+    )
+    grouped = {}
+    for criterion in criteria:
+        section, items = grouped.setdefault(criterion.section_id, (criterion.section, []))
+        criterion.section = section
+        items.append(criterion)
+    if not criteria or len(grouped) != criteria[0].sections_in_agreement:
+        return sections_with_criteria(agreement)
+    sections = []
+    for section, items in grouped.values():
+        queryset = section.criteria.all()
+        queryset._result_cache = items
+        queryset._prefetch_done = True
+        section._prefetched_objects_cache = {"criteria": queryset}
+        sections.append(section)
+    return sections
+
+
 def section_maximum(section):
     return sum(
         (c.max_points for c in section.criteria.all() if c.kind == Criterion.Kind.NORMAL), ZERO
@@ -404,15 +451,13 @@ def section_maximum(section):
 
 def period_results(period, *, rules=None):
     """Every member's totals, section points, rank and rating for a period (live)."""
-    sections = sections_with_criteria(period.agreement)
+    sections = _sections_with_criteria(period.agreement)
     section_max = [section_maximum(s) for s in sections]
     max_points = sum(section_max, ZERO)
     assessments = list(
         Assessment.objects.filter(period_id=period.pk).select_related("unit").order_by("unit_name")
     )
-    ids = [a.pk for a in assessments]
-    totals = totals_for(ids)
-    progress = progress_for(ids)
+    totals, progress = totals_and_progress_for([a.pk for a in assessments])
     rules = rules or rules_for(period.cluster_year.cluster.parent_id, period.cluster_year.year)
     rows = []
     for assessment in assessments:
@@ -434,13 +479,28 @@ def period_results(period, *, rules=None):
     return results
 
 
+def _snapshot_with_entries(period):
+    """(the period's ranking snapshot or None, its entries): one query when it has entries."""
+    entries = list(
+        RankingEntry.objects.filter(snapshot__period_id=period.pk)
+        .select_related("snapshot")
+        .order_by()
+    )
+    if not entries:
+        return RankingSnapshot.objects.filter(period_id=period.pk).first(), []
+    snapshot = entries[0].snapshot
+    for entry in entries:
+        entry.snapshot = snapshot
+    return snapshot, in_ranking_order(entries)
+
+
 def _apply_snapshot(results):
     """A locked period shows its snapshot: ranks, ratings and shares as they were taken."""
-    snapshot = RankingSnapshot.objects.filter(period_id=results.period.pk).first()
+    snapshot, entries = _snapshot_with_entries(results.period)
     if snapshot is None:
         return
     results.snapshot = snapshot
-    results.entries = snapshot_entries(snapshot)
+    results.entries = entries
     results.max_points = snapshot.max_points
     by_unit = {entry.unit_id: entry for entry in results.entries}
     for row in results.rows:

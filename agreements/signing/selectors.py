@@ -187,22 +187,32 @@ PAPER_NOTE = "Ký bản giấy tại hội nghị"
 SIGNING_BEGUN = (Agreement.Status.SIGNING, Agreement.Status.SIGNED, Agreement.Status.SEALED)
 
 
+def _begun_agreements():
+    """Agreements whose signing has begun (see `signing_begun_reason`)."""
+    return Agreement.objects.filter(
+        Q(status__in=SIGNING_BEGUN)
+        | Exists(Signature.objects.filter(agreement=OuterRef("pk")))
+        | Exists(PaperSigning.objects.filter(agreement=OuterRef("pk")))
+        | Q(signature_slots__isnull=False)
+    )
+
+
 def signing_begun_reason(cluster_year):
     """Why the cluster year's signing mode can no longer change: an agreement of the year has
     begun its signing (the digital file prepared, a signature or a paper signing recorded, or
     the signing closed), even one superseded since. "" while it may change."""
-    begun = (
-        Agreement.objects.filter(cluster_year_id=cluster_year.pk)
-        .filter(
-            Q(status__in=SIGNING_BEGUN)
-            | Exists(Signature.objects.filter(agreement=OuterRef("pk")))
-            | Exists(PaperSigning.objects.filter(agreement=OuterRef("pk")))
-            | Q(signature_slots__isnull=False)
-        )
-        .exists()
-    )
-    if begun:
-        return _(
-            "The signing of this year's agreement has begun: how it is signed can no longer change."
-        )
+    if _begun_agreements().filter(cluster_year_id=cluster_year.pk).exists():
+        return signing_begun_message()
     return ""
+
+
+def signing_begun_message():
+    return _(
+        "The signing of this year's agreement has begun: how it is signed can no longer change."
+    )
+
+
+def signing_begun_expression(cluster_year_pk):
+    """`signing_begun_reason` as a boolean expression, for the cluster year whose pk is the
+    outer query's field `cluster_year_pk` (read with the year instead of on its own)."""
+    return Exists(_begun_agreements().filter(cluster_year_id=OuterRef(cluster_year_pk)))

@@ -102,7 +102,7 @@ def _results_context(request, period, results):
         "average": _("Cluster average"),
         "section": _("S{order}"),
     }
-    mine = access.assessment_for_user(user, period)
+    mine = access.assessment_for_user_among(user, [row.assessment for row in results.rows])
     chosen = request.GET.get("unit")
     profile_row = None
     for row in results.rows:
