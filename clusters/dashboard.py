@@ -1,32 +1,50 @@
 """What clusters contributes to the "Việc cần làm" dashboard."""
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusters import access, selectors
 from clusters.models import ClusterYear, Membership
-from core.dashboard import Action, Cell, Task, count_of, register, register_column
+from core.dashboard import (
+    Action,
+    Cell,
+    Task,
+    count_of,
+    register,
+    register_board_read,
+    register_column,
+)
+
+
+def _memberships(user):
+    return (
+        Membership.objects.filter(unit_id__in=access.unit_ids(user))
+        .order_by()
+        .values(
+            row=JSONObject(
+                cluster_year="cluster_year_id", unit="unit_id", role="role", ended_on="ended_on"
+            )
+        )
+    )
+
+
+@register_board_read("clusters.memberships")
+def memberships_on_the_board(user):
+    return ArraySubquery(_memberships(user))
 
 
 def memberships(user, shared):
     """The memberships of the user's units, every year: [(cluster_year_id, unit_id, role,
-    active)], read once per request for every app's tasks."""
-
-    def read():
-        units = access.unit_ids(user)
-        if not units:
-            return []
-        rows = Membership.objects.filter(unit_id__in=units).order_by()
-        return [
-            (cy, unit, role, ended_on is None)
-            for cy, unit, role, ended_on in rows.values_list(
-                "cluster_year_id", "unit_id", "role", "ended_on"
-            )
-        ]
-
-    return shared.get("clusters.memberships", read)
+    active)], read once per request for every app's tasks (with the board, when it is shown).
+    """
+    if not access.unit_ids(user):
+        return []
+    rows = shared.get("clusters.memberships", lambda: [r["row"] for r in _memberships(user)])
+    return [(r["cluster_year"], r["unit"], r["role"], r["ended_on"] is None) for r in rows]
 
 
 def years_of(user, shared, role=None, units=None):
@@ -39,19 +57,32 @@ def years_of(user, shared, role=None, units=None):
     }
 
 
+def _preparing(user):
+    return (
+        ClusterYear.objects.filter(
+            cluster__parent_id__in=access.staff_parent_ids(user),
+            status=ClusterYear.Status.PREPARING,
+        )
+        .order_by("-year", "cluster__name")
+        .values(row=JSONObject(pk="pk", cluster="cluster__name", year="year"))[:20]
+    )
+
+
+@register_board_read("clusters.preparing")
+def preparing_on_the_board(user):
+    return ArraySubquery(_preparing(user))
+
+
 @register
 def cluster_tasks(user, shared):
     """Parent staff: cluster years still being prepared (members, head, plan)."""
     if not access.staff_parent_ids(user):
         return []
-    years = ClusterYear.objects.filter(
-        cluster__parent_id__in=access.staff_parent_ids(user),
-        status=ClusterYear.Status.PREPARING,
-    ).select_related("cluster")[:20]
+    years = shared.get("clusters.preparing", lambda: [row["row"] for row in _preparing(user)])
     return [
         Task(
-            title=_("Prepare %(cluster)s") % {"cluster": cy},
-            url=reverse("clusters:cluster_year", args=[cy.pk]),
+            title=_("Prepare %(cluster)s") % {"cluster": f"{cy['cluster']} — {cy['year']}"},
+            url=reverse("clusters:cluster_year", args=[cy["pk"]]),
             detail=_("Add the members, choose the head and the deputy, then start the year."),
             kind="action",
         )

@@ -51,6 +51,9 @@ class Shared:
             self._values[key] = read()
         return self._values[key]
 
+    def put(self, key, value):
+        self._values[key] = value
+
 
 def register(provider):
     """Register `provider(user, shared) -> list[Task]` (`shared`: a Shared of the request);
@@ -98,6 +101,23 @@ class Cell:
 _columns = []
 
 
+_board_reads = []
+
+
+def register_board_read(key):
+    """Register `factory(user) -> expression` (a subquery that does not depend on the row):
+    when the board is shown, its value rides along the board's query and is kept in the
+    request's Shared under `key`, so that the provider reading it then spends no query of its
+    own. Usable as a decorator."""
+
+    def decorator(factory):
+        if all(existing is not factory for _key, existing in _board_reads):
+            _board_reads.append((key, factory))
+        return factory
+
+    return decorator
+
+
 def register_column(title, order, annotations=None):
     """Register a column of the year board; usable as a decorator of its provider."""
 
@@ -110,13 +130,22 @@ def register_column(title, order, annotations=None):
     return decorator
 
 
-def year_board(cluster_years):
+def year_board(cluster_years, user=None, shared=None):
     """([column titles], [(cluster_year, [Cell or None per column])]) for the cluster years of
-    the queryset `cluster_years`, read in one query with every column's annotations."""
+    the queryset `cluster_years`, read in one query with every column's annotations (and, given
+    the user and the request's Shared, the registered board reads)."""
     annotations = {}
     for _order, _title, _provider, annotate in _columns:
         if annotate is not None:
             annotations.update(annotate())
+    reads = {}
+    if shared is not None:
+        for index, (key, factory) in enumerate(_board_reads):
+            reads[key] = f"board_read_{index}"
+            annotations[reads[key]] = factory(user)
     years = list(cluster_years.annotate(**annotations))
+    if years:
+        for key, name in reads.items():
+            shared.put(key, getattr(years[0], name))
     rows = [(cy, [provider(cy) for _o, _t, provider, _a in _columns]) for cy in years]
     return [title for _order, title, _provider, _a in _columns], rows

@@ -1,6 +1,8 @@
 """What results contribute to the "Việc cần làm" dashboard and to a cluster year's timeline."""
 
-from django.db.models import Count, Max, OuterRef, Q, Subquery
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,8 +11,15 @@ from django.utils.translation import gettext_lazy
 from clusters import access as cluster_access
 from clusters import timeline
 from clusters.dashboard import memberships, years_of
-from clusters.models import Membership
-from core.dashboard import Cell, Task, count_of, register, register_column
+from clusters.models import Membership, Unit
+from core.dashboard import (
+    Cell,
+    Task,
+    count_of,
+    register,
+    register_board_read,
+    register_column,
+)
 from results.models import Assessment, Period
 
 
@@ -18,7 +27,7 @@ from results.models import Assessment, Period
 def results_tasks(user, shared):
     """Sheets to fill or fix, sheets to review, results ready to lock."""
     units = cluster_access.unit_ids(user)
-    tasks = _comparison_tasks(user)
+    tasks = _comparison_tasks(user, shared)
     if not memberships(user, shared):
         # The user's units are in no cluster year: they have no sheet to fill or to review.
         return tasks
@@ -98,24 +107,39 @@ def results_tasks(user, shared):
     return tasks
 
 
-def _comparison_tasks(user):
-    """Parent staff and viewers: the latest year whose results can be compared."""
+def _latest_compared(user):
+    """The parent bodies the user reads (staff, viewers), with the latest year of reviews."""
     # Only a parent body has clusters: of the user's units, those of its staff.
     readers = cluster_access.staff_parent_ids(user) | cluster_access.viewer_unit_ids(user)
-    if not readers:
-        return []
     latest = (
-        Period.objects.filter(cluster_year__cluster__parent_id__in=readers)
-        .values("cluster_year__cluster__parent_id", "cluster_year__cluster__parent__short_name")
-        .annotate(year=Max("cluster_year__year"))
-        .order_by("cluster_year__cluster__parent__short_name")[:5]
+        Period.objects.filter(cluster_year__cluster__parent_id=OuterRef("pk"))
+        .order_by("-cluster_year__year")
+        .values("cluster_year__year")[:1]
     )
+    return (
+        Unit.objects.filter(pk__in=readers)
+        .annotate(latest=Subquery(latest))
+        .filter(latest__isnull=False)
+        .order_by("short_name")
+        .values(row=JSONObject(parent="pk", short="short_name", year="latest"))[:5]
+    )
+
+
+@register_board_read("results.compared")
+def compared_on_the_board(user):
+    return ArraySubquery(_latest_compared(user))
+
+
+def _comparison_tasks(user, shared):
+    """Parent staff and viewers: the latest year whose results can be compared."""
+    if not cluster_access.staff_parent_ids(user) and not cluster_access.viewer_unit_ids(user):
+        return []
+    latest = shared.get("results.compared", lambda: [row["row"] for row in _latest_compared(user)])
     return [
         Task(
             title=_("Compare the clusters of %(parent)s (%(year)s)")
-            % {"parent": row["cluster_year__cluster__parent__short_name"], "year": row["year"]},
-            url=reverse("results:comparison", args=[row["cluster_year__cluster__parent_id"]])
-            + f"?year={row['year']}",
+            % {"parent": row["short"], "year": row["year"]},
+            url=reverse("results:comparison", args=[row["parent"]]) + f"?year={row['year']}",
             detail=_("Each unit's total as a share of the maximum, cluster averages, leaders."),
         )
         for row in latest
