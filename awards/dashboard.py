@@ -2,9 +2,7 @@
 
 from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
-    BooleanField,
     Exists,
-    ExpressionWrapper,
     F,
     OuterRef,
     Q,
@@ -26,7 +24,7 @@ from awards.models import (
 from clusters import access as cluster_access
 from clusters import timeline
 from clusters.dashboard import memberships, years_of
-from clusters.models import Membership
+from clusters.models import ClusterYear, Membership
 from core.dashboard import Cell, Task, register, register_column
 
 
@@ -55,13 +53,16 @@ def _sessions(user, shared):
         & Exists(present)
     )
     counted = Q(meeting__cluster_year_id__in=head_years, status=VoteSession.Status.COUNTED)
-    void = Q(meeting__cluster_year__cluster__parent_id__in=parents, status=VoteSession.Status.VOID)
-    return list(
+    void = Q(
+        meeting__cluster_year_id__in=ClusterYear.objects.filter(
+            cluster__parent_id__in=parents
+        ).values("pk"),
+        status=VoteSession.Status.VOID,
+    )
+    sessions = list(
         VoteSession.objects.filter(ballot | counted | void)
         .annotate(
-            is_ballot=ExpressionWrapper(ballot, output_field=BooleanField()),
-            is_counted=ExpressionWrapper(counted, output_field=BooleanField()),
-            is_void=ExpressionWrapper(void, output_field=BooleanField()),
+            open_round=Subquery(open_rounds.values("pk")[:1]),
             round_deadline=Subquery(open_rounds.values("deadline")[:1]),
             present_units=ArraySubquery(present.order_by().values("unit_id")),
             voted_units=ArraySubquery(
@@ -74,6 +75,22 @@ def _sessions(user, shared):
         )
         .select_related("meeting__cluster_year__cluster")[:60]
     )
+    # Which of the three each is, told from its fields (not compiled a second time).
+    for session in sessions:
+        cluster_year = session.meeting.cluster_year
+        session.is_ballot = (
+            session.mode == VoteSession.Mode.ONLINE
+            and cluster_year.pk in signer_years
+            and session.open_round is not None
+            and bool(session.present_units)
+        )
+        session.is_counted = (
+            session.status == VoteSession.Status.COUNTED and cluster_year.pk in head_years
+        )
+        session.is_void = (
+            session.status == VoteSession.Status.VOID and cluster_year.cluster.parent_id in parents
+        )
+    return sessions
 
 
 @register
@@ -112,7 +129,7 @@ def award_tasks(user, shared):
         status__in=[Proposal.Status.RETURNED, Proposal.Status.TO_SEND],
     )
     waiting = Q(
-        cluster_year__cluster__parent_id__in=parents,
+        cluster_year_id__in=ClusterYear.objects.filter(cluster__parent_id__in=parents).values("pk"),
         status__in=[
             Proposal.Status.AWAITING_REVIEW,
             Proposal.Status.RESUBMITTED,
@@ -121,10 +138,15 @@ def award_tasks(user, shared):
         ],
     )
     proposals = list(
-        Proposal.objects.filter(of_head | waiting)
-        .annotate(of_head=ExpressionWrapper(of_head, output_field=BooleanField()))
-        .select_related("cluster_year__cluster", "cluster_year__proposal_deadline")[:50]
+        Proposal.objects.filter(of_head | waiting).select_related(
+            "cluster_year__cluster", "cluster_year__proposal_deadline"
+        )[:50]
     )
+    for proposal in proposals:
+        proposal.of_head = proposal.cluster_year_id in head_years and proposal.status in (
+            Proposal.Status.RETURNED,
+            Proposal.Status.TO_SEND,
+        )
     for proposal in [p for p in proposals if p.of_head][:20]:
         returned = proposal.status == Proposal.Status.RETURNED
         deadline = getattr(proposal.cluster_year, "proposal_deadline", None)

@@ -1,6 +1,6 @@
 """The signing requests on the "Việc cần làm" dashboard: who must sign, what failed."""
 
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -9,6 +9,7 @@ from agreements.dashboard import agreements_for_tasks
 from agreements.signing.models import PaperSigning
 from agreements.signing.selectors import OPEN_FOR_SIGNING, required_units
 from clusters import access as cluster_access
+from clusters.models import ClusterYear
 from core.dashboard import Task, register
 
 
@@ -57,7 +58,11 @@ def _paper_tasks(user):
     if not signer_units and not parents:
         return []
     of_unit = Q(unit_id__in=signer_units)
-    of_staff = Q(agreement__cluster_year__cluster__parent_id__in=parents)
+    of_staff = Q(
+        agreement__cluster_year_id__in=ClusterYear.objects.filter(
+            cluster__parent_id__in=parents
+        ).values("pk")
+    )
     papers = list(
         PaperSigning.objects.filter(
             of_unit | of_staff,
@@ -66,13 +71,13 @@ def _paper_tasks(user):
             agreement__status__in=OPEN_FOR_SIGNING,
         )
         .exclude(recorded_by=user)
-        .annotate(
-            for_unit=ExpressionWrapper(of_unit, output_field=BooleanField()),
-            for_staff=ExpressionWrapper(of_staff, output_field=BooleanField()),
-        )
+        .annotate(parent_id=F("agreement__cluster_year__cluster__parent_id"))
         .select_related("agreement", "recorded_by")
         .order_by("recorded_at", "pk")[:40]
     )
+    for paper in papers:
+        paper.for_unit = paper.unit_id in signer_units
+        paper.for_staff = paper.parent_id in parents
     tasks = [_paper_task_for_the_unit(paper) for paper in papers if paper.for_unit][:20]
     return tasks + _paper_tasks_for_staff([paper for paper in papers if paper.for_staff][:20])
 
