@@ -1,42 +1,91 @@
 """What agreements contributes to the "Việc cần làm" dashboard."""
 
-from django.db.models import Count, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements.models import Agreement, Comment
-from agreements.signing.models import Signature
+from agreements.signing.models import Seal, Signature
+from agreements.signing.selectors import OPEN_FOR_SIGNING
 from clusters import access, timeline
-from clusters.models import Membership
-from core.dashboard import Cell, Task, register, register_column
+from clusters.dashboard import years_of
+from clusters.models import ClusterYear, Membership
+from core.dashboard import Cell, Task, count_of, register, register_column
 
 
-def _head_years(units):
-    return Membership.objects.filter(
-        unit_id__in=units, role=Membership.Role.HEAD, ended_on__isnull=True
-    ).values("cluster_year_id")
+def agreements_for_tasks(user, shared):
+    """The agreements the user's tasks are about, read once for agreements' and signing's
+    tasks: drafts circulated in the years of the user's units, agreements open for signing in
+    the years of the units they sign for, and those whose sealing failed that the user must
+    retry (the head's people, parent staff). Each says which of the three it is."""
+    return shared.get("agreements.for_tasks", lambda: _read_agreements(user, shared))
+
+
+def _read_agreements(user, shared):
+    member_years = years_of(user, shared)
+    signer_years = years_of(user, shared, units=access.signer_unit_ids(user))
+    parents = access.staff_parent_ids(user)
+    head_years = years_of(user, shared, Membership.Role.HEAD)
+    failed = Q(pk__in=Seal.objects.filter(status=Seal.Status.FAILED).values("agreement_id"))
+    if not user.is_superuser:
+        if not member_years and not parents:
+            return []
+        # Lists and subqueries that PostgreSQL reads by index, not joins in the OR.
+        failed &= Q(cluster_year_id__in=head_years) | Q(
+            cluster_year_id__in=ClusterYear.objects.filter(cluster__parent_id__in=parents).values(
+                "pk"
+            )
+        )
+    agreement = Q(kind=Agreement.Kind.AGREEMENT)
+    circulated = agreement & Q(status=Agreement.Status.CIRCULATED, cluster_year_id__in=member_years)
+    to_sign = agreement & Q(status__in=OPEN_FOR_SIGNING, cluster_year_id__in=signer_years)
+    rows = list(
+        Agreement.objects.filter(circulated | to_sign | failed)
+        .annotate(
+            seal_status=F("seal__status"),
+            open_comments=count_of(
+                Comment.objects.filter(agreement=OuterRef("pk"), status=Comment.Status.OPEN)
+            ),
+            signed_units=ArraySubquery(
+                Signature.objects.filter(
+                    agreement=OuterRef("pk"),
+                    unit_id__in=access.signer_unit_ids(user),
+                    void=False,
+                )
+                .order_by()
+                .values("unit_id")
+            ),
+        )
+        .select_related("cluster_year__cluster")
+    )
+    # Which of the three each is, told from its fields (not compiled a second time).
+    for row in rows:
+        ours = row.kind == Agreement.Kind.AGREEMENT
+        row.is_circulated = (
+            ours
+            and row.status == Agreement.Status.CIRCULATED
+            and row.cluster_year_id in member_years
+        )
+        row.is_to_sign = (
+            ours and row.status in OPEN_FOR_SIGNING and row.cluster_year_id in signer_years
+        )
+        row.seal_failed = row.seal_status == Seal.Status.FAILED
+    return rows
 
 
 @register
-def agreement_tasks(user):
+def agreement_tasks(user, shared):
     """Members: drafts circulated for comment. The head's people: comments and adoption."""
-    units = access.unit_ids(user) if user.is_authenticated else set()
-    if not units:
+    circulated = [a for a in agreements_for_tasks(user, shared) if a.is_circulated]
+    if not circulated:
         return []
-    head_years = _head_years(units)
-    circulated = (
-        Agreement.objects.filter(
-            kind=Agreement.Kind.AGREEMENT,
-            status=Agreement.Status.CIRCULATED,
-            cluster_year__memberships__unit_id__in=units,
-            cluster_year__memberships__ended_on__isnull=True,
-        )
-        .select_related("cluster_year__cluster")
-        .distinct()
-    )
+    head_years = years_of(user, shared, Membership.Role.HEAD)
     tasks = []
-    for agreement in circulated.exclude(cluster_year_id__in=head_years):
+    for agreement in circulated:
+        if agreement.cluster_year_id in head_years:
+            continue
         tasks.append(
             Task(
                 title=_("Comment on the circulated draft: %(title)s") % {"title": agreement.title},
@@ -46,10 +95,9 @@ def agreement_tasks(user):
                 kind="action",
             )
         )
-    mine = circulated.filter(cluster_year_id__in=head_years).annotate(
-        open_comments=Count("comments", filter=Q(comments__status=Comment.Status.OPEN))
-    )
-    for agreement in mine:
+    for agreement in circulated:
+        if agreement.cluster_year_id not in head_years:
+            continue
         url = reverse("agreements:detail", args=[agreement.pk])
         if agreement.open_comments:
             tasks.append(
@@ -102,60 +150,52 @@ def signing_progress(cluster_year):
 ADOPTED_OR_LATER = (Agreement.Status.ADOPTED, Agreement.Status.SIGNED, Agreement.Status.SEALED)
 
 
-def _agreements(cluster_years):
-    """The current agreement of each year (one query)."""
-    current = {}
-    for agreement in (
-        Agreement.objects.filter(cluster_year__in=cluster_years, kind=Agreement.Kind.AGREEMENT)
+def _board_annotations():
+    """The current agreement of each year (the latest not superseded), its signatories and
+    the year's active members."""
+    current = (
+        Agreement.objects.filter(cluster_year=OuterRef("pk"), kind=Agreement.Kind.AGREEMENT)
         .exclude(status=Agreement.Status.SUPERSEDED)
-        .order_by("created_at")
-    ):
-        current[agreement.cluster_year_id] = agreement
-    return current
+        .order_by("-created_at", "-pk")
+    )
+    return {
+        "agreements_pk": Subquery(current.values("pk")[:1]),
+        "agreements_status": Subquery(current.values("status")[:1]),
+        "agreements_signed": count_of(
+            Signature.objects.filter(agreement_id=OuterRef("agreements_pk")),
+            "unit_id",
+            distinct=True,
+        ),
+        "agreements_members": count_of(
+            Membership.objects.filter(cluster_year=OuterRef("pk"), ended_on__isnull=True)
+        ),
+    }
 
 
-@register_column(gettext_lazy("Agreement"), order=20)
-def agreement_column(cluster_years):
-    cells = {}
-    for pk, agreement in _agreements(cluster_years).items():
-        cells[pk] = Cell(
-            text=agreement.get_status_display(),
-            url=reverse("agreements:detail", args=[agreement.pk]),
-            done=agreement.status in ADOPTED_OR_LATER,
+@register_column(gettext_lazy("Agreement"), order=20, annotations=_board_annotations)
+def agreement_column(cy):
+    if cy.agreements_pk is None:
+        if cy.status == cy.Status.PREPARING:
+            return None
+        return Cell(
+            text=_("Not drafted"),
+            url=reverse("agreements:cluster_year_agreements", args=[cy.pk]),
         )
-    for cy in cluster_years:
-        if cy.pk not in cells and cy.status != cy.Status.PREPARING:
-            cells[cy.pk] = Cell(
-                text=_("Not drafted"),
-                url=reverse("agreements:cluster_year_agreements", args=[cy.pk]),
-            )
-    return cells
+    return Cell(
+        text=Agreement.Status(cy.agreements_status).label,
+        url=reverse("agreements:detail", args=[cy.agreements_pk]),
+        done=cy.agreements_status in ADOPTED_OR_LATER,
+    )
 
 
 @register_column(gettext_lazy("Signatures"), order=30)
-def signatures_column(cluster_years):
-    """x of n signed, for adopted agreements (three queries)."""
-    agreements = {
-        pk: a for pk, a in _agreements(cluster_years).items() if a.status in ADOPTED_OR_LATER
-    }
-    signed = dict(
-        Signature.objects.filter(agreement__in=agreements.values())
-        .values("agreement")
-        .annotate(n=Count("unit", distinct=True))
-        .values_list("agreement", "n")
+def signatures_column(cy):
+    """x of n signed, for adopted agreements (the agreement column's annotations)."""
+    if cy.agreements_pk is None or cy.agreements_status not in ADOPTED_OR_LATER:
+        return None
+    return Cell(
+        text=_("%(signed)s of %(total)s")
+        % {"signed": cy.agreements_signed, "total": cy.agreements_members},
+        url=reverse("agreements:detail", args=[cy.agreements_pk]),
+        done=cy.agreements_status in (Agreement.Status.SIGNED, Agreement.Status.SEALED),
     )
-    members = dict(
-        Membership.objects.filter(cluster_year__in=agreements, ended_on__isnull=True)
-        .values("cluster_year")
-        .annotate(n=Count("pk"))
-        .values_list("cluster_year", "n")
-    )
-    return {
-        pk: Cell(
-            text=_("%(signed)s of %(total)s")
-            % {"signed": signed.get(agreement.pk, 0), "total": members.get(pk, 0)},
-            url=reverse("agreements:detail", args=[agreement.pk]),
-            done=agreement.status in (Agreement.Status.SIGNED, Agreement.Status.SEALED),
-        )
-        for pk, agreement in agreements.items()
-    }

@@ -1,6 +1,13 @@
 """What the vote and the proposal files contribute to "Việc cần làm" and to the timeline."""
 
-from django.db.models import Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import (
+    Exists,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+)
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -8,136 +15,181 @@ from django.utils.translation import gettext_lazy
 from awards.models import (
     Attendance,
     Candidate,
-    Decision,
     Meeting,
+    Participation,
     Proposal,
     VoteRound,
     VoteSession,
 )
 from clusters import access as cluster_access
 from clusters import timeline
-from clusters.models import Membership
+from clusters.dashboard import memberships, years_of
+from clusters.models import ClusterYear, Membership
 from core.dashboard import Cell, Task, register, register_column
 
 
-def _ballots_to_cast(user):
+def _sessions(user, shared):
+    """The vote sessions of the user's tasks, in one query: those with an open online round
+    where a unit the user signs for is present (its ballot), those counted in a year the
+    user's unit heads (another round?), and the void ones of the parent bodies' clusters."""
     signer_units = cluster_access.signer_unit_ids(user)
-    if not signer_units:
+    head_years = years_of(user, shared, Membership.Role.HEAD)
+    parents = cluster_access.staff_parent_ids(user)
+    if not signer_units and not head_years and not parents:
         return []
-    rounds = (
-        VoteRound.objects.filter(
-            status=VoteRound.Status.OPEN,
-            session__mode=VoteSession.Mode.ONLINE,
-            session__meeting__attendance__unit_id__in=signer_units,
-            session__meeting__attendance__present=True,
-        )
-        .select_related("session__meeting__cluster_year__cluster")
-        .distinct()[:20]
+    open_rounds = VoteRound.objects.filter(
+        session=OuterRef("pk"), status=VoteRound.Status.OPEN
+    ).order_by("pk")
+    present = Attendance.objects.filter(
+        meeting_id=OuterRef("meeting_id"), present=True, unit_id__in=signer_units
     )
-    tasks = []
-    for vote_round in rounds:
-        session = vote_round.session
-        present = set(
-            Attendance.objects.filter(
-                meeting_id=session.meeting_id, present=True, unit_id__in=signer_units
-            ).values_list("unit_id", flat=True)
+    # Within the years of the units the user signs for, that the planner reads by index.
+    signer_years = {
+        cy for cy, unit, _role, _active in memberships(user, shared) if unit in signer_units
+    }
+    ballot = (
+        Q(meeting__cluster_year_id__in=signer_years, mode=VoteSession.Mode.ONLINE)
+        & Exists(open_rounds)
+        & Exists(present)
+    )
+    counted = Q(meeting__cluster_year_id__in=head_years, status=VoteSession.Status.COUNTED)
+    void = Q(
+        meeting__cluster_year_id__in=ClusterYear.objects.filter(
+            cluster__parent_id__in=parents
+        ).values("pk"),
+        status=VoteSession.Status.VOID,
+    )
+    sessions = list(
+        VoteSession.objects.filter(ballot | counted | void)
+        .annotate(
+            open_round=Subquery(open_rounds.values("pk")[:1]),
+            round_deadline=Subquery(open_rounds.values("deadline")[:1]),
+            present_units=ArraySubquery(present.order_by().values("unit_id")),
+            voted_units=ArraySubquery(
+                Participation.objects.filter(
+                    round__session=OuterRef("pk"), round__status=VoteRound.Status.OPEN
+                )
+                .order_by()
+                .values("unit_id")
+            ),
         )
-        voted = set(vote_round.participations.values_list("unit_id", flat=True))
-        if present - voted:
+        .select_related("meeting__cluster_year__cluster")[:60]
+    )
+    # Which of the three each is, told from its fields (not compiled a second time).
+    for session in sessions:
+        cluster_year = session.meeting.cluster_year
+        session.is_ballot = (
+            session.mode == VoteSession.Mode.ONLINE
+            and cluster_year.pk in signer_years
+            and session.open_round is not None
+            and bool(session.present_units)
+        )
+        session.is_counted = (
+            session.status == VoteSession.Status.COUNTED and cluster_year.pk in head_years
+        )
+        session.is_void = (
+            session.status == VoteSession.Status.VOID and cluster_year.cluster.parent_id in parents
+        )
+    return sessions
+
+
+@register
+def award_tasks(user, shared):
+    """Ballots to cast; files to fix (cluster head); files to review and decide (parent)."""
+    sessions = _sessions(user, shared)
+    tasks = []
+    for session in [s for s in sessions if s.is_ballot][:20]:
+        if set(session.present_units) - set(session.voted_units):
             tasks.append(
                 Task(
                     title=_("Cast your unit's secret ballot: %(purpose)s")
                     % {"purpose": session.get_purpose_display()},
                     url=reverse("awards:ballot", args=[session.pk]),
                     detail=str(session.meeting.cluster_year),
-                    due=vote_round.deadline,
+                    due=session.round_deadline,
                     kind="action",
                 )
             )
-    return tasks
-
-
-@register
-def award_tasks(user):
-    """Ballots to cast; files to fix (cluster head); files to review and decide (parent)."""
-    tasks = _ballots_to_cast(user)
-    units = cluster_access.unit_ids(user)
-    if units:
-        head_years = Membership.objects.filter(
-            unit_id__in=units, role=Membership.Role.HEAD, ended_on__isnull=True
-        ).values("cluster_year_id")
-        for session in VoteSession.objects.filter(
-            meeting__cluster_year_id__in=head_years, status=VoteSession.Status.COUNTED
-        ).select_related("meeting__cluster_year__cluster")[:20]:
-            tasks.append(
-                Task(
-                    title=_("Decide on another round: %(purpose)s")
-                    % {"purpose": session.get_purpose_display()},
-                    url=reverse("awards:vote", args=[session.pk]),
-                    detail=str(session.meeting.cluster_year),
-                    kind="action",
-                )
+    for session in [s for s in sessions if s.is_counted][:20]:
+        tasks.append(
+            Task(
+                title=_("Decide on another round: %(purpose)s")
+                % {"purpose": session.get_purpose_display()},
+                url=reverse("awards:vote", args=[session.pk]),
+                detail=str(session.meeting.cluster_year),
+                kind="action",
             )
-        for proposal in Proposal.objects.filter(
-            cluster_year_id__in=head_years,
-            status__in=[Proposal.Status.RETURNED, Proposal.Status.TO_SEND],
-        ).select_related("cluster_year__cluster", "cluster_year__proposal_deadline")[:20]:
-            returned = proposal.status == Proposal.Status.RETURNED
-            deadline = getattr(proposal.cluster_year, "proposal_deadline", None)
-            if not returned and deadline is None:
-                continue
-            tasks.append(
-                Task(
-                    title=_("Correct and resubmit the award proposal")
-                    if returned
-                    else _("Send the award proposal file"),
-                    url=reverse("awards:proposal", args=[proposal.pk]),
-                    detail=f"{proposal.cluster_year} — {proposal.return_reason[:120]}"
-                    if returned
-                    else str(proposal.cluster_year),
-                    due=deadline.due if deadline else None,
-                    kind="warning" if returned else "action",
-                )
-            )
+        )
+    head_years = years_of(user, shared, Membership.Role.HEAD)
     parents = cluster_access.staff_parent_ids(user)
-    if parents:
-        waiting = Proposal.objects.filter(
-            cluster_year__cluster__parent_id__in=parents,
-            status__in=[
-                Proposal.Status.AWAITING_REVIEW,
-                Proposal.Status.RESUBMITTED,
-                Proposal.Status.ACCEPTED,
-                Proposal.Status.BEING_DECIDED,
-            ],
-        ).select_related("cluster_year__cluster")[:30]
-        for proposal in waiting:
-            review = proposal.is_under_review
-            tasks.append(
-                Task(
-                    title=(
-                        _("Review the award proposal of %(cluster)s")
-                        if review
-                        else _("Record the decision on the award proposal of %(cluster)s")
-                    )
-                    % {"cluster": proposal.cluster_year.cluster.name},
-                    url=reverse("awards:proposal", args=[proposal.pk]),
-                    detail=f"{proposal.cluster_year.year} — {proposal.get_status_display()}",
-                    kind="action",
-                )
+    if not head_years and not parents:
+        return tasks
+    of_head = Q(
+        cluster_year_id__in=head_years,
+        status__in=[Proposal.Status.RETURNED, Proposal.Status.TO_SEND],
+    )
+    waiting = Q(
+        cluster_year_id__in=ClusterYear.objects.filter(cluster__parent_id__in=parents).values("pk"),
+        status__in=[
+            Proposal.Status.AWAITING_REVIEW,
+            Proposal.Status.RESUBMITTED,
+            Proposal.Status.ACCEPTED,
+            Proposal.Status.BEING_DECIDED,
+        ],
+    )
+    proposals = list(
+        Proposal.objects.filter(of_head | waiting).select_related(
+            "cluster_year__cluster", "cluster_year__proposal_deadline"
+        )[:50]
+    )
+    for proposal in proposals:
+        proposal.of_head = proposal.cluster_year_id in head_years and proposal.status in (
+            Proposal.Status.RETURNED,
+            Proposal.Status.TO_SEND,
+        )
+    for proposal in [p for p in proposals if p.of_head][:20]:
+        returned = proposal.status == Proposal.Status.RETURNED
+        deadline = getattr(proposal.cluster_year, "proposal_deadline", None)
+        if not returned and deadline is None:
+            continue
+        tasks.append(
+            Task(
+                title=_("Correct and resubmit the award proposal")
+                if returned
+                else _("Send the award proposal file"),
+                url=reverse("awards:proposal", args=[proposal.pk]),
+                detail=f"{proposal.cluster_year} — {proposal.return_reason[:120]}"
+                if returned
+                else str(proposal.cluster_year),
+                due=deadline.due if deadline else None,
+                kind="warning" if returned else "action",
             )
-        for session in VoteSession.objects.filter(
-            meeting__cluster_year__cluster__parent_id__in=parents,
-            status=VoteSession.Status.VOID,
-        ).select_related("meeting__cluster_year__cluster")[:20]:
-            tasks.append(
-                Task(
-                    title=_("Decide a void vote (too few ballots): %(purpose)s")
-                    % {"purpose": session.get_purpose_display()},
-                    url=reverse("awards:vote", args=[session.pk]),
-                    detail=str(session.meeting.cluster_year),
-                    kind="action",
+        )
+    for proposal in [p for p in proposals if not p.of_head][:30]:
+        review = proposal.is_under_review
+        tasks.append(
+            Task(
+                title=(
+                    _("Review the award proposal of %(cluster)s")
+                    if review
+                    else _("Record the decision on the award proposal of %(cluster)s")
                 )
+                % {"cluster": proposal.cluster_year.cluster.name},
+                url=reverse("awards:proposal", args=[proposal.pk]),
+                detail=f"{proposal.cluster_year.year} — {proposal.get_status_display()}",
+                kind="action",
             )
+        )
+    for session in [s for s in sessions if s.is_void][:20]:
+        tasks.append(
+            Task(
+                title=_("Decide a void vote (too few ballots): %(purpose)s")
+                % {"purpose": session.get_purpose_display()},
+                url=reverse("awards:vote", args=[session.pk]),
+                detail=str(session.meeting.cluster_year),
+                kind="action",
+            )
+        )
     return tasks
 
 
@@ -212,55 +264,56 @@ def award_progress(cluster_year):
 # --- the parent body's year board --------------------------------------------------------------
 
 
-@register_column(gettext_lazy("Vote"), order=50)
-def vote_column(cluster_years):
-    """The year-end meeting's vote: the leading unit once elected (two queries)."""
-    meetings = {
-        m.cluster_year_id: m for m in Meeting.objects.filter(cluster_year__in=cluster_years)
-    }
-    leading = {}
-    for candidate in Candidate.objects.filter(
-        session__meeting__in=meetings.values(),
+def _board_annotations():
+    """The year-end meeting with the leading units elected, the proposal and its decision
+    (one to one with the cluster year: joins, not subqueries)."""
+    leading = Candidate.objects.filter(
+        session__meeting__cluster_year=OuterRef("pk"),
         session__purpose=VoteSession.Purpose.LEADING,
         session__status=VoteSession.Status.CLOSED,
         outcome=Candidate.Outcome.ELECTED,
-    ).values("session__meeting__cluster_year_id", "unit_name"):
-        leading.setdefault(candidate["session__meeting__cluster_year_id"], []).append(
-            candidate["unit_name"]
-        )
+    ).order_by("pk")
     return {
-        pk: Cell(
-            text=_("Leading unit: %(unit)s") % {"unit": ", ".join(leading[pk])}
-            if pk in leading
-            else _("Meeting prepared"),
-            url=reverse("awards:award_overview", args=[pk]),
-            done=pk in leading,
-        )
-        for pk in meetings
+        "awards_meeting": F("award_meeting__pk"),
+        "awards_leading": ArraySubquery(leading.values("unit_name")),
+        "awards_proposal": F("award_proposal__pk"),
+        "awards_proposal_status": F("award_proposal__status"),
+        "awards_decision_number": F("award_proposal__decision__number"),
+        "awards_decision_date": F("award_proposal__decision__date"),
     }
+
+
+@register_column(gettext_lazy("Vote"), order=50, annotations=_board_annotations)
+def vote_column(cy):
+    """The year-end meeting's vote: the leading unit once elected."""
+    if cy.awards_meeting is None:
+        return None
+    return Cell(
+        text=_("Leading unit: %(unit)s") % {"unit": ", ".join(cy.awards_leading)}
+        if cy.awards_leading
+        else _("Meeting prepared"),
+        url=reverse("awards:award_overview", args=[cy.pk]),
+        done=bool(cy.awards_leading),
+    )
 
 
 @register_column(gettext_lazy("Award proposal"), order=60)
-def proposal_column(cluster_years):
-    return {
-        proposal.cluster_year_id: Cell(
-            text=proposal.get_status_display(),
-            url=reverse("awards:proposal", args=[proposal.pk]),
-            done=proposal.status in SENT,
-        )
-        for proposal in Proposal.objects.filter(cluster_year__in=cluster_years)
-    }
+def proposal_column(cy):
+    if cy.awards_proposal is None:
+        return None
+    return Cell(
+        text=Proposal.Status(cy.awards_proposal_status).label,
+        url=reverse("awards:proposal", args=[cy.awards_proposal]),
+        done=cy.awards_proposal_status in SENT,
+    )
 
 
 @register_column(gettext_lazy("Decision"), order=70)
-def decision_column(cluster_years):
-    return {
-        decision.proposal.cluster_year_id: Cell(
-            text=f"{decision.number} ({decision.date:%d/%m/%Y})",
-            url=reverse("awards:proposal", args=[decision.proposal_id]),
-            done=True,
-        )
-        for decision in Decision.objects.filter(
-            proposal__cluster_year__in=cluster_years
-        ).select_related("proposal")
-    }
+def decision_column(cy):
+    if cy.awards_decision_number is None:
+        return None
+    return Cell(
+        text=f"{cy.awards_decision_number} ({cy.awards_decision_date:%d/%m/%Y})",
+        url=reverse("awards:proposal", args=[cy.awards_proposal]),
+        done=True,
+    )

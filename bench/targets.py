@@ -20,6 +20,7 @@ NATIONAL_USER = "scale.t01.staff"
 # The main pages, in the order of the report; names are the keys of docs/benchmarks.json.
 PAGES = [
     "dashboard",
+    "year_overview",
     "cluster_year",
     "agreement",
     "signing",
@@ -43,6 +44,8 @@ class Targets:
     def urls(self):
         return {
             "dashboard": "/",
+            # The parent staff's dashboard for the benchmark's year: the year at a glance.
+            "year_overview": f"/?year={self.year}",
             "cluster_year": f"/cluster-years/{self.cluster_year.pk}/",
             "agreement": f"/agreements/{self.agreement.pk}/",
             "signing": f"/agreements/{self.agreement.pk}/signing/",

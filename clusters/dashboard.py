@@ -1,28 +1,88 @@
 """What clusters contributes to the "Việc cần làm" dashboard."""
 
-from django.db.models import Count
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import OuterRef
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusters import access, selectors
 from clusters.models import ClusterYear, Membership
-from core.dashboard import Action, Cell, Task, register, register_column
+from core.dashboard import (
+    Action,
+    Cell,
+    Task,
+    count_of,
+    register,
+    register_board_read,
+    register_column,
+)
+
+
+def _memberships(user):
+    return (
+        Membership.objects.filter(unit_id__in=access.unit_ids(user))
+        .order_by()
+        .values(
+            row=JSONObject(
+                cluster_year="cluster_year_id", unit="unit_id", role="role", ended_on="ended_on"
+            )
+        )
+    )
+
+
+@register_board_read("clusters.memberships")
+def memberships_on_the_board(user):
+    return ArraySubquery(_memberships(user))
+
+
+def memberships(user, shared):
+    """The memberships of the user's units, every year: [(cluster_year_id, unit_id, role,
+    active)], read once per request for every app's tasks (with the board, when it is shown).
+    """
+    if not access.unit_ids(user):
+        return []
+    rows = shared.get("clusters.memberships", lambda: [r["row"] for r in _memberships(user)])
+    return [(r["cluster_year"], r["unit"], r["role"], r["ended_on"] is None) for r in rows]
+
+
+def years_of(user, shared, role=None, units=None):
+    """The cluster years in which one of the user's units (or of `units`) is an active member,
+    in `role` if given."""
+    return {
+        cy
+        for cy, unit, unit_role, active in memberships(user, shared)
+        if active and (role is None or unit_role == role) and (units is None or unit in units)
+    }
+
+
+def _preparing(user):
+    return (
+        ClusterYear.objects.filter(
+            cluster__parent_id__in=access.staff_parent_ids(user),
+            status=ClusterYear.Status.PREPARING,
+        )
+        .order_by("-year", "cluster__name")
+        .values(row=JSONObject(pk="pk", cluster="cluster__name", year="year"))[:20]
+    )
+
+
+@register_board_read("clusters.preparing")
+def preparing_on_the_board(user):
+    return ArraySubquery(_preparing(user))
 
 
 @register
-def cluster_tasks(user):
+def cluster_tasks(user, shared):
     """Parent staff: cluster years still being prepared (members, head, plan)."""
     if not access.staff_parent_ids(user):
         return []
-    years = ClusterYear.objects.filter(
-        cluster__parent_id__in=access.staff_parent_ids(user),
-        status=ClusterYear.Status.PREPARING,
-    ).select_related("cluster")[:20]
+    years = shared.get("clusters.preparing", lambda: [row["row"] for row in _preparing(user)])
     return [
         Task(
-            title=_("Prepare %(cluster)s") % {"cluster": cy},
-            url=reverse("clusters:cluster_year", args=[cy.pk]),
+            title=_("Prepare %(cluster)s") % {"cluster": f"{cy['cluster']} — {cy['year']}"},
+            url=reverse("clusters:cluster_year", args=[cy["pk"]]),
             detail=_("Add the members, choose the head and the deputy, then start the year."),
             kind="action",
         )
@@ -47,7 +107,7 @@ def _asked(position):
 
 
 @register
-def appointment_tasks(user):
+def appointment_tasks(user, shared):
     """Appointments waiting for a second person: to confirm, asked for, or in one's unit."""
     pending = selectors.pending_appointments(user)
     tasks = []
@@ -92,21 +152,17 @@ def appointment_tasks(user):
     return tasks
 
 
-@register_column(gettext_lazy("Members"), order=10)
-def members_column(cluster_years):
-    """The year's state and its active members (one query)."""
-    counts = dict(
-        Membership.objects.filter(cluster_year__in=cluster_years, ended_on__isnull=True)
-        .values("cluster_year")
-        .annotate(n=Count("pk"))
-        .values_list("cluster_year", "n")
+def _members_annotations():
+    active = Membership.objects.filter(cluster_year=OuterRef("pk"), ended_on__isnull=True)
+    return {"clusters_members": count_of(active)}
+
+
+@register_column(gettext_lazy("Members"), order=10, annotations=_members_annotations)
+def members_column(cy):
+    """The year's state and its active members."""
+    return Cell(
+        text=_("%(status)s · %(count)s members")
+        % {"status": cy.get_status_display(), "count": cy.clusters_members},
+        url=reverse("clusters:cluster_year", args=[cy.pk]),
+        done=cy.status == ClusterYear.Status.CLOSED,
     )
-    return {
-        cy.pk: Cell(
-            text=_("%(status)s · %(count)s members")
-            % {"status": cy.get_status_display(), "count": counts.get(cy.pk, 0)},
-            url=reverse("clusters:cluster_year", args=[cy.pk]),
-            done=cy.status == ClusterYear.Status.CLOSED,
-        )
-        for cy in cluster_years
-    }

@@ -1,6 +1,14 @@
 """Reads for the clusters pages: one function per screen, query count independent of rows."""
 
-from django.db.models import Count, OuterRef, Prefetch, Q, Subquery
+from django.db.models import (
+    BooleanField,
+    Count,
+    ExpressionWrapper,
+    OuterRef,
+    Prefetch,
+    Q,
+    Subquery,
+)
 
 from clusters import access, timeline
 from clusters.events import signing_mode_lock_annotations, signing_mode_locked
@@ -206,32 +214,46 @@ def pending_appointments(user):
 
     `to_confirm`: those the user may confirm (parent staff; not their own request, not their
     own right); `asked`: those the user asked for; `in_my_unit`: those in a unit of which the
-    user is the chair, or one of its people when it has no chair. A constant number of queries.
+    user is the chair, or one of its people when it has no chair. One query: each appointment
+    says which of the three it is, the oldest first, at most PENDING_LIMIT of each.
     """
     if not user.is_authenticated:
         return {"to_confirm": [], "asked": [], "in_my_unit": []}
-    pending = Position.objects.pending().select_related("person", "unit", "requested_by")
-    pending = pending.order_by("requested_at", "pk")
-    to_confirm = []
+    asked = Q(requested_by=user)
+    to_confirm = Q(pk__in=[])
     if access.is_parent_staff(user):
-        to_confirm = list(
-            pending.filter(unit__in=access.managed_units(user))
-            .exclude(requested_by=user)
-            .exclude(person__user=user)[:PENDING_LIMIT]
+        to_confirm = (
+            Q(unit__in=access.managed_units(user)) & ~Q(requested_by=user) & ~Q(person__user=user)
         )
-    asked = list(pending.filter(requested_by=user)[:PENDING_LIMIT])
     mine = access.unit_ids(user)
     chairs = Position.objects.current().filter(unit_id__in=mine, title=Position.Title.CHAIR)
-    chairs = set(chairs.values_list("unit_id", "person__user_id"))
-    chaired = {unit_id for unit_id, _user in chairs}
-    contact_of = {
-        unit_id for unit_id in mine if unit_id not in chaired or (unit_id, user.pk) in chairs
-    }
-    seen = {p.pk for p in to_confirm} | {p.pk for p in asked}
-    in_my_unit = [
-        p for p in pending.filter(unit_id__in=contact_of)[:PENDING_LIMIT] if p.pk not in seen
-    ]
-    return {"to_confirm": to_confirm, "asked": asked, "in_my_unit": in_my_unit}
+    # A unit of the user's with no chair, or whose chair the user is (subqueries that do not
+    # depend on the row: the planner reads each once).
+    contact = Q(unit_id__in=mine) & (
+        ~Q(unit_id__in=chairs.values("unit_id"))
+        | Q(unit_id__in=chairs.filter(person__user=user).values("unit_id"))
+    )
+    pending = (
+        Position.objects.pending()
+        .filter(to_confirm | asked | contact)
+        .annotate(
+            is_to_confirm=ExpressionWrapper(to_confirm, output_field=BooleanField()),
+            is_asked=ExpressionWrapper(asked, output_field=BooleanField()),
+        )
+        .select_related("person", "unit", "requested_by")
+        .order_by("requested_at", "pk")[: 3 * PENDING_LIMIT]
+    )
+    lists = {"to_confirm": [], "asked": [], "in_my_unit": []}
+    for position in pending:
+        if position.is_to_confirm:
+            key = "to_confirm"
+        elif position.is_asked:
+            key = "asked"
+        else:
+            key = "in_my_unit"
+        if len(lists[key]) < PENDING_LIMIT:
+            lists[key].append(position)
+    return lists
 
 
 def appointments_waiting(user, *, since):

@@ -6,6 +6,9 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Subquery
+from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect, HttpResponseServerError
 from django.shortcuts import render
 from django.template import loader
@@ -18,7 +21,7 @@ from clusters import access
 from clusters.accounts.forms import PasswordChangeForm, PasswordResetForm
 from clusters.models import ClusterYear
 from core import throttling
-from core.dashboard import tasks_for, year_board
+from core.dashboard import Shared, tasks_for, year_board
 from core.middleware import client_address
 
 logger = logging.getLogger(__name__)
@@ -40,29 +43,55 @@ def group_tasks(tasks):
     return [(kind, label, groups[kind]) for kind, label in TASK_GROUPS if groups[kind]]
 
 
-def year_at_a_glance(user, requested_year=None):
+def year_at_a_glance(user, requested_year=None, shared=None):
     """The parent body staff's board: every cluster of a year, a column per step (from every
-    app, core.dashboard.year_board), with the cells that are late counted."""
-    cluster_years = ClusterYear.objects.filter(cluster__in=access.manageable_clusters(user))
-    years = sorted(set(cluster_years.values_list("year", flat=True)), reverse=True)
-    if not years:
-        return None
-    year = int(requested_year) if str(requested_year) in {str(y) for y in years} else years[0]
-    chosen = list(
+    app, core.dashboard.year_board), with the cells that are late counted.
+
+    One query: the year asked for if the staff have clusters that year, else their latest, and
+    on each row every year they have (the year buttons)."""
+    cluster_years = ClusterYear.objects.all()
+    if not user.is_superuser:
+        cluster_years = cluster_years.filter(cluster__parent_id__in=access.staff_parent_ids(user))
+    year = Subquery(cluster_years.order_by("-year").values("year")[:1])
+    try:
+        asked = int(requested_year)
+    except (TypeError, ValueError):
+        asked = None
+    if asked is not None:
+        year = Coalesce(Subquery(cluster_years.filter(year=asked).values("year")[:1]), year)
+    chosen = (
         cluster_years.filter(year=year)
+        .annotate(
+            board_years=ArraySubquery(cluster_years.order_by("-year").values("year").distinct())
+        )
         .select_related("cluster__parent")
+        .only("pk", "year", "status", "cluster__name", "cluster__parent__short_name")
         .order_by("cluster__parent__name", "cluster__name")
     )
-    titles, rows = year_board(chosen)
+    titles, rows = year_board(chosen, user, shared)
+    if not rows:
+        return None
+    first = rows[0][0]
     late = sum(1 for _cy, cells in rows for cell in cells if cell and cell.late)
-    return {"years": years, "year": year, "titles": titles, "rows": rows, "late": late}
+    return {
+        "years": first.board_years,
+        "year": first.year,
+        "titles": titles,
+        "rows": rows,
+        "late": late,
+    }
 
 
 @require_GET
 @login_required
 def dashboard(request):
-    tasks = tasks_for(request.user)
+    shared = Shared()
     is_parent_staff = access.is_parent_staff(request.user)
+    # The board first: what the task providers share rides along its query (register_board_read).
+    board = (
+        year_at_a_glance(request.user, request.GET.get("year"), shared) if is_parent_staff else None
+    )
+    tasks = tasks_for(request.user, shared)
     return render(
         request,
         "dashboard.html",
@@ -70,9 +99,7 @@ def dashboard(request):
             "task_groups": group_tasks(tasks),
             "task_count": len(tasks),
             "is_parent_staff": is_parent_staff,
-            "board": year_at_a_glance(request.user, request.GET.get("year"))
-            if is_parent_staff
-            else None,
+            "board": board,
         },
     )
 

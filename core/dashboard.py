@@ -6,6 +6,8 @@ imports a later one.
 
 from dataclasses import dataclass
 
+from django.db.models import F, Func, IntegerField, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 
 _providers = []
@@ -36,24 +38,56 @@ class Task:
         return self.due is not None and self.due < timezone.now()
 
 
+class Shared:
+    """What the task providers of one request read once and share: `get(key, read)` calls
+    `read()` the first time a key is asked for and keeps the value for the other providers
+    (e.g. clusters' list of the user's memberships, reused by agreements, results and awards)."""
+
+    def __init__(self):
+        self._values = {}
+
+    def get(self, key, read):
+        if key not in self._values:
+            self._values[key] = read()
+        return self._values[key]
+
+    def put(self, key, value):
+        self._values[key] = value
+
+
 def register(provider):
-    """Register `provider(user) -> list[Task]`; usable as a decorator."""
+    """Register `provider(user, shared) -> list[Task]` (`shared`: a Shared of the request);
+    usable as a decorator."""
     if provider not in _providers:
         _providers.append(provider)
     return provider
 
 
-def tasks_for(user):
+def tasks_for(user, shared=None):
+    shared = Shared() if shared is None else shared
     items = []
     for provider in _providers:
-        items.extend(provider(user))
+        items.extend(provider(user, shared))
     return items
 
 
+def count_of(queryset, field="pk", distinct=False):
+    """How many rows of `queryset` (which may use OuterRef), or distinct values of `field`, as
+    a scalar subquery: an annotation that counts without joining and grouping the outer query.
+    """
+    # A plain function, not an aggregate: Django adds no GROUP BY, so the subquery is one row.
+    extra = {"template": "%(function)s(DISTINCT %(expressions)s)"} if distinct else {}
+    count = Func(F(field), function="COUNT", output_field=IntegerField(), **extra)
+    return Coalesce(Subquery(queryset.order_by().annotate(_n=count).values("_n")[:1]), 0)
+
+
 # --- the parent body's year at a glance ------------------------------------------------------
-# Every cluster of a year on one row; each app contributes the columns of the steps it owns:
-# `provider(cluster_years) -> {cluster_year_pk: Cell}`, a constant number of queries whatever
-# the number of clusters. Columns appear in `order`.
+# Every cluster of a year on one row; each app contributes the columns of the steps it owns.
+# A column gives the annotations it reads (`annotations() -> {name: expression}`, expressions
+# on the cluster year, OuterRef("pk") for its key) and `provider(cluster_year) -> Cell | None`,
+# which reads them: core adds every column's annotations to one query of the cluster years, so
+# the whole board is one query whatever the number of clusters and columns. Columns appear in
+# `order`; annotation names start with the app's label, so that they do not collide.
 
 
 @dataclass(frozen=True)
@@ -67,20 +101,51 @@ class Cell:
 _columns = []
 
 
-def register_column(title, order):
+_board_reads = []
+
+
+def register_board_read(key):
+    """Register `factory(user) -> expression` (a subquery that does not depend on the row):
+    when the board is shown, its value rides along the board's query and is kept in the
+    request's Shared under `key`, so that the provider reading it then spends no query of its
+    own. Usable as a decorator."""
+
+    def decorator(factory):
+        if all(existing is not factory for _key, existing in _board_reads):
+            _board_reads.append((key, factory))
+        return factory
+
+    return decorator
+
+
+def register_column(title, order, annotations=None):
     """Register a column of the year board; usable as a decorator of its provider."""
 
     def decorator(provider):
-        if all(existing is not provider for _o, _t, existing in _columns):
-            _columns.append((order, title, provider))
+        if all(existing is not provider for _o, _t, existing, _a in _columns):
+            _columns.append((order, title, provider, annotations))
             _columns.sort(key=lambda column: column[0])
         return provider
 
     return decorator
 
 
-def year_board(cluster_years):
-    """([column titles], [(cluster_year, [Cell or None per column])]) for these years."""
-    cells = [provider(cluster_years) for _order, _title, provider in _columns]
-    rows = [(cy, [column.get(cy.pk) for column in cells]) for cy in cluster_years]
-    return [title for _order, title, _provider in _columns], rows
+def year_board(cluster_years, user=None, shared=None):
+    """([column titles], [(cluster_year, [Cell or None per column])]) for the cluster years of
+    the queryset `cluster_years`, read in one query with every column's annotations (and, given
+    the user and the request's Shared, the registered board reads)."""
+    annotations = {}
+    for _order, _title, _provider, annotate in _columns:
+        if annotate is not None:
+            annotations.update(annotate())
+    reads = {}
+    if shared is not None:
+        for index, (key, factory) in enumerate(_board_reads):
+            reads[key] = f"board_read_{index}"
+            annotations[reads[key]] = factory(user)
+    years = list(cluster_years.annotate(**annotations))
+    if years:
+        for key, name in reads.items():
+            shared.put(key, getattr(years[0], name))
+    rows = [(cy, [provider(cy) for _o, _t, provider, _a in _columns]) for cy in years]
+    return [title for _order, title, _provider, _a in _columns], rows

@@ -1,23 +1,35 @@
 """What results contribute to the "Việc cần làm" dashboard and to a cluster year's timeline."""
 
-from django.db.models import Count, Max, Q
+from django.contrib.postgres.expressions import ArraySubquery
+from django.db.models import Count, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusters import access as cluster_access
 from clusters import timeline
-from clusters.models import Membership
-from core.dashboard import Cell, Task, register, register_column
+from clusters.dashboard import memberships, years_of
+from clusters.models import Membership, Unit
+from core.dashboard import (
+    Cell,
+    Task,
+    count_of,
+    register,
+    register_board_read,
+    register_column,
+)
 from results.models import Assessment, Period
 
 
 @register
-def results_tasks(user):
+def results_tasks(user, shared):
     """Sheets to fill or fix, sheets to review, results ready to lock."""
     units = cluster_access.unit_ids(user)
-    tasks = _comparison_tasks(user)
-    if not units:
+    tasks = _comparison_tasks(user, shared)
+    if not memberships(user, shared):
+        # The user's units are in no cluster year: they have no sheet to fill or to review.
         return tasks
     to_fill = (
         Assessment.objects.filter(
@@ -44,20 +56,15 @@ def results_tasks(user):
                 kind="warning" if returned else "action",
             )
         )
-    head_years = Membership.objects.filter(
-        unit_id__in=units, role=Membership.Role.HEAD, ended_on__isnull=True
-    ).values("cluster_year_id")
-    deputy_years = Membership.objects.filter(
-        unit_id__in=units, role=Membership.Role.DEPUTY, ended_on__isnull=True
-    ).values("cluster_year_id")
+    head_years = years_of(user, shared, Membership.Role.HEAD)
+    deputy_years = years_of(user, shared, Membership.Role.DEPUTY)
     # Subqueries, not a join with DISTINCT: a join with every sheet of the country in the OR
     # made PostgreSQL scan them all.
     peer_periods = Assessment.objects.filter(peer_reviewer_id__in=units).values("period_id")
     periods = (
         Period.objects.filter(status=Period.Status.OPEN)
         .filter(
-            Q(cluster_year_id__in=head_years)
-            | Q(cluster_year_id__in=deputy_years)
+            Q(cluster_year_id__in=head_years | deputy_years)
             | Q(cross_checking=True, pk__in=peer_periods)
         )
         .select_related("cluster_year__cluster")
@@ -74,7 +81,7 @@ def results_tasks(user):
             ),
         )[:20]
     )
-    head_year_ids = set(head_years.values_list("cluster_year_id", flat=True))
+    head_year_ids = head_years
     for period in periods:
         url = reverse("results:period", args=[period.pk])
         if period.submitted:
@@ -100,21 +107,39 @@ def results_tasks(user):
     return tasks
 
 
-def _comparison_tasks(user):
-    """Parent staff and viewers: the latest year whose results can be compared."""
-    readers = cluster_access.unit_ids(user) | cluster_access.viewer_unit_ids(user)
+def _latest_compared(user):
+    """The parent bodies the user reads (staff, viewers), with the latest year of reviews."""
+    # Only a parent body has clusters: of the user's units, those of its staff.
+    readers = cluster_access.staff_parent_ids(user) | cluster_access.viewer_unit_ids(user)
     latest = (
-        Period.objects.filter(cluster_year__cluster__parent_id__in=readers)
-        .values("cluster_year__cluster__parent_id", "cluster_year__cluster__parent__short_name")
-        .annotate(year=Max("cluster_year__year"))
-        .order_by("cluster_year__cluster__parent__short_name")[:5]
+        Period.objects.filter(cluster_year__cluster__parent_id=OuterRef("pk"))
+        .order_by("-cluster_year__year")
+        .values("cluster_year__year")[:1]
     )
+    return (
+        Unit.objects.filter(pk__in=readers)
+        .annotate(latest=Subquery(latest))
+        .filter(latest__isnull=False)
+        .order_by("short_name")
+        .values(row=JSONObject(parent="pk", short="short_name", year="latest"))[:5]
+    )
+
+
+@register_board_read("results.compared")
+def compared_on_the_board(user):
+    return ArraySubquery(_latest_compared(user))
+
+
+def _comparison_tasks(user, shared):
+    """Parent staff and viewers: the latest year whose results can be compared."""
+    if not cluster_access.staff_parent_ids(user) and not cluster_access.viewer_unit_ids(user):
+        return []
+    latest = shared.get("results.compared", lambda: [row["row"] for row in _latest_compared(user)])
     return [
         Task(
             title=_("Compare the clusters of %(parent)s (%(year)s)")
-            % {"parent": row["cluster_year__cluster__parent__short_name"], "year": row["year"]},
-            url=reverse("results:comparison", args=[row["cluster_year__cluster__parent_id"]])
-            + f"?year={row['year']}",
+            % {"parent": row["short"], "year": row["year"]},
+            url=reverse("results:comparison", args=[row["parent"]]) + f"?year={row['year']}",
             detail=_("Each unit's total as a share of the maximum, cluster averages, leaders."),
         )
         for row in latest
@@ -170,41 +195,40 @@ def results_progress(cluster_year):
     return steps
 
 
-@register_column(gettext_lazy("Year-end results"), order=40)
-def results_column(cluster_years):
-    """Sheets submitted and accepted of the year-end review, the ranking's lock, lateness."""
-    periods = {
-        p.cluster_year_id: p
-        for p in Period.objects.filter(
-            cluster_year__in=cluster_years, kind=Period.Kind.YEAR_END
-        ).annotate(
-            total=Count("assessments"),
-            sent=Count(
-                "assessments",
-                filter=Q(
-                    assessments__status__in=[
-                        Assessment.Status.SUBMITTED,
-                        Assessment.Status.ACCEPTED,
-                    ]
-                ),
-            ),
-            accepted=Count("assessments", filter=Q(assessments__status=Assessment.Status.ACCEPTED)),
-        )
+def _board_annotations():
+    """The year-end review of each year, with its sheets: all, submitted or accepted, accepted."""
+    period = Period.objects.filter(cluster_year=OuterRef("pk"), kind=Period.Kind.YEAR_END)
+    sheets = Assessment.objects.filter(period_id=OuterRef("results_period"))
+    sent = [Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED]
+    return {
+        "results_period": Subquery(period.values("pk")[:1]),
+        "results_status": Subquery(period.values("status")[:1]),
+        "results_deadline": Subquery(period.values("deadline")[:1]),
+        "results_total": count_of(sheets),
+        "results_sent": count_of(sheets.filter(status__in=sent)),
+        "results_accepted": count_of(sheets.filter(status=Assessment.Status.ACCEPTED)),
     }
-    cells = {}
-    for pk, period in periods.items():
-        if period.is_locked:
-            text = _("Ranking locked")
-        else:
-            text = _("%(sent)s of %(total)s submitted, %(accepted)s accepted") % {
-                "sent": period.sent,
-                "total": period.total,
-                "accepted": period.accepted,
-            }
-        cells[pk] = Cell(
-            text=text,
-            url=reverse("results:period", args=[period.pk]),
-            done=period.is_locked,
-            late=not period.is_locked and period.deadline_passed and period.sent < period.total,
-        )
-    return cells
+
+
+@register_column(gettext_lazy("Year-end results"), order=40, annotations=_board_annotations)
+def results_column(cy):
+    """Sheets submitted and accepted of the year-end review, the ranking's lock, lateness."""
+    if cy.results_period is None:
+        return None
+    locked = cy.results_status == Period.Status.LOCKED
+    if locked:
+        text = _("Ranking locked")
+    else:
+        text = _("%(sent)s of %(total)s submitted, %(accepted)s accepted") % {
+            "sent": cy.results_sent,
+            "total": cy.results_total,
+            "accepted": cy.results_accepted,
+        }
+    return Cell(
+        text=text,
+        url=reverse("results:period", args=[cy.results_period]),
+        done=locked,
+        late=not locked
+        and timezone.now() > cy.results_deadline
+        and cy.results_sent < cy.results_total,
+    )

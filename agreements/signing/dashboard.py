@@ -1,95 +1,85 @@
 """The signing requests on the "Việc cần làm" dashboard: who must sign, what failed."""
 
-from django.db.models import Q
+from django.db.models import F, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from agreements.models import Agreement
-from agreements.signing.models import PaperSigning, Seal, Signature
+from agreements.dashboard import agreements_for_tasks
+from agreements.signing.models import PaperSigning
 from agreements.signing.selectors import OPEN_FOR_SIGNING, required_units
 from clusters import access as cluster_access
-from clusters.models import Membership
+from clusters.models import ClusterYear
 from core.dashboard import Task, register
 
 
 @register
-def signing_tasks(user):
+def signing_tasks(user, shared):
     """Signatories: agreements to sign and paper signings to confirm; the seal's failures."""
     if not user.is_authenticated:
         return []
     tasks = []
     signer_units = cluster_access.signer_unit_ids(user)
-    if signer_units:
-        agreements = (
-            Agreement.objects.filter(
-                kind=Agreement.Kind.AGREEMENT,
-                status__in=OPEN_FOR_SIGNING,
-                cluster_year__memberships__unit_id__in=signer_units,
-                cluster_year__memberships__ended_on__isnull=True,
-            )
-            .select_related("cluster_year__cluster")
-            .distinct()[:20]
-        )
-        agreements = list(agreements)
-        signed = set(
-            Signature.objects.filter(
-                agreement__in=agreements, unit_id__in=signer_units, void=False
-            ).values_list("agreement_id", "unit_id")
-        )
-        for agreement in agreements:
-            pending = [
-                u
-                for u in required_units(agreement)
-                if u["unit_id"] in signer_units and (agreement.pk, u["unit_id"]) not in signed
-            ]
-            for unit in pending:
-                tasks.append(
-                    Task(
-                        title=_("Sign the agreement: %(title)s") % {"title": agreement.title},
-                        url=reverse("agreements:sign", args=[agreement.pk]),
-                        detail=_("%(cluster)s — for %(unit)s")
-                        % {"cluster": agreement.cluster_year, "unit": unit["short_name"]},
-                        due=agreement.signing_deadline,
-                        kind="action",
-                    )
-                )
-        papers = (
-            PaperSigning.objects.filter(
-                unit_id__in=signer_units,
-                withdrawn=False,
-                confirmed_at__isnull=True,
-                agreement__status__in=OPEN_FOR_SIGNING,
-            )
-            .exclude(recorded_by=user)
-            .select_related("agreement", "recorded_by")[:20]
-        )
-        for paper in papers:
-            tasks.append(_paper_task_for_the_unit(paper))
-    tasks.extend(_paper_tasks_for_staff(user))
-    head_years = Membership.objects.filter(
-        unit_id__in=cluster_access.unit_ids(user), role=Membership.Role.HEAD, ended_on__isnull=True
-    ).values("cluster_year_id")
-    failed = Seal.objects.filter(status=Seal.Status.FAILED).select_related("agreement")
-    if not user.is_superuser:
-        failed = failed.filter(
-            Q(agreement__cluster_year_id__in=head_years)
-            | Q(
-                agreement__cluster_year__cluster__parent_id__in=cluster_access.staff_parent_ids(
-                    user
+    agreements = agreements_for_tasks(user, shared)
+    for agreement in [a for a in agreements if a.is_to_sign][:20]:
+        signed = set(agreement.signed_units)
+        for unit in required_units(agreement):
+            if unit["unit_id"] not in signer_units or unit["unit_id"] in signed:
+                continue
+            tasks.append(
+                Task(
+                    title=_("Sign the agreement: %(title)s") % {"title": agreement.title},
+                    url=reverse("agreements:sign", args=[agreement.pk]),
+                    detail=_("%(cluster)s — for %(unit)s")
+                    % {"cluster": agreement.cluster_year, "unit": unit["short_name"]},
+                    due=agreement.signing_deadline,
+                    kind="action",
                 )
             )
-        )
-    for seal in failed[:20]:
+    tasks.extend(_paper_tasks(user))
+    for agreement in [a for a in agreements if a.seal_failed][:20]:
         tasks.append(
             Task(
-                title=_("Sealing failed: %(title)s") % {"title": seal.agreement.title},
-                url=reverse("agreements:signing", args=[seal.agreement_id]),
+                title=_("Sealing failed: %(title)s") % {"title": agreement.title},
+                url=reverse("agreements:signing", args=[agreement.pk]),
                 detail=_("Retry the sealing from the signing page."),
                 kind="warning",
             )
         )
     return tasks
+
+
+def _paper_tasks(user):
+    """Paper signings not yet confirmed, in one query: those recorded in the name of a unit
+    the user signs for (to confirm or contest), then those of the parent bodies' clusters
+    (parent staff: contested ones to resolve, others to confirm once the period is over)."""
+    signer_units = cluster_access.signer_unit_ids(user)
+    parents = cluster_access.staff_parent_ids(user)
+    if not signer_units and not parents:
+        return []
+    of_unit = Q(unit_id__in=signer_units)
+    of_staff = Q(
+        agreement__cluster_year_id__in=ClusterYear.objects.filter(
+            cluster__parent_id__in=parents
+        ).values("pk")
+    )
+    papers = list(
+        PaperSigning.objects.filter(
+            of_unit | of_staff,
+            withdrawn=False,
+            confirmed_at__isnull=True,
+            agreement__status__in=OPEN_FOR_SIGNING,
+        )
+        .exclude(recorded_by=user)
+        .annotate(parent_id=F("agreement__cluster_year__cluster__parent_id"))
+        .select_related("agreement", "recorded_by")
+        .order_by("recorded_at", "pk")[:40]
+    )
+    for paper in papers:
+        paper.for_unit = paper.unit_id in signer_units
+        paper.for_staff = paper.parent_id in parents
+    tasks = [_paper_task_for_the_unit(paper) for paper in papers if paper.for_unit][:20]
+    return tasks + _paper_tasks_for_staff([paper for paper in papers if paper.for_staff][:20])
 
 
 def _who(user):
@@ -117,22 +107,8 @@ def _paper_task_for_the_unit(paper):
     )
 
 
-def _paper_tasks_for_staff(user):
+def _paper_tasks_for_staff(papers):
     """Parent staff: contested paper signings to resolve, and those they may now confirm."""
-    parents = cluster_access.staff_parent_ids(user)
-    if not parents:
-        return []
-    papers = (
-        PaperSigning.objects.filter(
-            agreement__cluster_year__cluster__parent_id__in=parents,
-            withdrawn=False,
-            confirmed_at__isnull=True,
-            agreement__status__in=OPEN_FOR_SIGNING,
-        )
-        .exclude(recorded_by=user)
-        .select_related("agreement")
-        .order_by("recorded_at", "pk")[:20]
-    )
     tasks = []
     for paper in papers:
         if paper.is_contested:
