@@ -7,53 +7,15 @@ collection); `make a11y` names it.
 """
 
 import os
-from collections import deque
-from urllib.parse import urldefrag, urlparse
 
 import pytest
 from django.contrib.auth import get_user_model
-from django.urls import reverse
 
-from tests.e2e.conftest import PHONE, run_axe
-from tests.e2e.test_accessibility import as_user
+from tests.e2e.conftest import PHONE, as_user, reachable, run_axe
 
 pytestmark = pytest.mark.browser
 
 LIMIT = int(os.environ.get("A11Y_PAGES", "25"))
-SKIP = ("/accounts/logout", "/admin/", "/download", "/media/")
-FILES = (".ics", ".pdf", ".xlsx", ".docx", ".csv", ".json", ".zip", ".png")
-
-LINKS = """() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"""
-
-
-def reachable(page, base, limit):
-    """Addresses of the pages this user reaches from the dashboard (breadth first)."""
-    seen, queue, pages = set(), deque([reverse("dashboard")]), []
-    while queue and len(pages) < limit:
-        path = queue.popleft()
-        if path in seen:
-            continue
-        seen.add(path)
-        response = page.goto(base + path)
-        if (
-            response is None
-            or response.status != 200
-            or "text/html" not in (response.headers.get("content-type", ""))
-        ):
-            continue
-        pages.append(path)
-        for href in page.evaluate(LINKS):
-            url = urlparse(urldefrag(href)[0])
-            if url.scheme and not href.startswith(base):
-                continue
-            target = url.path + (f"?{url.query}" if url.query else "")
-            if (
-                target.startswith("/")
-                and not any(s in target for s in SKIP)
-                and not url.path.endswith(FILES)
-            ):
-                queue.append(target)
-    return pages
 
 
 def test_every_page_every_demo_user_reaches(axe_page, live_server, live_stage):
