@@ -342,13 +342,18 @@ def _year_2021(world):
         )
         agreement = agreement_services.agreement_circulate(actor=head, agreement=agreement)
     agreement = agreement_services.agreement_adopt(
-        actor=head, agreement=agreement, signing_deadline=timezone.now() + SIGNING_OPEN_FOR
+        actor=head, agreement=agreement, signing_deadline=_ahead(SIGNING_OPEN_FOR)
     )
     Agreement.objects.filter(pk=agreement.pk).update(
         adopted_at=datetime.datetime(2021, 2, 4, 15, 0, tzinfo=HANOI)
     )
     agreement.refresh_from_db()
     return cluster_year, agreement
+
+
+def _ahead(delta):
+    """A deadline `delta` from now, to the minute (as the deadline fields take it)."""
+    return (timezone.now() + delta).replace(second=0, microsecond=0)
 
 
 def _proposal_deadline_2021(world):
@@ -358,7 +363,7 @@ def _proposal_deadline_2021(world):
             actor=world.user("bantt"),
             parent=world.parent,
             year=2021,
-            due=timezone.now() + PROPOSAL_FILE_IN,
+            due=_ahead(PROPOSAL_FILE_IN),
         )
 
 
