@@ -49,6 +49,7 @@ EXCLUDED = {
     "agreements:part": "htmx fragment of the agreement page",
     "agreements:section_show": "htmx fragment of the agreement page",
     "agreements:criterion_show": "htmx fragment of the agreement page",
+    "agreements:section_add": "htmx fragment: the agreement page's own form (checked there)",
     # A redirect to the unit's own sheet (results:assessment, checked).
     "results:my_sheet": "redirect to the unit's sheet",
     # Documents and exports: each GET shows the same page (prepared/prepare.html) before its
@@ -324,7 +325,6 @@ CHECKED_BY = {
     "agreements:document_print": "bantt",
     "agreements:part_edit": "bantt",
     "agreements:revisions": "bantt",
-    "agreements:section_add": "bantt",
     "agreements:section_edit": "bantt",
     "agreements:signing": "bantt",
     "agreements:signing_close": "bantt",
