@@ -6,6 +6,7 @@ Django's own User and Group have no services: their admins are replaced by audit
 from django import forms
 from django.apps import apps
 from django.contrib import admin, messages
+from django.contrib.admin.templatetags import admin_list
 from django.contrib.admin.utils import unquote
 from django.contrib.auth import get_user_model
 from django.contrib.auth.admin import GroupAdmin, UserAdmin
@@ -14,6 +15,8 @@ from django.contrib.auth.models import Group
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.http import HttpResponseRedirect
+from django.templatetags.static import static
+from django.utils.html import format_html
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.admin import TOTPDeviceAdmin
@@ -436,3 +439,19 @@ admin.site.unregister(TOTPDevice)
 admin.site.register(TOTPDevice, SecondFactorDeviceAdmin)
 admin.site.unregister(DBTaskResult)
 admin.site.register(DBTaskResult, TaskResultAdmin)
+
+
+# The admin's yes/no/unknown icons: Django writes alt="True"/"False"/"None" (English, and not
+# what a screen reader should say); the same icons with Django's own translated words instead.
+BOOLEAN_ALT = {True: _("Yes"), False: _("No"), None: _("Unknown")}
+
+
+def _boolean_icon(field_val):
+    name = {True: "yes", False: "no", None: "unknown"}[field_val]
+    return format_html(
+        '<img src="{}" alt="{}">', static(f"admin/img/icon-{name}.svg"), BOOLEAN_ALT[field_val]
+    )
+
+
+# Django's list, detail and read-only field rendering import it from here at call time.
+admin_list._boolean_icon = _boolean_icon

@@ -10,6 +10,13 @@ the cluster head sends the proposal file, the parent accepts it and records its 
 the parent's 2021 template, circulates and adopts it: it awaits the members' signatures, so a
 visitor can log in as a chair (e.g. "hoankiem") and sign.
 
+The 2021 year is open: its steps still ahead carry deadlines counted from the day the demo is
+loaded (its past is dated when it happened): the signing closes in two days — within the
+reminders' window (REMINDER_DAYS), so `send_reminders` has the units that have not signed to
+remind, and after two days the signing shows late — and the parent body wants the proposal files
+of its 2021 clusters in sixty days. The later steps (the reviews' self-assessments and review,
+the vote) get their deadlines when they open, after the signing.
+
 Every ballot here is cast for the demo by the chairs' accounts; the ballots themselves are not
 stored anywhere (see awards/voting.py). Dates are moved back to when the story happened.
 Safe to run twice.
@@ -21,6 +28,7 @@ from decimal import Decimal
 
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from agreements import services as agreement_services
 from agreements.models import IN_FORCE, Agreement
@@ -31,6 +39,7 @@ from awards.models import (
     Decision,
     Meeting,
     Proposal,
+    ProposalDeadline,
     ProposalStatusChange,
     VoteRound,
     VoteSession,
@@ -46,6 +55,9 @@ MEETING_AT = datetime.datetime(2020, 12, 24, 8, 30, tzinfo=HANOI)
 SUBMITTED_ON = datetime.date(2020, 12, 28)
 DECIDED_ON = datetime.date(2021, 1, 15)
 CONFERENCE_2021 = datetime.date(2021, 2, 4)
+# The 2021 year's deadlines still ahead, counted from the day the demo is loaded.
+SIGNING_OPEN_FOR = datetime.timedelta(days=2)
+PROPOSAL_FILE_IN = datetime.timedelta(days=60)
 ISSUER = "Ủy ban MTTQ Việt Nam thành phố Hà Nội"
 EXCELLENT = "Hoàn thành xuất sắc nhiệm vụ"
 P = VoteSession.Purpose
@@ -329,12 +341,30 @@ def _year_2021(world):
             closing=agreement.closing,
         )
         agreement = agreement_services.agreement_circulate(actor=head, agreement=agreement)
-    agreement = agreement_services.agreement_adopt(actor=head, agreement=agreement)
+    agreement = agreement_services.agreement_adopt(
+        actor=head, agreement=agreement, signing_deadline=_ahead(SIGNING_OPEN_FOR)
+    )
     Agreement.objects.filter(pk=agreement.pk).update(
         adopted_at=datetime.datetime(2021, 2, 4, 15, 0, tzinfo=HANOI)
     )
     agreement.refresh_from_db()
     return cluster_year, agreement
+
+
+def _ahead(delta):
+    """A deadline `delta` from now, to the minute (as the deadline fields take it)."""
+    return (timezone.now() + delta).replace(second=0, microsecond=0)
+
+
+def _proposal_deadline_2021(world):
+    """The parent body's date for its 2021 clusters' proposal files."""
+    if not ProposalDeadline.objects.filter(cluster_year=world.cluster_year_2021).exists():
+        proposals.proposal_deadline_set_all(
+            actor=world.user("bantt"),
+            parent=world.parent,
+            year=2021,
+            due=_ahead(PROPOSAL_FILE_IN),
+        )
 
 
 def build(world):
@@ -343,4 +373,5 @@ def build(world):
     world.meeting = _meeting(world)
     world.proposal = _proposal(world)
     world.cluster_year_2021, world.agreement_2021 = _year_2021(world)
+    _proposal_deadline_2021(world)
     return world

@@ -184,3 +184,12 @@ def test_permissions_are_named_in_vietnamese(client_for, world):
     page = client.get(reverse("admin:auth_group_add"))
     assert "Có thể thêm cụm thi đua" in page.text
     assert "Chống dò mật khẩu | lần thử đăng nhập | Có thể xem lần thử đăng nhập" in page.text
+
+
+def test_the_yes_and_no_icons_say_so_in_vietnamese(client_for, world):
+    """Django's alt="True"/"False" would be read out in English by a screen reader."""
+    client = client_for(world.admin)
+    users = client.get(reverse("admin:auth_user_changelist")).text
+    alts = set(re.findall(r'<img src="[^"]*icon-(?:yes|no|unknown)\.svg" alt="([^"]*)"', users))
+    assert alts and alts <= {"Có", "Không", "Chưa xác định"}, alts
+    assert 'alt="True"' not in users and 'alt="False"' not in users

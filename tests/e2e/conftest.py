@@ -3,18 +3,21 @@
 Fixtures: `live_world` (the seed foundation), `live_stage(through)` (the demo story built
 through a stage of demo/stages.py), `axe_page` (a page into which axe-core can be injected)
 and `shots` (numbered screenshots of a test's steps under test-results/). Helpers that tests
-import: `log_in`, `run_axe`, `URL`, `start_blank_agreement`.
+import: `log_in`, `as_user`, `run_axe`, `reachable`, `URL`, `start_blank_agreement`.
 """
 
 import json
 import re
 import shutil
+from collections import Counter, deque
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from urllib.parse import urldefrag, urlparse
 
 import pytest
 from django.conf import settings
 from django.urls import reverse
+from playwright.sync_api import Error as PlaywrightError
 from playwright.sync_api import expect
 
 from agreements.models import Agreement
@@ -115,6 +118,80 @@ def log_in(page, base_url, username, password=DEMO_PASSWORD):
     page.fill("input[name=password]", password)
     page.click("form[action$='/accounts/login/'] button[type=submit]")
     expect(page).to_have_url(re.compile(re.escape(base_url + reverse("dashboard")) + "$"))
+
+
+def as_user(page, base, username, language="vi"):
+    """Log in as username (or log out for None) and ask for the language by its cookie."""
+    if username is None:
+        page.context.clear_cookies()
+    else:
+        log_in(page, base, username)
+    page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
+
+
+# What a crawl never follows: the log-out (it would end the crawl), the admin, files.
+CRAWL_SKIP = ("/accounts/logout", "/admin/", "/download", "/media/")
+CRAWL_FILES = (".ics", ".pdf", ".xlsx", ".docx", ".csv", ".json", ".zip", ".png")
+LINKS = """() => [...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"""
+
+
+def page_links(page, base):
+    """The site's own addresses the page links to (path and query), files and log-out left out."""
+    found = []
+    for href in page.evaluate(LINKS):
+        url = urlparse(urldefrag(href)[0])
+        if url.scheme and not href.startswith(base):
+            continue
+        target = url.path + (f"?{url.query}" if url.query else "")
+        if (
+            target.startswith("/")
+            and not any(s in target for s in CRAWL_SKIP)
+            and not url.path.endswith(CRAWL_FILES)
+        ):
+            found.append(target)
+    return found
+
+
+def reachable(page, base, limit, *, start=(), key=None, explore=1, visit=None):
+    """The HTML pages this user reaches from the dashboard by links, breadth first.
+
+    Returns their addresses (after redirects), at most `limit`. `start`: addresses to look at
+    first (pages no link leads to). `key(path)`: of the pages of one key (e.g. one view), only
+    the first is kept, and `explore` of them are opened to follow their links (another year's
+    page of a view links to other pages). `visit(path)` runs on each kept page while it is open.
+    """
+    queue = deque([*start, reverse("dashboard")])
+    seen, opened, pages = set(), Counter(), []
+    while queue and len(pages) < limit:
+        path = queue.popleft()
+        if path in seen or (key is not None and opened[key(path)] >= explore):
+            continue
+        seen.add(path)
+        try:
+            response = page.goto(base + path)
+        except PlaywrightError as error:  # a file served without a file name's extension
+            if "Download is starting" in str(error):
+                continue
+            raise
+        if (
+            response is None
+            or response.status != 200
+            or "text/html" not in response.headers.get("content-type", "")
+        ):
+            continue
+        landed = page.url.removeprefix(base)
+        if landed != path:  # redirected: the page is the one landed on
+            if landed in seen or (key is not None and opened[key(landed)] >= explore):
+                continue
+            seen.add(landed)
+        kind = key(landed) if key is not None else landed
+        opened[kind] += 1
+        if opened[kind] == 1:
+            pages.append(landed)
+            if visit is not None:
+                visit(landed)
+        queue.extend(page_links(page, base))
+    return pages
 
 
 def start_blank_agreement(page, base_url, cluster_year):

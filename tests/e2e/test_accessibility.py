@@ -12,7 +12,7 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from demo.foundation import DEMO_PASSWORD
-from tests.e2e.conftest import log_in, run_axe
+from tests.e2e.conftest import as_user, log_in, run_axe
 
 pytestmark = pytest.mark.browser
 
@@ -60,15 +60,6 @@ def main_pages(world):
         ),
         ("bantt", "accounts list", reverse("accounts:list")),
     ]
-
-
-def as_user(page, base, username, language):
-    """Log in as username (or log out for None) and ask for the language by its cookie."""
-    if username is None:
-        page.context.clear_cookies()
-    else:
-        log_in(page, base, username)
-    page.context.add_cookies([{"name": "django_language", "value": language, "url": base}])
 
 
 @pytest.fixture

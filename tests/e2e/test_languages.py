@@ -10,8 +10,8 @@ from django.urls import reverse
 from playwright.sync_api import expect
 
 from core.models import Notification
-from tests.e2e.conftest import log_in
-from tests.e2e.test_accessibility import as_user, main_pages
+from tests.e2e.conftest import as_user, log_in
+from tests.e2e.test_accessibility import main_pages
 
 pytestmark = pytest.mark.browser
 

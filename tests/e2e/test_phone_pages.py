@@ -5,8 +5,7 @@ rules) fit 375 px, as the roles who open them see them; screenshots at phone and
 import pytest
 from django.urls import reverse
 
-from tests.e2e.conftest import PHONE
-from tests.e2e.test_accessibility import as_user
+from tests.e2e.conftest import PHONE, as_user
 
 pytestmark = pytest.mark.browser
 

@@ -5,8 +5,8 @@ import pytest
 from django.urls import reverse
 from playwright.sync_api import expect
 
-from tests.e2e.conftest import PHONE, log_in
-from tests.e2e.test_accessibility import LANGUAGES, as_user
+from tests.e2e.conftest import PHONE, as_user, log_in
+from tests.e2e.test_accessibility import LANGUAGES
 
 pytestmark = pytest.mark.browser
 

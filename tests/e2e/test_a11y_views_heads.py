@@ -1,0 +1,19 @@
+"""axe on one page of every view a visitor, a viewer, an outsider and the heads' chairs open,
+at both sizes.
+
+See tests/e2e/a11y_views.py.
+"""
+
+import pytest
+
+from tests.e2e.a11y_views import STAGE, check_roles
+
+pytestmark = pytest.mark.browser
+
+
+def test_one_page_of_every_view_has_no_serious_violation(axe_page, live_server, live_stage):
+    world = live_stage(STAGE)
+    problems = check_roles(
+        axe_page, live_server.url, world, [None, "xem", "ngoai", "dongda", "hoankiem"]
+    )
+    assert not problems, "\n".join(problems)
