@@ -27,6 +27,8 @@ from pathlib import Path
 
 from django.utils.translation import gettext_lazy as _
 
+from core import pdfparse
+
 PDF_MAGIC = b"%PDF-"
 # Seconds and bytes a verification in a separate process may use.
 WORKER_MEMORY_BYTES = 1024 * 1024 * 1024
@@ -283,8 +285,6 @@ def _check(pdf_bytes, trust_root_paths, max_bytes):
 
     from pyhanko.keys import load_cert_from_pemder
     from pyhanko.pdf_utils.reader import PdfFileReader
-
-    from core import pdfparse
 
     pdfparse.install()
     from pyhanko.sign.validation import validate_pdf_signature
