@@ -21,7 +21,8 @@ from clusters import access
 from clusters.accounts.forms import PasswordChangeForm, PasswordResetForm
 from clusters.models import ClusterYear
 from core import throttling
-from core.dashboard import Shared, tasks_for, year_board
+from core.compiled import compiled
+from core.dashboard import Shared, board_annotations, board_rows, tasks_for
 from core.middleware import client_address
 
 logger = logging.getLogger(__name__)
@@ -45,30 +46,19 @@ def group_tasks(tasks):
 
 def year_at_a_glance(user, requested_year=None, shared=None):
     """The parent body staff's board: every cluster of a year, a column per step (from every
-    app, core.dashboard.year_board), with the cells that are late counted.
+    app, core.dashboard.board_annotations), with the cells that are late counted.
 
-    One query: the year asked for if the staff have clusters that year, else their latest, and
-    on each row every year they have (the year buttons)."""
-    cluster_years = ClusterYear.objects.all()
-    if not user.is_superuser:
-        cluster_years = cluster_years.filter(cluster__parent_id__in=access.staff_parent_ids(user))
-    year = Subquery(cluster_years.order_by("-year").values("year")[:1])
+    One query, compiled once per process (core.compiled): the year asked for if the staff have
+    clusters that year, else their latest, and on each row every year they have (the year
+    buttons)."""
     try:
         asked = int(requested_year)
     except (TypeError, ValueError):
         asked = None
-    if asked is not None:
-        year = Coalesce(Subquery(cluster_years.filter(year=asked).values("year")[:1]), year)
-    chosen = (
-        cluster_years.filter(year=year)
-        .annotate(
-            board_years=ArraySubquery(cluster_years.order_by("-year").values("year").distinct())
-        )
-        .select_related("cluster__parent")
-        .only("pk", "year", "status", "cluster__name", "cluster__parent__short_name")
-        .order_by("cluster__parent__name", "cluster__name")
-    )
-    titles, rows = year_board(chosen, user, shared)
+    if asked is not None and not 1 <= asked <= 9999:
+        asked = None  # no such year (and no integer PostgreSQL would refuse)
+    years = _board_query(roles=access.Roles(user), asked=asked)
+    titles, rows = board_rows(years, shared)
     if not rows:
         return None
     first = rows[0][0]
@@ -80,6 +70,26 @@ def year_at_a_glance(user, requested_year=None, shared=None):
         "rows": rows,
         "late": late,
     }
+
+
+@compiled
+def _board_query(roles, asked):
+    cluster_years = ClusterYear.objects.all()
+    if not roles.is_superuser:
+        cluster_years = cluster_years.filter(cluster__parent_id__in=access.staff_parent_ids(roles))
+    year = Subquery(cluster_years.order_by("-year").values("year")[:1])
+    if asked is not None:
+        year = Coalesce(Subquery(cluster_years.filter(year=asked).values("year")[:1]), year)
+    return (
+        cluster_years.filter(year=year)
+        .annotate(
+            board_years=ArraySubquery(cluster_years.order_by("-year").values("year").distinct()),
+            **board_annotations(roles, reads=True),
+        )
+        .select_related("cluster__parent")
+        .only("pk", "year", "status", "cluster__name", "cluster__parent__short_name")
+        .order_by("cluster__parent__name", "cluster__name")
+    )
 
 
 @require_GET

@@ -130,22 +130,26 @@ def register_column(title, order, annotations=None):
     return decorator
 
 
-def year_board(cluster_years, user=None, shared=None):
-    """([column titles], [(cluster_year, [Cell or None per column])]) for the cluster years of
-    the queryset `cluster_years`, read in one query with every column's annotations (and, given
-    the user and the request's Shared, the registered board reads)."""
+def board_annotations(user=None, reads=False):
+    """Every column's annotations for a query of cluster years, and, with `reads`, the
+    registered board reads of `user` (named board_read_N: `board_rows` hands them over)."""
     annotations = {}
     for _order, _title, _provider, annotate in _columns:
         if annotate is not None:
             annotations.update(annotate())
-    reads = {}
-    if shared is not None:
-        for index, (key, factory) in enumerate(_board_reads):
-            reads[key] = f"board_read_{index}"
-            annotations[reads[key]] = factory(user)
-    years = list(cluster_years.annotate(**annotations))
-    if years:
-        for key, name in reads.items():
-            shared.put(key, getattr(years[0], name))
+    if reads:
+        for index, (_key, factory) in enumerate(_board_reads):
+            annotations[f"board_read_{index}"] = factory(user)
+    return annotations
+
+
+def board_rows(years, shared=None):
+    """([column titles], [(cluster_year, [Cell or None per column])]) for cluster years read
+    with `board_annotations`; given the request's Shared, the board reads are put in it."""
+    if years and shared is not None:
+        for index, (key, _factory) in enumerate(_board_reads):
+            name = f"board_read_{index}"
+            if hasattr(years[0], name):
+                shared.put(key, getattr(years[0], name))
     rows = [(cy, [provider(cy) for _o, _t, provider, _a in _columns]) for cy in years]
     return [title for _order, title, _provider, _a in _columns], rows

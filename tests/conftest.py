@@ -9,7 +9,12 @@ import os
 import pytest
 from hypothesis import settings as hypothesis_settings
 
+from core import compiled as compiled_queries
+
 os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+# Every query compiled once (core.compiled) is also built afresh and compared on every call.
+compiled_queries.CHECK = True
 
 hypothesis_settings.register_profile("thidua", deadline=None, max_examples=50)
 hypothesis_settings.load_profile("thidua")
