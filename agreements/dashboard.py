@@ -12,6 +12,7 @@ from agreements.signing.selectors import OPEN_FOR_SIGNING
 from clusters import access, timeline
 from clusters.dashboard import years_of
 from clusters.models import ClusterYear, Membership
+from core.compiled import compiled
 from core.dashboard import Cell, Task, count_of, register, register_column
 
 
@@ -28,37 +29,13 @@ def _read_agreements(user, shared):
     signer_years = years_of(user, shared, units=access.signer_unit_ids(user))
     parents = access.staff_parent_ids(user)
     head_years = years_of(user, shared, Membership.Role.HEAD)
-    failed = Q(pk__in=Seal.objects.filter(status=Seal.Status.FAILED).values("agreement_id"))
-    if not user.is_superuser:
-        if not member_years and not parents:
-            return []
-        # Lists and subqueries that PostgreSQL reads by index, not joins in the OR.
-        failed &= Q(cluster_year_id__in=head_years) | Q(
-            cluster_year_id__in=ClusterYear.objects.filter(cluster__parent_id__in=parents).values(
-                "pk"
-            )
-        )
-    agreement = Q(kind=Agreement.Kind.AGREEMENT)
-    circulated = agreement & Q(status=Agreement.Status.CIRCULATED, cluster_year_id__in=member_years)
-    to_sign = agreement & Q(status__in=OPEN_FOR_SIGNING, cluster_year_id__in=signer_years)
-    rows = list(
-        Agreement.objects.filter(circulated | to_sign | failed)
-        .annotate(
-            seal_status=F("seal__status"),
-            open_comments=count_of(
-                Comment.objects.filter(agreement=OuterRef("pk"), status=Comment.Status.OPEN)
-            ),
-            signed_units=ArraySubquery(
-                Signature.objects.filter(
-                    agreement=OuterRef("pk"),
-                    unit_id__in=access.signer_unit_ids(user),
-                    void=False,
-                )
-                .order_by()
-                .values("unit_id")
-            ),
-        )
-        .select_related("cluster_year__cluster")
+    if not user.is_superuser and not member_years and not parents:
+        return []
+    rows = _agreements_for_tasks(
+        roles=access.Roles(user),
+        member_years=member_years,
+        signer_years=signer_years,
+        head_years=head_years,
     )
     # Which of the three each is, told from its fields (not compiled a second time).
     for row in rows:
@@ -73,6 +50,41 @@ def _read_agreements(user, shared):
         )
         row.seal_failed = row.seal_status == Seal.Status.FAILED
     return rows
+
+
+@compiled
+def _agreements_for_tasks(roles, member_years, signer_years, head_years):
+    failed = Q(pk__in=Seal.objects.filter(status=Seal.Status.FAILED).values("agreement_id"))
+    if not roles.is_superuser:
+        # Lists and subqueries that PostgreSQL reads by index, not joins in the OR.
+        parents = access.staff_parent_ids(roles)
+        failed &= Q(cluster_year_id__in=head_years) | Q(
+            cluster_year_id__in=ClusterYear.objects.filter(cluster__parent_id__in=parents).values(
+                "pk"
+            )
+        )
+    agreement = Q(kind=Agreement.Kind.AGREEMENT)
+    circulated = agreement & Q(status=Agreement.Status.CIRCULATED, cluster_year_id__in=member_years)
+    to_sign = agreement & Q(status__in=OPEN_FOR_SIGNING, cluster_year_id__in=signer_years)
+    return (
+        Agreement.objects.filter(circulated | to_sign | failed)
+        .annotate(
+            seal_status=F("seal__status"),
+            open_comments=count_of(
+                Comment.objects.filter(agreement=OuterRef("pk"), status=Comment.Status.OPEN)
+            ),
+            signed_units=ArraySubquery(
+                Signature.objects.filter(
+                    agreement=OuterRef("pk"),
+                    unit_id__in=access.signer_unit_ids(roles),
+                    void=False,
+                )
+                .order_by()
+                .values("unit_id")
+            ),
+        )
+        .select_related("cluster_year__cluster")
+    )
 
 
 @register

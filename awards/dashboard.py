@@ -25,6 +25,7 @@ from clusters import access as cluster_access
 from clusters import timeline
 from clusters.dashboard import memberships, years_of
 from clusters.models import ClusterYear, Membership
+from core.compiled import compiled
 from core.dashboard import Cell, Task, register, register_column
 
 
@@ -37,43 +38,12 @@ def _sessions(user, shared):
     parents = cluster_access.staff_parent_ids(user)
     if not signer_units and not head_years and not parents:
         return []
-    open_rounds = VoteRound.objects.filter(
-        session=OuterRef("pk"), status=VoteRound.Status.OPEN
-    ).order_by("pk")
-    present = Attendance.objects.filter(
-        meeting_id=OuterRef("meeting_id"), present=True, unit_id__in=signer_units
-    )
     # Within the years of the units the user signs for, that the planner reads by index.
     signer_years = {
         cy for cy, unit, _role, _active in memberships(user, shared) if unit in signer_units
     }
-    ballot = (
-        Q(meeting__cluster_year_id__in=signer_years, mode=VoteSession.Mode.ONLINE)
-        & Exists(open_rounds)
-        & Exists(present)
-    )
-    counted = Q(meeting__cluster_year_id__in=head_years, status=VoteSession.Status.COUNTED)
-    void = Q(
-        meeting__cluster_year_id__in=ClusterYear.objects.filter(
-            cluster__parent_id__in=parents
-        ).values("pk"),
-        status=VoteSession.Status.VOID,
-    )
-    sessions = list(
-        VoteSession.objects.filter(ballot | counted | void)
-        .annotate(
-            open_round=Subquery(open_rounds.values("pk")[:1]),
-            round_deadline=Subquery(open_rounds.values("deadline")[:1]),
-            present_units=ArraySubquery(present.order_by().values("unit_id")),
-            voted_units=ArraySubquery(
-                Participation.objects.filter(
-                    round__session=OuterRef("pk"), round__status=VoteRound.Status.OPEN
-                )
-                .order_by()
-                .values("unit_id")
-            ),
-        )
-        .select_related("meeting__cluster_year__cluster")[:60]
+    sessions = _sessions_for_tasks(
+        roles=cluster_access.Roles(user), signer_years=signer_years, head_years=head_years
     )
     # Which of the three each is, told from its fields (not compiled a second time).
     for session in sessions:
@@ -91,6 +61,46 @@ def _sessions(user, shared):
             session.status == VoteSession.Status.VOID and cluster_year.cluster.parent_id in parents
         )
     return sessions
+
+
+@compiled
+def _sessions_for_tasks(roles, signer_years, head_years):
+    open_rounds = VoteRound.objects.filter(
+        session=OuterRef("pk"), status=VoteRound.Status.OPEN
+    ).order_by("pk")
+    present = Attendance.objects.filter(
+        meeting_id=OuterRef("meeting_id"),
+        present=True,
+        unit_id__in=cluster_access.signer_unit_ids(roles),
+    )
+    ballot = (
+        Q(meeting__cluster_year_id__in=signer_years, mode=VoteSession.Mode.ONLINE)
+        & Exists(open_rounds)
+        & Exists(present)
+    )
+    counted = Q(meeting__cluster_year_id__in=head_years, status=VoteSession.Status.COUNTED)
+    void = Q(
+        meeting__cluster_year_id__in=ClusterYear.objects.filter(
+            cluster__parent_id__in=cluster_access.staff_parent_ids(roles)
+        ).values("pk"),
+        status=VoteSession.Status.VOID,
+    )
+    return (
+        VoteSession.objects.filter(ballot | counted | void)
+        .annotate(
+            open_round=Subquery(open_rounds.values("pk")[:1]),
+            round_deadline=Subquery(open_rounds.values("deadline")[:1]),
+            present_units=ArraySubquery(present.order_by().values("unit_id")),
+            voted_units=ArraySubquery(
+                Participation.objects.filter(
+                    round__session=OuterRef("pk"), round__status=VoteRound.Status.OPEN
+                )
+                .order_by()
+                .values("unit_id")
+            ),
+        )
+        .select_related("meeting__cluster_year__cluster")[:60]
+    )
 
 
 @register

@@ -137,7 +137,8 @@ class Roles:
             self.user.is_superuser,
             {key: {marker.mark(unit) for unit in sorted(roles[key])} for key in ROLE_SETS},
         )
-        return ("roles", self.user.is_superuser), stand_in
+        sizes = tuple(len(roles[key]) for key in ROLE_SETS)
+        return ("roles", self.user.is_superuser, sizes), stand_in
 
 
 class _MarkedUser:

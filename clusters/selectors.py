@@ -9,11 +9,13 @@ from django.db.models import (
     Q,
     Subquery,
 )
+from django.utils import timezone
 
 from clusters import access, timeline
 from clusters.events import signing_mode_lock_annotations, signing_mode_locked
 from clusters.models import Cluster, ClusterYear, Membership, Plan, Position, Unit
 from core.audit import entries_for
+from core.compiled import compiled
 from core.text import folded_search
 
 SEARCH_LIMIT = 25
@@ -219,30 +221,7 @@ def pending_appointments(user):
     """
     if not user.is_authenticated:
         return {"to_confirm": [], "asked": [], "in_my_unit": []}
-    asked = Q(requested_by=user)
-    to_confirm = Q(pk__in=[])
-    if access.is_parent_staff(user):
-        to_confirm = (
-            Q(unit__in=access.managed_units(user)) & ~Q(requested_by=user) & ~Q(person__user=user)
-        )
-    mine = access.unit_ids(user)
-    chairs = Position.objects.current().filter(unit_id__in=mine, title=Position.Title.CHAIR)
-    # A unit of the user's with no chair, or whose chair the user is (subqueries that do not
-    # depend on the row: the planner reads each once).
-    contact = Q(unit_id__in=mine) & (
-        ~Q(unit_id__in=chairs.values("unit_id"))
-        | Q(unit_id__in=chairs.filter(person__user=user).values("unit_id"))
-    )
-    pending = (
-        Position.objects.pending()
-        .filter(to_confirm | asked | contact)
-        .annotate(
-            is_to_confirm=ExpressionWrapper(to_confirm, output_field=BooleanField()),
-            is_asked=ExpressionWrapper(asked, output_field=BooleanField()),
-        )
-        .select_related("person", "unit", "requested_by")
-        .order_by("requested_at", "pk")[: 3 * PENDING_LIMIT]
-    )
+    pending = _pending_appointments(roles=access.Roles(user), on=timezone.localdate())
     lists = {"to_confirm": [], "asked": [], "in_my_unit": []}
     for position in pending:
         if position.is_to_confirm:
@@ -254,6 +233,37 @@ def pending_appointments(user):
         if len(lists[key]) < PENDING_LIMIT:
             lists[key].append(position)
     return lists
+
+
+@compiled
+def _pending_appointments(roles, on):
+    user = roles
+    asked = Q(requested_by_id=user.pk)
+    to_confirm = Q(pk__in=[])
+    if access.is_parent_staff(user):
+        to_confirm = (
+            Q(unit__in=access.managed_units(user))
+            & ~Q(requested_by_id=user.pk)
+            & ~Q(person__user_id=user.pk)
+        )
+    mine = access.unit_ids(user)
+    chairs = Position.objects.current(on).filter(unit_id__in=mine, title=Position.Title.CHAIR)
+    # A unit of the user's with no chair, or whose chair the user is (subqueries that do not
+    # depend on the row: the planner reads each once).
+    contact = Q(unit_id__in=mine) & (
+        ~Q(unit_id__in=chairs.values("unit_id"))
+        | Q(unit_id__in=chairs.filter(person__user_id=user.pk).values("unit_id"))
+    )
+    return (
+        Position.objects.pending()
+        .filter(to_confirm | asked | contact)
+        .annotate(
+            is_to_confirm=ExpressionWrapper(to_confirm, output_field=BooleanField()),
+            is_asked=ExpressionWrapper(asked, output_field=BooleanField()),
+        )
+        .select_related("person", "unit", "requested_by")
+        .order_by("requested_at", "pk")[: 3 * PENDING_LIMIT]
+    )
 
 
 def appointments_waiting(user, *, since):

@@ -44,18 +44,20 @@ _EMPTY = object()  # the shape's query matches nothing (e.g. `IN ()`): Django's 
 
 
 class Marker:
-    """Gives each distinct value of one call a mark of its type, in the order asked."""
+    """Gives each distinct value of one keyword of a call a mark of its type, in the order
+    asked (the same value twice in one keyword, e.g. a unit among two role sets, one mark)."""
 
     def __init__(self):
         self.values = []  # the real value of each mark, by its number
         self.marks = []  # the marks, by number
         self.sequence = []  # (number, type) of each mark asked for: part of the shape
         self._numbers = {}
+        self.space = None  # equal values share a mark within one keyword only
 
     def mark(self, value):
         if isinstance(value, bool) or value is None:
             raise TypeError("booleans and None change the SQL: make them part of the shape")
-        key = (type(value), value)
+        key = (self.space, type(value), value)
         number = self._numbers.get(key)
         if number is None:
             number = self._numbers[key] = len(self.values)
@@ -93,6 +95,7 @@ def _marked(values):
     marker = Marker()
     shape, marked = [], {}
     for name in sorted(values):
+        marker.space = name
         part, marked[name] = marker.value(values[name])
         shape.append((name, part))
     return (tuple(shape), tuple(marker.sequence)), marked, marker

@@ -12,6 +12,7 @@ from clusters import access as cluster_access
 from clusters import timeline
 from clusters.dashboard import memberships, years_of
 from clusters.models import Membership, Unit
+from core.compiled import compiled
 from core.dashboard import (
     Cell,
     Task,
@@ -31,15 +32,7 @@ def results_tasks(user, shared):
     if not memberships(user, shared):
         # The user's units are in no cluster year: they have no sheet to fill or to review.
         return tasks
-    to_fill = (
-        Assessment.objects.filter(
-            unit_id__in=units,
-            period__status=Period.Status.OPEN,
-            status__in=[Assessment.Status.DRAFT, Assessment.Status.RETURNED],
-        )
-        .select_related("period__cluster_year__cluster")
-        .order_by("period__deadline")[:20]
-    )
+    to_fill = _sheets_to_fill(units=units)
     for sheet in to_fill:
         returned = sheet.status == Assessment.Status.RETURNED
         tasks.append(
@@ -58,29 +51,7 @@ def results_tasks(user, shared):
         )
     head_years = years_of(user, shared, Membership.Role.HEAD)
     deputy_years = years_of(user, shared, Membership.Role.DEPUTY)
-    # Subqueries, not a join with DISTINCT: a join with every sheet of the country in the OR
-    # made PostgreSQL scan them all.
-    peer_periods = Assessment.objects.filter(peer_reviewer_id__in=units).values("period_id")
-    periods = (
-        Period.objects.filter(status=Period.Status.OPEN)
-        .filter(
-            Q(cluster_year_id__in=head_years | deputy_years)
-            | Q(cross_checking=True, pk__in=peer_periods)
-        )
-        .select_related("cluster_year__cluster")
-        .annotate(
-            submitted=Count(
-                "assessments",
-                filter=Q(assessments__status=Assessment.Status.SUBMITTED),
-                distinct=True,
-            ),
-            pending=Count(
-                "assessments",
-                filter=~Q(assessments__status=Assessment.Status.ACCEPTED),
-                distinct=True,
-            ),
-        )[:20]
-    )
+    periods = _periods_to_review(units=units, years=head_years | deputy_years)
     head_year_ids = head_years
     for period in periods:
         url = reverse("results:period", args=[period.pk])
@@ -105,6 +76,45 @@ def results_tasks(user, shared):
                 )
             )
     return tasks
+
+
+@compiled
+def _sheets_to_fill(units):
+    return (
+        Assessment.objects.filter(
+            unit_id__in=units,
+            period__status=Period.Status.OPEN,
+            status__in=[Assessment.Status.DRAFT, Assessment.Status.RETURNED],
+        )
+        .select_related("period__cluster_year__cluster")
+        .order_by("period__deadline")[:20]
+    )
+
+
+@compiled
+def _periods_to_review(units, years):
+    """Open periods of the cluster years the user's units head or deputise (`years`), or in
+    which one of them reviews a peer's sheet; with their submitted and unfinished sheets."""
+    # Subqueries, not a join with DISTINCT: a join with every sheet of the country in the OR
+    # made PostgreSQL scan them all.
+    peer_periods = Assessment.objects.filter(peer_reviewer_id__in=units).values("period_id")
+    return (
+        Period.objects.filter(status=Period.Status.OPEN)
+        .filter(Q(cluster_year_id__in=years) | Q(cross_checking=True, pk__in=peer_periods))
+        .select_related("cluster_year__cluster")
+        .annotate(
+            submitted=Count(
+                "assessments",
+                filter=Q(assessments__status=Assessment.Status.SUBMITTED),
+                distinct=True,
+            ),
+            pending=Count(
+                "assessments",
+                filter=~Q(assessments__status=Assessment.Status.ACCEPTED),
+                distinct=True,
+            ),
+        )[:20]
+    )
 
 
 def _latest_compared(user):
