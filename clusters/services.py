@@ -425,17 +425,14 @@ def account_update(*, actor, user, email):
     if old_email and old_email.strip().lower() != email.strip().lower():
         changed_by = (actor.get_full_name() or actor.get_username()) if actor else "—"
         changed_at = f"{timezone.localtime():%d/%m/%Y %H:%M}"
-        language = translation.get_language() or settings.LANGUAGE_CODE
         transaction.on_commit(
-            lambda: account_email_changed_send.enqueue(
-                user.pk, old_email, changed_by, changed_at, language
-            )
+            lambda: account_email_changed_send.enqueue(user.pk, old_email, changed_by, changed_at)
         )
     return user
 
 
 @task()
-def account_email_changed_send(user_id, old_email, changed_by, changed_at, language):
+def account_email_changed_send(user_id, old_email, changed_by, changed_at):
     """Tell the old address that the account's e-mail was changed (follow-up of account_update)."""
     context = {
         "user": User.objects.get(pk=user_id),
@@ -443,8 +440,7 @@ def account_email_changed_send(user_id, old_email, changed_by, changed_at, langu
         "changed_at": changed_at,
         "site_url": settings.SITE_URL,
     }
-    with translation.override(language):
-        send_each([old_email], "accounts/email/email_changed", context)
+    send_each([old_email], "accounts/email/email_changed", context)
 
 
 @transaction.atomic
@@ -813,8 +809,7 @@ def _appointment_mail(position_id, template):
         "position": position,
         "link": f"{settings.SITE_URL}{reverse('clusters:unit', args=[position.unit_id])}",
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        return send_each(_unit_contacts(position.unit), template, context)
+    return send_each(_unit_contacts(position.unit), template, context)
 
 
 @task()
