@@ -449,7 +449,7 @@ def account_invite(*, actor, user):
 
     Only while no password is set: afterwards "Forgot your password?" serves the person,
     and staff cannot use an invitation to take over an account in use. The e-mail is
-    written in the language active for the actor (Vietnamese by default).
+    written in the site's default language, whatever language the actor reads the site in.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_account_manager(actor, user)
@@ -465,13 +465,12 @@ def account_invite(*, actor, user):
     if not user.email:
         raise DomainError({"email": _("Enter an e-mail address before sending the invitation.")})
     audit_record(actor=actor, obj=user, action="account.invite", after={"email": user.email})
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: account_invitation_send.enqueue(user.pk, language))
+    transaction.on_commit(lambda: account_invitation_send.enqueue(user.pk))
     return user
 
 
 @task()
-def account_invitation_send(user_id, language):
+def account_invitation_send(user_id):
     """Send the invitation e-mail with a password-set link (follow-up work of account_invite)."""
     user = User.objects.get(pk=user_id)
     if not user.is_active or user.has_usable_password() or not user.email:
@@ -482,7 +481,7 @@ def account_invitation_send(user_id, language):
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    with translation.override(language):
+    with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("registration/invitation_subject.txt", context)
         body = render_to_string("registration/invitation_email.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
