@@ -1,12 +1,13 @@
 """Reminders of the agreements' steps: comments on a circulated draft, signatures."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement
 from agreements.notifications import member_addresses
 from agreements.signing.selectors import OPEN_FOR_SIGNING, reminder_recipients
 from core.reminders import Due, register
+from core.text import lazy_interpolate
 
 
 @register
@@ -20,8 +21,10 @@ def agreement_deadlines(start, end):
     for agreement in circulated:
         yield Due(
             key=f"agreement.consultation:{agreement.pk}",
-            title=_("Comments on the draft %(title)s (%(cluster)s)")
-            % {"title": agreement.title, "cluster": agreement.cluster_year.cluster.name},
+            title=lazy_interpolate(
+                _("Comments on the draft %(title)s (%(cluster)s)"),
+                {"title": agreement.title, "cluster": agreement.cluster_year.cluster.name},
+            ),
             due=agreement.consultation_deadline,
             link=reverse("agreements:detail", args=[agreement.pk]) + "#comments",
             recipients=member_addresses(agreement.cluster_year),
@@ -37,8 +40,10 @@ def agreement_deadlines(start, end):
         if recipients:
             yield Due(
                 key=f"agreement.signing:{agreement.pk}",
-                title=_("Signing %(title)s (%(cluster)s)")
-                % {"title": agreement.title, "cluster": agreement.cluster_year.cluster.name},
+                title=lazy_interpolate(
+                    _("Signing %(title)s (%(cluster)s)"),
+                    {"title": agreement.title, "cluster": agreement.cluster_year.cluster.name},
+                ),
                 due=agreement.signing_deadline,
                 link=reverse("agreements:sign", args=[agreement.pk]),
                 recipients=recipients,

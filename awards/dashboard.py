@@ -120,24 +120,15 @@ def award_tasks(user, shared):
                     kind="action",
                 )
             )
-    for session in [s for s in sessions if s.is_counted][:20]:
-        tasks.append(
-            Task(
-                title=_("Decide on another round: %(purpose)s")
-                % {"purpose": session.get_purpose_display()},
-                url=reverse("awards:vote", args=[session.pk]),
-                detail=str(session.meeting.cluster_year),
-                kind="action",
-            )
-        )
+    tasks += [
+        _vote_decision(session, _("Decide on another round: %(purpose)s"))
+        for session in [s for s in sessions if s.is_counted][:20]
+    ]
     head_years = years_of(user, shared, Membership.Role.HEAD)
     parents = cluster_access.staff_parent_ids(user)
     if not head_years and not parents:
         return tasks
-    of_head = Q(
-        cluster_year_id__in=head_years,
-        status__in=[Proposal.Status.RETURNED, Proposal.Status.TO_SEND],
-    )
+    of_head = Q(cluster_year_id__in=head_years, status__in=Proposal.EDITABLE)
     waiting = Q(
         cluster_year_id__in=ClusterYear.objects.filter(cluster__parent_id__in=parents).values("pk"),
         status__in=[
@@ -153,10 +144,7 @@ def award_tasks(user, shared):
         )[:50]
     )
     for proposal in proposals:
-        proposal.of_head = proposal.cluster_year_id in head_years and proposal.status in (
-            Proposal.Status.RETURNED,
-            Proposal.Status.TO_SEND,
-        )
+        proposal.of_head = proposal.cluster_year_id in head_years and proposal.is_editable
     for proposal in [p for p in proposals if p.of_head][:20]:
         returned = proposal.status == Proposal.Status.RETURNED
         deadline = getattr(proposal.cluster_year, "proposal_deadline", None)
@@ -190,17 +178,21 @@ def award_tasks(user, shared):
                 kind="action",
             )
         )
-    for session in [s for s in sessions if s.is_void][:20]:
-        tasks.append(
-            Task(
-                title=_("Decide a void vote (too few ballots): %(purpose)s")
-                % {"purpose": session.get_purpose_display()},
-                url=reverse("awards:vote", args=[session.pk]),
-                detail=str(session.meeting.cluster_year),
-                kind="action",
-            )
-        )
+    tasks += [
+        _vote_decision(session, _("Decide a void vote (too few ballots): %(purpose)s"))
+        for session in [s for s in sessions if s.is_void][:20]
+    ]
     return tasks
+
+
+def _vote_decision(session, title):
+    """The task of deciding what follows a vote session (another round, a void vote)."""
+    return Task(
+        title=title % {"purpose": session.get_purpose_display()},
+        url=reverse("awards:vote", args=[session.pk]),
+        detail=str(session.meeting.cluster_year),
+        kind="action",
+    )
 
 
 SENT = {

@@ -1,11 +1,12 @@
 """Reminders of the awards' steps: an online vote round's ballots, the proposal file."""
 
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from agreements.signing.selectors import unit_signatory
 from awards.models import Attendance, Proposal, ProposalDeadline, VoteRound, VoteSession
 from core.reminders import Due, register
+from core.text import lazy_interpolate
 from results.mail import _unit_addresses
 
 
@@ -31,12 +32,14 @@ def award_deadlines(start, end):
         if recipients:
             yield Due(
                 key=f"awards.vote_round:{vote_round.pk}",
-                title=_("Round %(number)s of the vote: %(purpose)s (%(cluster)s)")
-                % {
-                    "number": vote_round.number,
-                    "purpose": session.get_purpose_display(),
-                    "cluster": session.meeting.cluster_year.cluster.name,
-                },
+                title=lazy_interpolate(
+                    _("Round %(number)s of the vote: %(purpose)s (%(cluster)s)"),
+                    {
+                        "number": vote_round.number,
+                        "purpose": VoteSession.Purpose(session.purpose).label,
+                        "cluster": session.meeting.cluster_year.cluster.name,
+                    },
+                ),
                 due=vote_round.deadline,
                 link=reverse("awards:ballot", args=[session.pk]),
                 recipients=recipients,
@@ -59,8 +62,10 @@ def award_deadlines(start, end):
         )
         yield Due(
             key=f"awards.proposal:{cluster_year.pk}",
-            title=_("The award proposal file (%(cluster)s %(year)s)")
-            % {"cluster": cluster_year.cluster.name, "year": cluster_year.year},
+            title=lazy_interpolate(
+                _("The award proposal file (%(cluster)s %(year)s)"),
+                {"cluster": cluster_year.cluster.name, "year": cluster_year.year},
+            ),
             due=deadline.due,
             link=link,
             recipients=_unit_addresses(head),

@@ -425,17 +425,14 @@ def account_update(*, actor, user, email):
     if old_email and old_email.strip().lower() != email.strip().lower():
         changed_by = (actor.get_full_name() or actor.get_username()) if actor else "—"
         changed_at = f"{timezone.localtime():%d/%m/%Y %H:%M}"
-        language = translation.get_language() or settings.LANGUAGE_CODE
         transaction.on_commit(
-            lambda: account_email_changed_send.enqueue(
-                user.pk, old_email, changed_by, changed_at, language
-            )
+            lambda: account_email_changed_send.enqueue(user.pk, old_email, changed_by, changed_at)
         )
     return user
 
 
 @task()
-def account_email_changed_send(user_id, old_email, changed_by, changed_at, language):
+def account_email_changed_send(user_id, old_email, changed_by, changed_at):
     """Tell the old address that the account's e-mail was changed (follow-up of account_update)."""
     context = {
         "user": User.objects.get(pk=user_id),
@@ -443,8 +440,7 @@ def account_email_changed_send(user_id, old_email, changed_by, changed_at, langu
         "changed_at": changed_at,
         "site_url": settings.SITE_URL,
     }
-    with translation.override(language):
-        send_each([old_email], "accounts/email/email_changed", context)
+    send_each([old_email], "accounts/email/email_changed", context)
 
 
 @transaction.atomic
@@ -453,7 +449,7 @@ def account_invite(*, actor, user):
 
     Only while no password is set: afterwards "Forgot your password?" serves the person,
     and staff cannot use an invitation to take over an account in use. The e-mail is
-    written in the language active for the actor (Vietnamese by default).
+    written in the site's default language, whatever language the actor reads the site in.
     """
     user = User.objects.select_for_update().get(pk=user.pk)
     _check_account_manager(actor, user)
@@ -469,13 +465,12 @@ def account_invite(*, actor, user):
     if not user.email:
         raise DomainError({"email": _("Enter an e-mail address before sending the invitation.")})
     audit_record(actor=actor, obj=user, action="account.invite", after={"email": user.email})
-    language = translation.get_language() or settings.LANGUAGE_CODE
-    transaction.on_commit(lambda: account_invitation_send.enqueue(user.pk, language))
+    transaction.on_commit(lambda: account_invitation_send.enqueue(user.pk))
     return user
 
 
 @task()
-def account_invitation_send(user_id, language):
+def account_invitation_send(user_id):
     """Send the invitation e-mail with a password-set link (follow-up work of account_invite)."""
     user = User.objects.get(pk=user_id)
     if not user.is_active or user.has_usable_password() or not user.email:
@@ -486,7 +481,7 @@ def account_invitation_send(user_id, language):
         "uid": urlsafe_base64_encode(force_bytes(user.pk)),
         "token": default_token_generator.make_token(user),
     }
-    with translation.override(language):
+    with translation.override(settings.LANGUAGE_CODE):
         subject = render_to_string("registration/invitation_subject.txt", context)
         body = render_to_string("registration/invitation_email.txt", context)
     send_mail(" ".join(subject.split()), body, None, [user.email])
@@ -813,8 +808,7 @@ def _appointment_mail(position_id, template):
         "position": position,
         "link": f"{settings.SITE_URL}{reverse('clusters:unit', args=[position.unit_id])}",
     }
-    with translation.override(settings.LANGUAGE_CODE):
-        return send_each(_unit_contacts(position.unit), template, context)
+    return send_each(_unit_contacts(position.unit), template, context)
 
 
 @task()

@@ -5,10 +5,20 @@ import logging
 from django.conf import settings
 from django.core.mail import EmailMessage, mailers
 from django.template.loader import render_to_string
+from django.utils import translation
+from django.utils.functional import lazy
 
 from core.notifications.services import notify, recipients_of
 
 logger = logging.getLogger(__name__)
+
+
+def _subject(template, context):
+    return " ".join(render_to_string(f"{template}_subject.txt", context).split())
+
+
+# The subject in the language active when it is read: once per language for the notification.
+_lazy_subject = lazy(_subject, str)
 
 
 def send_each(recipients, template, context):
@@ -16,16 +26,21 @@ def send_each(recipients, template, context):
 
     A recipient is an address or a user. Each user concerned (given, or whose account has one of
     the addresses) also gets the message as an in-app notification linking to `context["link"]`,
-    so that a user without an address, or whose mail is lost, still sees it.
+    so that a user without an address, or whose mail is lost, still sees it, titled with the
+    subject in the language they read the site in. The e-mail itself is written in the site's
+    default language (settings.LANGUAGE_CODE), whatever language the sender reads the site in.
     Nobody sees the others' addresses. A mail server outage is logged, never raised: the change
     that the message announces is already committed.
     """
     recipients = [r for r in recipients if r]
     users = [r for r in recipients if not isinstance(r, str)]
     addresses = {r for r in recipients if isinstance(r, str)} | {u.email for u in users if u.email}
-    subject = " ".join(render_to_string(f"{template}_subject.txt", context).split())
-    body = render_to_string(f"{template}_body.txt", context)
-    notify(recipients_of(addresses, users), subject, context.get("link", ""))
+    with translation.override(settings.LANGUAGE_CODE):
+        subject = _subject(template, context)
+        body = render_to_string(f"{template}_body.txt", context)
+    notify(
+        recipients_of(addresses, users), _lazy_subject(template, context), context.get("link", "")
+    )
     messages = [
         EmailMessage(subject, body, settings.DEFAULT_FROM_EMAIL, [address])
         for address in sorted(addresses)

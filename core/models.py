@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib.contenttypes.models import ContentType
 from django.db import models
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 from core.audit_labels import action_label
@@ -144,7 +145,8 @@ class Notification(models.Model):
         on_delete=models.CASCADE,
         related_name="+",
     )
-    title = models.CharField(_("title"), max_length=300)
+    title = models.CharField(_("title"), max_length=300)  # in settings.LANGUAGE_CODE
+    titles = models.JSONField(_("titles by language"), default=dict, blank=True)
     link = models.CharField(_("link"), max_length=500, blank=True)
     created = models.DateTimeField(_("created"), auto_now_add=True)
     read_at = models.DateTimeField(_("read at"), null=True, blank=True)
@@ -170,6 +172,18 @@ class Notification(models.Model):
     @property
     def is_read(self):
         return self.read_at is not None
+
+    @property
+    def shown_title(self):
+        """The title in the reader's language (the active one), else the default language's.
+
+        Rows written before the titles by language keep their one `title`.
+        """
+        return (
+            self.titles.get(translation.get_language())
+            or self.titles.get(settings.LANGUAGE_CODE)
+            or self.title
+        )
 
 
 class ReminderSent(models.Model):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.db import IntegrityError, transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.mail import send_each
 from core.models import ReminderSent
@@ -25,7 +25,7 @@ _providers = []
 @dataclass(frozen=True)
 class Due:
     key: str  # the step, stable: "agreement.consultation:12"
-    title: str  # what is due, for the subject and the notification
+    title: str  # what is due, lazy (core.text.lazy_interpolate): read in each reader's language
     due: datetime.datetime
     link: str  # a path of the site
     recipients: list = field(default_factory=list)  # core.mail recipients: addresses or users
@@ -56,9 +56,11 @@ def send_reminders(now=None, days=None):
     sent = []
     for item in due_between(now, now + datetime.timedelta(days=days)):
         key = f"{item.key}@{item.due.isoformat()}"[:200]
+        with translation.override(settings.LANGUAGE_CODE):
+            title = str(item.title)[:300]
         try:
             with transaction.atomic():
-                record = ReminderSent.objects.create(key=key, title=item.title[:300], due=item.due)
+                record = ReminderSent.objects.create(key=key, title=title, due=item.due)
         except IntegrityError:
             continue  # reminded already
         context = {

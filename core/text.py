@@ -1,11 +1,12 @@
 """Text helpers: folding for search that ignores diacritics and case; numbers read and written
-the Vietnamese way."""
+the Vietnamese way; messages formatted in the language of whoever reads them."""
 
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.db.models import Case, IntegerField, Q, Value, When
+from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 
@@ -22,6 +23,22 @@ def folded_search(queryset, query, field="search_text"):
     for word in fold(query).split():
         queryset = queryset.filter(Q(**{f"{field}__contains": word}))
     return queryset
+
+
+def _interpolate(message, params):
+    return str(message) % params
+
+
+_lazy_interpolate = lazy(_interpolate, str)
+
+
+def lazy_interpolate(message, params):
+    """`message % params`, done each time the text is read, in the language active then.
+
+    `message` is a gettext_lazy string; lazy values among `params` (choice labels) follow it.
+    An eager `%` would fix the language of whoever sends a message into what every reader sees.
+    """
+    return _lazy_interpolate(message, params)
 
 
 # --- numbers -------------------------------------------------------------------------------

@@ -2,9 +2,10 @@
 
 from django.db.models import Q
 from django.urls import reverse
-from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _
 
 from core.reminders import Due, register
+from core.text import lazy_interpolate
 from results.mail import _unit_addresses
 from results.models import Assessment, Period
 
@@ -21,12 +22,14 @@ def review_deadlines(start, end):
         period = sheet.period
         yield Due(
             key=f"results.self_assessment:{sheet.pk}",
-            title=_("Self-assessment of %(unit)s — %(review)s (%(cluster)s)")
-            % {
-                "unit": sheet.unit_name,
-                "review": period.get_kind_display(),
-                "cluster": period.cluster_year.cluster.name,
-            },
+            title=lazy_interpolate(
+                _("Self-assessment of %(unit)s — %(review)s (%(cluster)s)"),
+                {
+                    "unit": sheet.unit_name,
+                    "review": Period.Kind(period.kind).label,
+                    "cluster": period.cluster_year.cluster.name,
+                },
+            ),
             due=period.deadline,
             link=reverse("results:assessment", args=[sheet.pk]),
             recipients=_unit_addresses(sheet.unit),
@@ -45,8 +48,13 @@ def review_deadlines(start, end):
             continue
         yield Due(
             key=f"results.review:{period.pk}",
-            title=_("Reviewing the self-assessments — %(review)s (%(cluster)s)")
-            % {"review": period.get_kind_display(), "cluster": period.cluster_year.cluster.name},
+            title=lazy_interpolate(
+                _("Reviewing the self-assessments — %(review)s (%(cluster)s)"),
+                {
+                    "review": Period.Kind(period.kind).label,
+                    "cluster": period.cluster_year.cluster.name,
+                },
+            ),
             due=period.review_deadline,
             link=reverse("results:period", args=[period.pk]),
             recipients=_unit_addresses(head),

@@ -134,6 +134,9 @@ class Proposal(Versioned):
         DECIDED = "decided", _("Decided")
         REVOKED = "revoked", _("Decision revoked")
 
+    # In the cluster head's hands: still to send, or returned for corrections.
+    EDITABLE = (Status.TO_SEND, Status.RETURNED)
+
     cluster_year = models.OneToOneField(
         ClusterYear,
         verbose_name=_("cluster year"),
@@ -169,7 +172,7 @@ class Proposal(Versioned):
 
     @property
     def is_editable(self):
-        return self.status in (self.Status.TO_SEND, self.Status.RETURNED)
+        return self.status in self.EDITABLE
 
     @property
     def is_under_review(self):

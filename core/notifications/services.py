@@ -3,7 +3,7 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from core.models import Notification
 
@@ -29,11 +29,32 @@ def recipients_of(addresses, users=()):
     return sorted(ids)
 
 
+def titles_by_language(title):
+    """`title` read once in each language of the site, the default language first.
+
+    A lazy string (gettext_lazy, core.text.lazy_interpolate, a lazily rendered template) gives
+    each language its own; a plain string is the same in all of them.
+    """
+    codes = dict.fromkeys([settings.LANGUAGE_CODE, *(code for code, _name in settings.LANGUAGES)])
+    titles = {}
+    for code in codes:
+        with translation.override(code):
+            titles[code] = " ".join(str(title).split())[:300]
+    return titles
+
+
 def notify(user_ids, title, link=""):
-    """One unread notification per user; returns how many were written."""
-    title = " ".join(title.split())[:300]
+    """One unread notification per user, titled in every language; returns how many were written.
+
+    Each reader sees the title in the language they read the site in (Notification.shown_title).
+    """
+    titles = titles_by_language(title)
+    default = titles[settings.LANGUAGE_CODE]
     path = site_path(link)[:500]
-    rows = [Notification(recipient_id=pk, title=title, link=path) for pk in dict.fromkeys(user_ids)]
+    rows = [
+        Notification(recipient_id=pk, title=default, titles=titles, link=path)
+        for pk in dict.fromkeys(user_ids)
+    ]
     Notification.objects.bulk_create(rows)
     return len(rows)
 

@@ -50,16 +50,17 @@ def test_the_notice_leaves_only_after_commit(world, django_capture_on_commit_cal
     assert len(callbacks) == 1
 
 
-def test_the_notice_is_in_english_when_the_staff_work_in_english(
+def test_the_notice_is_in_vietnamese_even_when_the_staff_work_in_english(
     world, django_capture_on_commit_callbacks
 ):
+    # The owner of the account reads the notice, not the staff member who made the change.
     user = world.user("canbo.badinh")
     with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
         services.account_update(actor=world.user("bantt"), user=user, email=NEW)
     [message] = mail.outbox
-    assert message.subject == "Thi đua: the e-mail address of your account was changed"
-    assert "was changed on" in message.body
-    assert "contact the staff of your parent body" in message.body
+    assert message.subject == "Thi đua: địa chỉ thư điện tử của tài khoản đã được thay đổi"
+    assert "liên hệ ngay với cán bộ cơ quan cấp trên" in message.body
+    assert "was changed on" not in message.body
 
 
 def test_a_refused_change_sends_nothing(world, django_capture_on_commit_callbacks):

@@ -9,6 +9,7 @@ from django.core import mail
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import translation
 
 from clusters import services
 from clusters.models import Person, Position
@@ -393,6 +394,20 @@ def test_invitation_can_be_sent_again_while_no_password_is_set(
     assert response.status_code == 302
     assert len(mail.outbox) == 1
     assert mail.outbox[0].to == ["l@example.invalid"]
+
+
+def test_the_invitation_is_in_vietnamese_even_when_the_staff_work_in_english(
+    world, django_capture_on_commit_callbacks
+):
+    person = Person.objects.get(full_name="Bùi Thị L")
+    staff = world.user("bantt")
+    user = services.account_create(
+        actor=staff, person=person, username="buithil", email="l@example.invalid"
+    )
+    with translation.override("en"), django_capture_on_commit_callbacks(execute=True):
+        services.account_invite(actor=staff, user=user)
+    [message] = mail.outbox
+    assert message.subject == "Thi đua: tài khoản của bạn đã sẵn sàng"
 
 
 def test_actions_on_a_person_without_account_are_404(client_for, world):

@@ -4,6 +4,7 @@ import logging
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 
 from core.mail import send_each
 
@@ -28,6 +29,16 @@ def test_one_message_per_distinct_address_and_blanks_skipped(mailoutbox):
     assert [m.to for m in mailoutbox] == [["a@x.invalid"], ["b@x.invalid"]]
     assert "\n" not in mailoutbox[0].subject and "Cụm thi đua số 1" in mailoutbox[0].subject
     assert "https://thidua.invalid/agreements/1/" in mailoutbox[0].body
+
+
+def test_the_mail_is_in_vietnamese_whatever_language_the_sender_reads(mailoutbox):
+    with translation.override("en"):
+        send_each(["a@x.invalid"], TEMPLATE, _context())
+        assert translation.get_language() == "en"  # the sender's own language is left alone
+    [message] = mailoutbox
+    assert message.subject == "Dự thảo lấy ý kiến: Giao ước thi đua năm 2020 (Cụm thi đua số 1)"
+    assert "đã gửi lấy ý kiến dự thảo" in message.body
+    assert "has circulated" not in message.body
 
 
 def test_nobody_to_write_to_sends_nothing(mailoutbox):

@@ -6,7 +6,7 @@ import io
 import pytest
 from django.core import mail
 from django.core.management import call_command
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from agreements import services as agreement_services
 from agreements.models import Agreement
@@ -60,6 +60,20 @@ def test_a_consultation_due_soon_is_reminded_once_by_mail_and_notification(circu
     sent = len(mail.outbox)
     assert "0 reminder(s) sent." in run()
     assert len(mail.outbox) == sent and Notification.objects.filter(recipient=member).count() == 1
+
+
+def test_a_reminder_is_mailed_in_vietnamese_and_notified_in_each_language(circulated, world):
+    with translation.override("en"):  # e.g. the command run from an English shell
+        run()
+    member = world.user("canbo.badinh")
+    subject = mail.outbox[0].subject
+    assert subject.startswith(f"Nhắc hạn: Góp ý dự thảo {circulated.title}")
+    notification = Notification.objects.get(recipient=member)
+    assert notification.title == notification.titles["vi"] == subject
+    assert notification.titles["en"].startswith(
+        f"Reminder: Comments on the draft {circulated.title}"
+    )
+    assert ReminderSent.objects.get().title.startswith("Góp ý dự thảo")
 
 
 def test_a_moved_deadline_is_reminded_again(circulated):

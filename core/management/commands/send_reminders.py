@@ -1,8 +1,6 @@
 """Send the reminders of the steps due soon (run once a day; see docs/deploy.md)."""
 
-from django.conf import settings
 from django.core.management.base import BaseCommand
-from django.utils import translation
 
 from core.reminders import send_reminders
 
@@ -16,8 +14,7 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, days=None, **options):
-        with translation.override(settings.LANGUAGE_CODE):
-            sent = send_reminders(days=days)
+        sent = send_reminders(days=days)  # mails and records in the default language
         for record in sent:
             self.stdout.write(f"{record.due:%Y-%m-%d %H:%M} {record.title} ({record.recipients})")
         self.stdout.write(f"{len(sent)} reminder(s) sent.")
