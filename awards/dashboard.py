@@ -103,6 +103,25 @@ def _sessions_for_tasks(roles, signer_years, head_years):
     )
 
 
+@compiled
+def _proposals_for_tasks(roles, head_years):
+    of_head = Q(cluster_year_id__in=head_years, status__in=Proposal.EDITABLE)
+    waiting = Q(
+        cluster_year_id__in=ClusterYear.objects.filter(
+            cluster__parent_id__in=cluster_access.staff_parent_ids(roles)
+        ).values("pk"),
+        status__in=[
+            Proposal.Status.AWAITING_REVIEW,
+            Proposal.Status.RESUBMITTED,
+            Proposal.Status.ACCEPTED,
+            Proposal.Status.BEING_DECIDED,
+        ],
+    )
+    return Proposal.objects.filter(of_head | waiting).select_related(
+        "cluster_year__cluster", "cluster_year__proposal_deadline"
+    )[:50]
+
+
 @register
 def award_tasks(user, shared):
     """Ballots to cast; files to fix (cluster head); files to review and decide (parent)."""
@@ -128,21 +147,7 @@ def award_tasks(user, shared):
     parents = cluster_access.staff_parent_ids(user)
     if not head_years and not parents:
         return tasks
-    of_head = Q(cluster_year_id__in=head_years, status__in=Proposal.EDITABLE)
-    waiting = Q(
-        cluster_year_id__in=ClusterYear.objects.filter(cluster__parent_id__in=parents).values("pk"),
-        status__in=[
-            Proposal.Status.AWAITING_REVIEW,
-            Proposal.Status.RESUBMITTED,
-            Proposal.Status.ACCEPTED,
-            Proposal.Status.BEING_DECIDED,
-        ],
-    )
-    proposals = list(
-        Proposal.objects.filter(of_head | waiting).select_related(
-            "cluster_year__cluster", "cluster_year__proposal_deadline"
-        )[:50]
-    )
+    proposals = _proposals_for_tasks(roles=cluster_access.Roles(user), head_years=head_years)
     for proposal in proposals:
         proposal.of_head = proposal.cluster_year_id in head_years and proposal.is_editable
     for proposal in [p for p in proposals if p.of_head][:20]:

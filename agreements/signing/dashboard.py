@@ -10,6 +10,7 @@ from agreements.signing.models import PaperSigning
 from agreements.signing.selectors import OPEN_FOR_SIGNING, required_units
 from clusters import access as cluster_access
 from clusters.models import ClusterYear
+from core.compiled import compiled
 from core.dashboard import Task, register
 
 
@@ -57,29 +58,34 @@ def _paper_tasks(user):
     parents = cluster_access.staff_parent_ids(user)
     if not signer_units and not parents:
         return []
-    of_unit = Q(unit_id__in=signer_units)
+    papers = _papers_for_tasks(roles=cluster_access.Roles(user))
+    for paper in papers:
+        paper.for_unit = paper.unit_id in signer_units
+        paper.for_staff = paper.parent_id in parents
+    tasks = [_paper_task_for_the_unit(paper) for paper in papers if paper.for_unit][:20]
+    return tasks + _paper_tasks_for_staff([paper for paper in papers if paper.for_staff][:20])
+
+
+@compiled
+def _papers_for_tasks(roles):
+    of_unit = Q(unit_id__in=cluster_access.signer_unit_ids(roles))
     of_staff = Q(
         agreement__cluster_year_id__in=ClusterYear.objects.filter(
-            cluster__parent_id__in=parents
+            cluster__parent_id__in=cluster_access.staff_parent_ids(roles)
         ).values("pk")
     )
-    papers = list(
+    return (
         PaperSigning.objects.filter(
             of_unit | of_staff,
             withdrawn=False,
             confirmed_at__isnull=True,
             agreement__status__in=OPEN_FOR_SIGNING,
         )
-        .exclude(recorded_by=user)
+        .exclude(recorded_by_id=roles.pk)
         .annotate(parent_id=F("agreement__cluster_year__cluster__parent_id"))
         .select_related("agreement", "recorded_by")
         .order_by("recorded_at", "pk")[:40]
     )
-    for paper in papers:
-        paper.for_unit = paper.unit_id in signer_units
-        paper.for_staff = paper.parent_id in parents
-    tasks = [_paper_task_for_the_unit(paper) for paper in papers if paper.for_unit][:20]
-    return tasks + _paper_tasks_for_staff([paper for paper in papers if paper.for_staff][:20])
 
 
 def _who(user):
