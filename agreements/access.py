@@ -107,11 +107,20 @@ def can_comment(user, agreement):
     return agreement.status == Agreement.Status.CIRCULATED and bool(comment_units(user, agreement))
 
 
-def get_agreement(user, pk, related=(), annotations=None):
+def agreements_with(related=(), annotations=None):
+    """The queryset `get_agreement` reads from (for a page's own compiled read)."""
+    return _agreements(related, annotations)
+
+
+def get_agreement(user, pk, related=(), annotations=None, read=None):
     """The agreement (or template) for reading, or 404; `related`: one-to-one records to read
-    with it (e.g. PAGE_RELATED), `annotations`: values to read with it."""
+    with it (e.g. PAGE_RELATED), `annotations`: values to read with it; or `read(pk=pk)`, a
+    core.compiled function of `agreements_with(...)` filtered on the pk, for a page's read."""
     try:
-        agreement = _agreements(related, annotations).get(pk=pk)
+        if read is None:
+            agreement = _agreements(related, annotations).get(pk=pk)
+        else:
+            [agreement] = read(pk=int(pk))
     except (Agreement.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if not can_view(user, agreement):

@@ -33,10 +33,12 @@ from django.db import DEFAULT_DB_ALIAS, connections
 CHECK = False  # tests/conftest.py: compare every call with a fresh compilation
 SHAPES_PER_FUNCTION = 64  # at most this many shapes kept per function (the oldest dropped)
 
-# Marks must be values every field accepts: Django compiles a lookup with an integer out of
-# its field's range (a year's small integer) as "matches nothing". 32766, 32765, ... fit every
-# integer field, and no constant of the code's queries is one of them (CHECK would see it).
-_INT_MARK = 32767
+# Marks must be values of the same range as the value they stand for: Django compiles a lookup
+# with an integer out of its field's range (a year's small integer, a key past 64 bits) as
+# "matches nothing". So an integer's range (16, 32, 64 bits or more) is part of the shape, and
+# its mark is counted down from the top of that range (32766, 32765, ... for most); no constant
+# of the code's queries is one of them (CHECK would see it).
+_INT_RANGES = ((2**15 - 1, "int16"), (2**31 - 1, "int32"), (2**63 - 1, "int64"))
 _STR_MARK = "\x1ecompiled-mark-{}\x1e"
 _DATE_MARK = datetime.date(1, 1, 1)
 _DATETIME_MARK = datetime.datetime(1, 1, 1, tzinfo=datetime.UTC)
@@ -63,7 +65,7 @@ class Marker:
             number = self._numbers[key] = len(self.values)
             self.values.append(value)
             self.marks.append(_mark_of(value, number + 1))
-        self.sequence.append((number, type(value).__name__))
+        self.sequence.append((number, _kind_of(value)))
         return self.marks[number]
 
     def value(self, value):
@@ -78,9 +80,20 @@ class Marker:
         return type(value).__name__, self.mark(value)
 
 
+def _int_range(value):
+    for top, name in _INT_RANGES:
+        if -top <= value <= top:
+            return top, name
+    return 2**64, "bigger"
+
+
+def _kind_of(value):
+    return _int_range(value)[1] if isinstance(value, int) else type(value).__name__
+
+
 def _mark_of(value, n):
     if isinstance(value, int):
-        return _INT_MARK - n
+        return _int_range(value)[0] - n
     if isinstance(value, str):
         return _STR_MARK.format(n)
     if isinstance(value, datetime.datetime):

@@ -1,6 +1,7 @@
 """Text helpers: folding for search that ignores diacritics and case; numbers read and written
 the Vietnamese way; messages formatted in the language of whoever reads them."""
 
+import functools
 import re
 import unicodedata
 from decimal import ROUND_HALF_UP, Decimal
@@ -10,8 +11,11 @@ from django.utils.functional import lazy
 from django.utils.translation import gettext_lazy as _
 
 
+@functools.lru_cache(maxsize=8192)
 def fold(text):
-    """Return `text` lower-cased without diacritics ('Đống Đa' -> 'dong da')."""
+    """Return `text` lower-cased without diacritics ('Đống Đa' -> 'dong da').
+
+    Kept for the few thousand names a worker sorts again and again (rankings, comparisons)."""
     text = (text or "").replace("đ", "d").replace("Đ", "D")
     decomposed = unicodedata.normalize("NFD", text)
     stripped = "".join(ch for ch in decomposed if not unicodedata.combining(ch))

@@ -596,6 +596,20 @@ def _row_live(period, assessment, totals, maximum, rules):
     )
 
 
+COMPARED_ENTRY_FIELDS = (
+    "snapshot",
+    "unit_id",
+    "unit_name",
+    "rank",
+    "total",
+    "normal",
+    "bonus",
+    "penalty",
+    "percent",
+    "rating",
+)
+
+
 def parent_comparison(parent, year, kind):
     """Every cluster of a parent for a year and review: each unit's share of its maximum.
 
@@ -632,7 +646,11 @@ def parent_comparison(parent, year, kind):
         (entry.snapshot.period_id, entry.unit_id): entry
         for entry in RankingEntry.objects.filter(
             snapshot__period_id__in=[p.pk for p in periods if p.is_locked]
-        ).select_related("snapshot")
+        )
+        # Only what a row shows: not the points per section, nor the snapshot's rules (JSON
+        # decoded once per unit otherwise).
+        .select_related("snapshot")
+        .only(*COMPARED_ENTRY_FIELDS, "snapshot__period_id", "snapshot__max_points")
     }
     by_period = {}
     for assessment in assessments:

@@ -29,6 +29,7 @@ from agreements.forms import (
 from agreements.models import Agreement, Conference, Guest, Section
 from agreements.signing import selectors as signing_selectors
 from core.audit import entries_for
+from core.compiled import compiled
 
 DETAIL = "agreements/detail.html"
 PARTS = {"header": HeaderForm, "closing": ClosingForm}
@@ -138,14 +139,16 @@ def frozen_content(agreement):
     return mark_safe(html)  # rendered by our template, which escaped what it shows
 
 
+@compiled
+def _page_agreement(pk):
+    return access.agreements_with(
+        access.PAGE_RELATED, {**CONFERENCE_PEOPLE, **signing_selectors.DIGITALLY_BEGUN}
+    ).filter(pk=pk)
+
+
 def page_agreement(user, pk):
     """The agreement for its page: its one-to-one records and the conference's people with it."""
-    agreement = access.get_agreement(
-        user,
-        pk,
-        related=access.PAGE_RELATED,
-        annotations={**CONFERENCE_PEOPLE, **signing_selectors.DIGITALLY_BEGUN},
-    )
+    agreement = access.get_agreement(user, pk, read=_page_agreement)
     conference = getattr(agreement, "conference", None)
     if conference is not None:
         conference.agreement = agreement

@@ -113,3 +113,13 @@ def test_a_boolean_is_refused(world):
 
     with pytest.raises(TypeError):
         by_flag(flag=True)
+
+
+def test_an_integer_beyond_its_fields_range_matches_nothing_as_django_says(world, client_for):
+    unit = Unit.objects.order_by("pk").first()
+    assert units_named(pks=[unit.pk], kind=unit.kind)
+    assert units_named(pks=[2**70], kind=unit.kind) == []
+    assert years_of_parent(parent=world.cluster_year.cluster.parent_id, year=2**20) == []
+    # A page read compiled once: an address with such a number is a 404, never an error.
+    response = client_for(world.user("bantt")).get(f"/agreements/{2**70}/")
+    assert response.status_code == 404
