@@ -6,7 +6,6 @@ not learn that an object exists); members with read access only get 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db import connection
 from django.db.models import Exists, OuterRef, Q, Value
 from django.http import Http404
 from django.utils import timezone
@@ -21,6 +20,7 @@ from clusters.models import (
     Unit,
     ViewerGrant,
 )
+from core.compiled import compiled
 
 
 def _cache(user):
@@ -55,41 +55,13 @@ def _role_rows(user):
 
     Every page of a logged-in user runs it, and Django takes several times longer to compile
     this query (a union with two subqueries) than PostgreSQL takes to answer it; so its SQL is
-    compiled once per process, database and day, and only the user's id changes between
-    requests (`_compiled_roles`).
-    """
-    sql, params, user_slots = _compiled_roles(connection.alias, timezone.localdate())
-    params = list(params)
-    for slot in user_slots:
-        params[slot] = user.pk
-    with connection.cursor() as cursor:
-        cursor.execute(sql, params)
-        return cursor.fetchall()
+    compiled once per process (core.compiled): only the user's id and the day change."""
+    return _role_queryset(user_id=user.pk, on=timezone.localdate())
 
 
-# Stands for the user's id while the roles query is compiled: no user ever has it.
-_USER_MARK = -(2**62) - 7919
-_roles_sql = {}
-
-
-def _compiled_roles(alias, on):
-    """(SQL, parameters, indices of the user's id among them) of the roles query on day `on`."""
-    key = (alias, on)
-    compiled = _roles_sql.get(key)
-    if compiled is None:
-        query = _role_queryset(_USER_MARK, on).query
-        sql, params = query.get_compiler(using=alias).as_sql()
-        slots = tuple(i for i, value in enumerate(params) if value == _USER_MARK)
-        if len(slots) != 2:  # the positions' and the grants' filter on the user
-            raise AssertionError(f"the roles query names the user {len(slots)} times, not 2")
-        compiled = (sql, tuple(params), slots)
-        _roles_sql.clear()  # only today's is needed (a day old one is never asked again)
-        _roles_sql[key] = compiled
-    return compiled
-
-
+@compiled
 def _role_queryset(user_id, on):
-    """The roles query as the ORM writes it (`_role_rows` runs its compiled SQL).
+    """The roles query, compiled once (`_role_rows`).
 
     A position's unit is a parent body when it runs clusters, or has units under it that it
     will group into its first cluster (its staff must be able to set that cluster up).
@@ -265,13 +237,9 @@ def get_cluster_year_with_members(user, pk, annotations=None):
     memberships with their units, each row carrying the year (and `annotations(prefix)`, a
     function of the lookups' prefix from a row to the year, "" or "cluster_year__", giving
     {name: expression}, whose values become attributes of the year)."""
-    annotations = annotations or (lambda path: {})
+    annotations = annotations or _no_annotations
     try:
-        memberships = list(
-            Membership.objects.filter(cluster_year_id=pk)
-            .select_related("unit", "cluster_year__cluster__parent", "cluster_year__plan")
-            .annotate(**annotations("cluster_year__"))
-        )
+        memberships = _members_read(annotations)(pk=int(pk))
         if not memberships:
             cluster_year = (
                 ClusterYear.objects.select_related("cluster__parent", "plan")
@@ -294,6 +262,31 @@ def get_cluster_year_with_members(user, pk, annotations=None):
     if not can_view_cluster_year(user, cluster_year):
         raise Http404
     return cluster_year
+
+
+def _no_annotations(path):
+    return {}
+
+
+_members_reads = {}
+
+
+def _members_read(annotations):
+    """The memberships' query of `get_cluster_year_with_members`, compiled once for each
+    `annotations` (module-level functions: a handful per process)."""
+    read = _members_reads.get(annotations)
+    if read is None:
+
+        @compiled
+        def read(pk):
+            return (
+                Membership.objects.filter(cluster_year_id=pk)
+                .select_related("unit", "cluster_year__cluster__parent", "cluster_year__plan")
+                .annotate(**annotations("cluster_year__"))
+            )
+
+        _members_reads[annotations] = read
+    return read
 
 
 def get_cluster_year_to_manage(user, pk):
