@@ -13,6 +13,7 @@ from django.db.models import (
 from clusters import access, timeline
 from clusters.events import signing_mode_lock_annotations, signing_mode_locked
 from clusters.models import Cluster, ClusterYear, Membership, Plan, Position, Unit
+from core import unit_links
 from core.audit import entries_for
 from core.text import folded_search
 
@@ -141,6 +142,7 @@ def unit_page(user, unit):
         "predecessions": unit.predecessions.select_related("predecessor"),
         "audit_entries": entries_for(unit, also=positions),
         "can_manage": can_manage,
+        "links": unit_links.links_for(user, unit),
     }
 
 
