@@ -3,8 +3,8 @@
 Each role — one demo user stands for it — follows the site's own links from its dashboard,
 breadth first, keeping one page per view (`resolve(path).view_name`), after first opening the
 addresses no link leads to (`extra_pages`, which also makes, through the services, the moments
-of the story no demo stage stops at: tests/e2e/a11y_states.py; `before_crawl` drives the
-browser where the moment lives in the session). axe runs on each page kept at both sizes: no serious
+of the story no demo stage stops at: tests/e2e/a11y_states.py; `before_crawl` drives the browser
+where the moment lives in the session). axe runs on each page kept at both sizes: no serious
 or critical violation. Every view of the URLconf that answers GET with an HTML page must be checked
 by the role CHECKED_BY names (so a new view fails until some role reaches and checks it); every
 other view is in EXCLUDED, with the reason. The roles run in three files (test_a11y_views_*.py)
@@ -310,8 +310,8 @@ def extra_pages(world, username):
         return [reverse("agreements:digital_turn", args=[turn.pk])]
     if username == "badinh":
         # 2021 reaches its year-end meeting: the vote on next year's head is open for ballots
-        # (its dashboard links the ballot). The members file's other roles check nothing that
-        # needs 2021 open for signing.
+        # (the chair's dashboard links the ballot). No later role of the members file checks a
+        # page that needs 2021 open for signing.
         states.in_thread(states.vote_2021_open, world)
         return []
     if username == "canbo.dongda":
@@ -397,10 +397,10 @@ CHECKED_BY = {
     "results:rules": "bantt",
     "results:score_table_xlsx": "bantt",
     # The chair of the 2020 head.
-    "agreements:sign": "dongda",
-    "awards:proposal": "dongda",
     "agreements:adopt": "dongda",
     "agreements:digital_turn": "dongda",
+    "agreements:sign": "dongda",
+    "awards:proposal": "dongda",
     "awards:proposal_item": "dongda",
     "awards:vote": "dongda",
     "results:practice_new": "dongda",
