@@ -13,6 +13,7 @@ class AwardsConfig(AppConfig):
             prepared_files,
             reminders,
             rollover,
+            unit_links,
         )
         from awards.audit_labels import ACTION_LABELS
         from core.audit_labels import register_action_labels

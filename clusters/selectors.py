@@ -14,6 +14,7 @@ from django.utils import timezone
 from clusters import access, timeline
 from clusters.events import signing_mode_lock_annotations, signing_mode_locked
 from clusters.models import Cluster, ClusterYear, Membership, Plan, Position, Unit
+from core import unit_links
 from core.audit import entries_for
 from core.compiled import compiled
 from core.text import folded_search
@@ -143,6 +144,7 @@ def unit_page(user, unit):
         "predecessions": unit.predecessions.select_related("predecessor"),
         "audit_entries": entries_for(unit, also=positions),
         "can_manage": can_manage,
+        "links": unit_links.links_for(user, unit),
     }
 
 

@@ -2,7 +2,9 @@
 
 Each role — one demo user stands for it — follows the site's own links from its dashboard,
 breadth first, keeping one page per view (`resolve(path).view_name`), after first opening the
-addresses no link leads to (`extra_pages`). axe runs on each page kept at both sizes: no serious
+addresses no link leads to (`extra_pages`, which also makes, through the services, the moments
+of the story no demo stage stops at: tests/e2e/a11y_states.py; `before_crawl` drives the browser
+where the moment lives in the session). axe runs on each page kept at both sizes: no serious
 or critical violation. Every view of the URLconf that answers GET with an HTML page must be checked
 by the role CHECKED_BY names (so a new view fails until some role reaches and checks it); every
 other view is in EXCLUDED, with the reason. The roles run in three files (test_a11y_views_*.py)
@@ -15,6 +17,7 @@ from urllib.parse import urlparse
 
 from django.urls import Resolver404, URLPattern, URLResolver, get_resolver, resolve, reverse
 
+from tests.e2e import a11y_states as states
 from tests.e2e.conftest import PHONE, as_user, reachable, run_axe
 
 DESKTOP = {"width": 1280, "height": 900}
@@ -70,15 +73,6 @@ EXCLUDED = {
     "awards:proposal_item_report_pdf": "export (prepare page checked once)",
     "awards:proposal_item_report_docx": "export (prepare page checked once)",
     "awards:parent_awards_xlsx": "export (prepare page checked once)",
-    # Pages of a moment no demo stage stops at (to be added with such a stage): the ballot
-    # (only while an online round is open), a remote signing in progress (the turn the signing
-    # provider returns to), an uploaded import awaiting confirmation (kept in the session), a
-    # cluster draft before and during its consultation (the fullest stage has adopted both).
-    "awards:ballot": "needs an open online vote round",
-    "agreements:digital_turn": "needs a remote signing in progress",
-    "clusters:import_preview": "needs an uploaded import file in the session",
-    "agreements:circulate": "needs a cluster draft not yet circulated",
-    "agreements:adopt": "needs a circulated cluster draft",
     # File downloads (PDF, Word, Excel, scans, evidence, templates): not HTML.
     "prepared_file_download": "file download",
     "clusters:plan_file": "file download",
@@ -234,6 +228,7 @@ def check_roles(page, base, world, usernames):
 def check_role(page, base, world, username, problems):
     """Crawl as one role, axe on the first page of each view; returns {view name: path}."""
     as_user(page, base, username)
+    before_crawl(page, base, username)
     checked = {}
 
     def check(path):
@@ -249,11 +244,23 @@ def check_role(page, base, world, username, problems):
     return checked
 
 
+def before_crawl(page, base, username):
+    """Steps in the browser before the role's crawl: parent staff upload an import file, whose
+    preview (kept in the session) `extra_pages` then opens."""
+    if username == "bantt":
+        states.upload_import(page, base)
+
+
 def extra_pages(world, username):
     """Addresses of the pages of this role that no link of the demo world leads to: the public
     verification, the steps of a password reset (from its e-mail), the pages after a password
     change or a file asked for, a document's preparation page (a button), the second factor's
-    code page (a user with an authenticator), a draft template's editing pages."""
+    code page (a user with an authenticator), a draft template's editing pages, the import
+    preview (after an upload), a signing turn (the signing service's way back).
+
+    The moments no demo stage stops at are made here for the role that checks them, in the
+    world its file's later roles then crawl: test_a11y_views_*.py order their roles so that no
+    later role must check a page the moment takes away (or crowds out of its crawl)."""
     from django.contrib.auth.tokens import default_token_generator
     from django.utils.encoding import force_bytes
     from django.utils.http import urlsafe_base64_encode
@@ -293,10 +300,24 @@ def extra_pages(world, username):
             reverse("password_change_done"),
             reverse("results:score_table_xlsx", args=[world.period.pk]),
             reverse("prepared_file", args=[job.pk]),
-            reverse("awards:unit_awards", args=[world.unit("dongda").pk]),  # no link yet
+            reverse("clusters:import_preview"),
         ]
-    if username == "badinh":  # no link leads to these two pages yet
-        return [reverse("agreements:saved_signature"), reverse("agreements:certificates")]
+    if username == "dongda":
+        # The 2020 head circulated an amendment (its dashboard links its adoption); the chair is
+        # signing the 2021 agreement remotely: the turn the signing service returns to.
+        states.in_thread(states.amendment_2020, world, "dongda", True)
+        turn = states.in_thread(states.remote_turn, world, "dongda")
+        return [reverse("agreements:digital_turn", args=[turn.pk])]
+    if username == "badinh":
+        # 2021 reaches its year-end meeting: the vote on next year's head is open for ballots
+        # (the chair's dashboard links the ballot). No later role of the members file checks a
+        # page that needs 2021 open for signing.
+        states.in_thread(states.vote_2021_open, world)
+        return []
+    if username == "canbo.dongda":
+        # The head's officer starts an amendment of the 2020 agreement: a draft to circulate.
+        amendment = states.in_thread(states.amendment_2020, world, "canbo.dongda", False)
+        return [amendment.get_absolute_url()]
     if username == "xem":
         TOTPDevice.objects.get_or_create(user=world.user("xem"), name="demo", confirmed=True)
         return [reverse("otp_verify")]
@@ -345,6 +366,7 @@ CHECKED_BY = {
     "clusters:cluster_year_rollover": "bantt",
     "clusters:cluster_year_rollover_all": "bantt",
     "clusters:import": "bantt",
+    "clusters:import_preview": "bantt",
     "clusters:membership_add": "bantt",
     "clusters:membership_edit": "bantt",
     "clusters:person": "bantt",
@@ -375,6 +397,8 @@ CHECKED_BY = {
     "results:rules": "bantt",
     "results:score_table_xlsx": "bantt",
     # The chair of the 2020 head.
+    "agreements:adopt": "dongda",
+    "agreements:digital_turn": "dongda",
     "agreements:sign": "dongda",
     "awards:proposal": "dongda",
     "awards:proposal_item": "dongda",
@@ -388,6 +412,9 @@ CHECKED_BY = {
     # A member's chair.
     "agreements:certificates": "badinh",
     "agreements:saved_signature": "badinh",
+    "awards:ballot": "badinh",
+    # The head's officer.
+    "agreements:circulate": "canbo.dongda",
     # A viewer (with an authenticator).
     "otp_verify": "xem",
 }

@@ -1,6 +1,8 @@
 """axe on one page of every view a member's chair, the officers and the clerks open, at both sizes.
 
-See tests/e2e/a11y_views.py.
+See tests/e2e/a11y_views.py. The member's chair comes first: the moment made for it (2021 signed,
+reviewed and at its year-end vote) leaves the others nothing they must check; the head's officer's
+draft amendment of 2020 comes after it.
 """
 
 import pytest
