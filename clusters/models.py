@@ -517,7 +517,11 @@ class ClusterYear(ConstraintErrorsOnFields, Versioned):
         return self.cluster.parent
 
     def membership_of(self, role):
-        return next((m for m in self.memberships.all() if m.role == role and m.is_active), None)
+        # The prefetched memberships as they are: `.all()` would copy the queryset on every
+        # call (the results page asks for the head and the deputy of each sheet's year).
+        prefetched = getattr(self, "_prefetched_objects_cache", {}).get("memberships")
+        members = self.memberships.all() if prefetched is None else prefetched
+        return next((m for m in members if m.role == role and m.is_active), None)
 
     @property
     def head(self):

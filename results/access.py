@@ -16,6 +16,7 @@ from django.http import Http404
 
 from clusters import access as cluster_access
 from clusters.models import Cluster, ClusterYear, Membership, Unit
+from core.compiled import compiled
 from results.models import Assessment, Evidence, GoodPractice, Period, PracticeFile, Score
 
 
@@ -39,11 +40,16 @@ def _period_queryset():
     )
 
 
+@compiled
+def _period_by_pk(pk):
+    return _period_queryset().filter(pk=pk)
+
+
 def get_period(user, pk):
     """A review period for reading, or 404."""
     try:
-        period = _period_queryset().get(pk=pk)
-    except (Period.DoesNotExist, ValueError, TypeError):
+        [period] = _period_by_pk(pk=int(pk))
+    except (ValueError, TypeError):
         raise Http404 from None
     if not cluster_access.can_view_cluster_year(user, period.cluster_year):
         raise Http404

@@ -16,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import IN_FORCE, Agreement, Criterion, Section
 from agreements.selectors import sections_with_criteria
 from clusters.models import ClusterYear
+from core.compiled import compiled
 from core.text import fold
 from results.models import (
     DEFAULT_EVIDENCE_MAX_MB,
@@ -449,14 +450,26 @@ def section_maximum(section):
     )
 
 
+@compiled
+def _period_sheets(period):
+    return Assessment.objects.filter(period_id=period).select_related("unit").order_by("unit_name")
+
+
+@compiled
+def _ranking_entries(period):
+    return (
+        RankingEntry.objects.filter(snapshot__period_id=period)
+        .select_related("snapshot")
+        .order_by()
+    )
+
+
 def period_results(period, *, rules=None):
     """Every member's totals, section points, rank and rating for a period (live)."""
     sections = _sections_with_criteria(period.agreement)
     section_max = [section_maximum(s) for s in sections]
     max_points = sum(section_max, ZERO)
-    assessments = list(
-        Assessment.objects.filter(period_id=period.pk).select_related("unit").order_by("unit_name")
-    )
+    assessments = _period_sheets(period=period.pk)
     totals, progress = totals_and_progress_for([a.pk for a in assessments])
     rules = rules or rules_for(period.cluster_year.cluster.parent_id, period.cluster_year.year)
     rows = []
@@ -481,11 +494,7 @@ def period_results(period, *, rules=None):
 
 def _snapshot_with_entries(period):
     """(the period's ranking snapshot or None, its entries): one query when it has entries."""
-    entries = list(
-        RankingEntry.objects.filter(snapshot__period_id=period.pk)
-        .select_related("snapshot")
-        .order_by()
-    )
+    entries = _ranking_entries(period=period.pk)
     if not entries:
         return RankingSnapshot.objects.filter(period_id=period.pk).first(), []
     snapshot = entries[0].snapshot
