@@ -574,7 +574,7 @@ def _row_from_entry(period, assessment, entry):
         cluster=period.cluster_year.cluster.name,
         name=entry.unit_name,
         total=entry.total,
-        max_points=entry.snapshot.max_points,
+        max_points=entry.max_points,
         percent=entry.percent,
         rating=entry.rating,
         status=assessment.status,
@@ -606,7 +606,6 @@ def _row_live(period, assessment, totals, maximum, rules):
 
 
 COMPARED_ENTRY_FIELDS = (
-    "snapshot",
     "unit_id",
     "unit_name",
     "rank",
@@ -616,6 +615,8 @@ COMPARED_ENTRY_FIELDS = (
     "penalty",
     "percent",
     "rating",
+    "period_id",
+    "max_points",
 )
 
 
@@ -645,21 +646,23 @@ def parent_comparison(parent, year, kind):
         .annotate(points=Sum("max_points"))
         .order_by()
     }
+    # Rows of values, not models: a province compares a few hundred units.
     assessments = list(
-        Assessment.objects.filter(period_id__in=by_id).only(
-            "pk", "period_id", "unit_id", "unit_name", "status"
+        Assessment.objects.filter(period_id__in=by_id).values_list(
+            "pk", "period_id", "unit_id", "unit_name", "status", named=True
         )
     )
     live = totals_for([a.pk for a in assessments if not by_id[a.period_id].is_locked])
     entries = {
-        (entry.snapshot.period_id, entry.unit_id): entry
+        (entry.period_id, entry.unit_id): entry
         for entry in RankingEntry.objects.filter(
             snapshot__period_id__in=[p.pk for p in periods if p.is_locked]
         )
-        # Only what a row shows: not the points per section, nor the snapshot's rules (JSON
-        # decoded once per unit otherwise).
-        .select_related("snapshot")
-        .only(*COMPARED_ENTRY_FIELDS, "snapshot__period_id", "snapshot__max_points")
+        # Only what a row shows, as values: not the points per section, nor the snapshot's
+        # rules (JSON decoded once per unit otherwise).
+        .annotate(period_id=F("snapshot__period_id"), max_points=F("snapshot__max_points"))
+        .order_by()
+        .values_list(*COMPARED_ENTRY_FIELDS, named=True)
     }
     by_period = {}
     for assessment in assessments:
