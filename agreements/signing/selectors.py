@@ -10,6 +10,7 @@ from agreements.models import Agreement
 from agreements.signing.digital.models import DocumentRevision
 from agreements.signing.models import Decline, PaperSigning, Signature
 from clusters.models import Position
+from core.compiled import compiled
 
 
 @dataclass
@@ -67,28 +68,54 @@ def required_units(agreement):
     ]
 
 
+def _signatures(agreement):
+    return (
+        Signature.objects.filter(agreement_id=agreement)
+        .select_related("paper__recorded_by", "paper__confirmed_by")
+        .order_by("void", "-signed_at")
+    )
+
+
+@compiled
+def _every_signature(agreement):
+    return _signatures(agreement)
+
+
+@compiled
+def _live_signatures(agreement):
+    return _signatures(agreement).filter(void=False)
+
+
+@compiled
+def _paper_signings(agreement):
+    return PaperSigning.objects.filter(agreement_id=agreement, withdrawn=False).select_related(
+        "recorded_by", "confirmed_by", "contested_by"
+    )
+
+
+@compiled
+def _declines(agreement):
+    return Decline.objects.filter(agreement_id=agreement).order_by("-at", "-pk")
+
+
 def signing_rows(agreement):
     """Every member unit with its live signature, pending paper signing and refusals.
 
     A fixed number of queries whatever the number of members.
     """
     rows = {u["unit_id"]: UnitSigning(**u) for u in required_units(agreement)}
-    signatures = Signature.objects.filter(agreement=agreement).select_related(
-        "paper__recorded_by", "paper__confirmed_by"
-    )
-    if agreement.status != Agreement.Status.SUPERSEDED:
-        signatures = signatures.filter(void=False)
     # A superseded agreement shows the signatures it had, marked void.
-    for signature in signatures.order_by("void", "-signed_at"):
+    if agreement.status == Agreement.Status.SUPERSEDED:
+        signatures = _every_signature(agreement=agreement.pk)
+    else:
+        signatures = _live_signatures(agreement=agreement.pk)
+    for signature in signatures:
         if signature.unit_id in rows and rows[signature.unit_id].signature is None:
             rows[signature.unit_id].signature = signature
-    papers = PaperSigning.objects.filter(agreement=agreement, withdrawn=False).select_related(
-        "recorded_by", "confirmed_by", "contested_by"
-    )
-    for paper in papers:
+    for paper in _paper_signings(agreement=agreement.pk):
         if paper.unit_id in rows:
             rows[paper.unit_id].paper = paper
-    for decline in Decline.objects.filter(agreement=agreement).order_by("-at", "-pk"):
+    for decline in _declines(agreement=agreement.pk):
         if decline.unit_id in rows:
             rows[decline.unit_id].declines.append(decline)
     return list(rows.values())

@@ -38,6 +38,7 @@ from agreements.signing.models import SavedSignature, Seal
 from clusters import access as cluster_access
 from clusters.models import signature_block
 from core import throttling
+from core.compiled import compiled
 from core.errors import DomainError
 from core.middleware import client_address
 from core.otp import second_factor_required
@@ -272,15 +273,17 @@ def saved_signature_delete(request):
 # --- the signing status and the actions on it ----------------------------------------------
 
 
+@compiled
+def _status_agreement(pk):
+    return agreement_access.agreements_with(
+        agreement_access.PAGE_RELATED, selectors.DIGITALLY_BEGUN
+    ).filter(pk=pk)
+
+
 @login_required
 @require_GET
 def signing_status(request, pk):
-    agreement = agreement_access.get_agreement(
-        request.user,
-        pk,
-        related=agreement_access.PAGE_RELATED,
-        annotations=selectors.DIGITALLY_BEGUN,
-    )
+    agreement = agreement_access.get_agreement(request.user, pk, read=_status_agreement)
     if agreement.is_template:
         raise Http404
     context = status_context(request.user, agreement)
