@@ -5,11 +5,13 @@ from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.dateparse import parse_datetime
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from clusters import access as cluster_access
 from clusters import timeline
+from clusters.access import Roles
 from clusters.dashboard import memberships, years_of
 from clusters.models import Membership, Unit
 from core.compiled import compiled
@@ -27,14 +29,15 @@ from results.models import Assessment, Period
 @register
 def results_tasks(user, shared):
     """Sheets to fill or fix, sheets to review, results ready to lock."""
-    units = cluster_access.unit_ids(user)
     tasks = _comparison_tasks(user, shared)
     if not memberships(user, shared):
         # The user's units are in no cluster year: they have no sheet to fill or to review.
         return tasks
-    to_fill = _sheets_to_fill(units=units)
+    to_fill = shared.get(
+        "results.to_fill", lambda: [r["row"] for r in _sheets_to_fill(roles=Roles(user))]
+    )
     for sheet in to_fill:
-        returned = sheet.status == Assessment.Status.RETURNED
+        returned = sheet["status"] == Assessment.Status.RETURNED
         tasks.append(
             Task(
                 title=(
@@ -42,79 +45,124 @@ def results_tasks(user, shared):
                     if returned
                     else _("Fill in the self-assessment of %(unit)s")
                 )
-                % {"unit": sheet.unit_name},
-                url=reverse("results:assessment", args=[sheet.pk]),
-                detail=f"{sheet.period.get_kind_display()} — {sheet.period.cluster_year}",
-                due=sheet.period.deadline,
+                % {"unit": sheet["unit_name"]},
+                url=reverse("results:assessment", args=[sheet["pk"]]),
+                detail=_period_text(sheet),
+                due=parse_datetime(sheet["deadline"]),
                 kind="warning" if returned else "action",
             )
         )
     head_years = years_of(user, shared, Membership.Role.HEAD)
-    deputy_years = years_of(user, shared, Membership.Role.DEPUTY)
-    periods = _periods_to_review(units=units, years=head_years | deputy_years)
-    head_year_ids = head_years
+    periods = shared.get(
+        "results.to_review", lambda: [r["row"] for r in _periods_to_review(roles=Roles(user))]
+    )
     for period in periods:
-        url = reverse("results:period", args=[period.pk])
-        if period.submitted:
+        url = reverse("results:period", args=[period["pk"]])
+        if period["submitted"]:
             tasks.append(
                 Task(
                     title=_("Review %(count)s submitted self-assessments")
-                    % {"count": period.submitted},
+                    % {"count": period["submitted"]},
                     url=url,
-                    detail=f"{period.get_kind_display()} — {period.cluster_year}",
-                    due=period.review_deadline,
+                    detail=_period_text(period),
+                    due=parse_datetime(period["review_deadline"] or ""),
                     kind="action",
                 )
             )
-        if period.cluster_year_id in head_year_ids and not period.pending:
+        if period["cluster_year"] in head_years and not period["pending"]:
             tasks.append(
                 Task(
                     title=_("Lock the results and record the ranking"),
                     url=url,
-                    detail=f"{period.get_kind_display()} — {period.cluster_year}",
+                    detail=_period_text(period),
                     kind="action",
                 )
             )
     return tasks
 
 
-@compiled
-def _sheets_to_fill(units):
+def _period_text(row):
+    """The review and its cluster year: "Tổng kết năm — Cụm thi đua số 1 — 2021"."""
+    return f"{Period.Kind(row['kind']).label} — {row['cluster']} — {row['year']}"
+
+
+# The sheets and the reviews of the user's units, as rows of values (JSON objects): read with
+# the parent staff's year board when it is shown (register_board_read), else on their own.
+
+
+def _sheet_rows(user):
+    """Sheets of the user's units to fill or correct, in open reviews, the nearest first."""
     return (
         Assessment.objects.filter(
-            unit_id__in=units,
+            unit_id__in=cluster_access.unit_ids(user),
             period__status=Period.Status.OPEN,
             status__in=[Assessment.Status.DRAFT, Assessment.Status.RETURNED],
         )
-        .select_related("period__cluster_year__cluster")
-        .order_by("period__deadline")[:20]
+        .order_by("period__deadline", "pk")
+        .values(
+            row=JSONObject(
+                pk="pk",
+                status="status",
+                unit_name="unit_name",
+                kind="period__kind",
+                cluster="period__cluster_year__cluster__name",
+                year="period__cluster_year__year",
+                deadline="period__deadline",
+            )
+        )[:20]
+    )
+
+
+def _review_rows(user):
+    """Open reviews of the cluster years the user's units head or deputise, or in which one of
+    them reviews a peer's sheet; with their submitted and unfinished sheets."""
+    units = cluster_access.unit_ids(user)
+    # Subqueries, not a join with DISTINCT: a join with every sheet of the country in the OR
+    # made PostgreSQL scan them all.
+    years = Membership.objects.filter(
+        unit_id__in=units,
+        role__in=[Membership.Role.HEAD, Membership.Role.DEPUTY],
+        ended_on__isnull=True,
+    ).values("cluster_year_id")
+    peer_periods = Assessment.objects.filter(peer_reviewer_id__in=units).values("period_id")
+    sheets = Assessment.objects.filter(period_id=OuterRef("pk"))
+    return (
+        Period.objects.filter(status=Period.Status.OPEN)
+        .filter(Q(cluster_year_id__in=years) | Q(cross_checking=True, pk__in=peer_periods))
+        .order_by("pk")
+        .values(
+            row=JSONObject(
+                pk="pk",
+                kind="kind",
+                cluster_year="cluster_year_id",
+                cluster="cluster_year__cluster__name",
+                year="cluster_year__year",
+                review_deadline="review_deadline",
+                submitted=count_of(sheets.filter(status=Assessment.Status.SUBMITTED)),
+                pending=count_of(sheets.exclude(status=Assessment.Status.ACCEPTED)),
+            )
+        )[:20]
     )
 
 
 @compiled
-def _periods_to_review(units, years):
-    """Open periods of the cluster years the user's units head or deputise (`years`), or in
-    which one of them reviews a peer's sheet; with their submitted and unfinished sheets."""
-    # Subqueries, not a join with DISTINCT: a join with every sheet of the country in the OR
-    # made PostgreSQL scan them all.
-    peer_periods = Assessment.objects.filter(peer_reviewer_id__in=units).values("period_id")
-    return (
-        Period.objects.filter(status=Period.Status.OPEN)
-        .filter(Q(cluster_year_id__in=years) | Q(cross_checking=True, pk__in=peer_periods))
-        .select_related("cluster_year__cluster")
-        .annotate(
-            submitted=Count(
-                "assessments",
-                filter=Q(assessments__status=Assessment.Status.SUBMITTED),
-                distinct=True,
-            ),
-            pending=Count(
-                "assessments",
-                filter=~Q(assessments__status=Assessment.Status.ACCEPTED),
-                distinct=True,
-            ),
-        )[:20]
-    )
+def _sheets_to_fill(roles):
+    return _sheet_rows(roles)
+
+
+@compiled
+def _periods_to_review(roles):
+    return _review_rows(roles)
+
+
+@register_board_read("results.to_fill")
+def sheets_on_the_board(user):
+    return ArraySubquery(_sheet_rows(user))
+
+
+@register_board_read("results.to_review")
+def reviews_on_the_board(user):
+    return ArraySubquery(_review_rows(user))
 
 
 def _latest_compared(user):
