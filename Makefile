@@ -37,7 +37,7 @@ help:
 	@echo "make run    set up, migrate SQLite, load the demo, serve it as production does on $(SITE_URL)"
 	@echo "make dev    the same demo with Django's debug mode (for developers), on $(SITE_URL)"
 	@echo "make test   set up, run the whole suite (browser tests included) on PostgreSQL"
-	@echo "make a11y  axe on every page every demo user reaches (long; not in make test)"
+	@echo "make a11y  axe on every page every demo user reaches (over 20 min; not in make test)"
 	@echo "make lint   ruff check and format check"
 
 setup: system-packages $(VENV)/.synced static/vendor/.copied static/vendor/.maps locale/.compiled var/dev-keys/.made
