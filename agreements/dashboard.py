@@ -1,6 +1,5 @@
 """What agreements contributes to the "Việc cần làm" dashboard."""
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import F, OuterRef, Q, Subquery
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -14,6 +13,7 @@ from clusters.dashboard import years_of
 from clusters.models import ClusterYear, Membership
 from core.compiled import compiled
 from core.dashboard import Cell, Task, count_of, register, register_column
+from core.expressions import ListOf
 
 
 def agreements_for_tasks(user, shared):
@@ -73,7 +73,7 @@ def _agreements_for_tasks(roles, member_years, signer_years, head_years):
             open_comments=count_of(
                 Comment.objects.filter(agreement=OuterRef("pk"), status=Comment.Status.OPEN)
             ),
-            signed_units=ArraySubquery(
+            signed_units=ListOf(
                 Signature.objects.filter(
                     agreement=OuterRef("pk"),
                     unit_id__in=access.signer_unit_ids(roles),

@@ -1,6 +1,5 @@
 """What the vote and the proposal files contribute to "Việc cần làm" and to the timeline."""
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import (
     Exists,
     F,
@@ -27,6 +26,7 @@ from clusters.dashboard import memberships, years_of
 from clusters.models import ClusterYear, Membership
 from core.compiled import compiled
 from core.dashboard import Cell, Task, register, register_column
+from core.expressions import ListOf
 
 
 def _sessions(user, shared):
@@ -90,8 +90,8 @@ def _sessions_for_tasks(roles, signer_years, head_years):
         .annotate(
             open_round=Subquery(open_rounds.values("pk")[:1]),
             round_deadline=Subquery(open_rounds.values("deadline")[:1]),
-            present_units=ArraySubquery(present.order_by().values("unit_id")),
-            voted_units=ArraySubquery(
+            present_units=ListOf(present.order_by().values("unit_id")),
+            voted_units=ListOf(
                 Participation.objects.filter(
                     round__session=OuterRef("pk"), round__status=VoteRound.Status.OPEN
                 )
@@ -282,7 +282,7 @@ def _board_annotations():
     ).order_by("pk")
     return {
         "awards_meeting": F("award_meeting__pk"),
-        "awards_leading": ArraySubquery(leading.values("unit_name")),
+        "awards_leading": ListOf(leading.values("unit_name")),
         "awards_proposal": F("award_proposal__pk"),
         "awards_proposal_status": F("award_proposal__status"),
         "awards_decision_number": F("award_proposal__decision__number"),

@@ -1,6 +1,5 @@
 """What clusters contributes to the "Việc cần làm" dashboard."""
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import OuterRef
 from django.db.models.functions import JSONObject
 from django.urls import reverse
@@ -18,6 +17,7 @@ from core.dashboard import (
     register_board_read,
     register_column,
 )
+from core.expressions import ListOf
 
 
 def _memberships(user):
@@ -34,7 +34,7 @@ def _memberships(user):
 
 @register_board_read("clusters.memberships")
 def memberships_on_the_board(user):
-    return ArraySubquery(_memberships(user))
+    return ListOf(_memberships(user))
 
 
 def memberships(user, shared):
@@ -70,7 +70,7 @@ def _preparing(user):
 
 @register_board_read("clusters.preparing")
 def preparing_on_the_board(user):
-    return ArraySubquery(_preparing(user))
+    return ListOf(_preparing(user))
 
 
 @register

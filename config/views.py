@@ -6,7 +6,6 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Subquery
 from django.db.models.functions import Coalesce
 from django.http import HttpResponseRedirect, HttpResponseServerError
@@ -23,6 +22,7 @@ from clusters.models import ClusterYear
 from core import throttling
 from core.compiled import compiled
 from core.dashboard import Shared, board_annotations, board_rows, tasks_for
+from core.expressions import ListOf
 from core.middleware import client_address
 
 logger = logging.getLogger(__name__)
@@ -83,7 +83,7 @@ def _board_query(roles, asked):
     return (
         cluster_years.filter(year=year)
         .annotate(
-            board_years=ArraySubquery(cluster_years.order_by("-year").values("year").distinct()),
+            board_years=ListOf(cluster_years.order_by("-year").values("year").distinct()),
             **board_annotations(roles, reads=True),
         )
         .select_related("cluster__parent")

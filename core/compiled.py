@@ -31,6 +31,10 @@ from django.core.exceptions import EmptyResultSet
 from django.db import DEFAULT_DB_ALIAS, connections
 
 CHECK = False  # tests/conftest.py: compare every call with a fresh compilation
+# Databases whose compiled parameters are the values as given. SQLite (the embedded default of
+# `make run`) writes dates and times as text while compiling, where no mark can be found: there
+# the queryset is built and compiled on every call, as Django does.
+COMPILED_VENDORS = {"postgresql"}
 SHAPES_PER_FUNCTION = 64  # at most this many shapes kept per function (the oldest dropped)
 
 # Marks must be values of the same range as the value they stand for: Django compiles a lookup
@@ -172,6 +176,8 @@ def compiled(build):
 
     @functools.wraps(build)
     def run(*, using=DEFAULT_DB_ALIAS, **values):
+        if connections[using].vendor not in COMPILED_VENDORS:
+            return list(build(**{name: _real(v) for name, v in values.items()}).using(using))
         shape, marked, marker = _marked(values)
         key = (using, shape)
         entry = shapes.get(key)

@@ -1,6 +1,7 @@
 """What results contribute to the "Việc cần làm" dashboard and to a cluster year's timeline."""
 
-from django.contrib.postgres.expressions import ArraySubquery
+import datetime
+
 from django.db.models import Count, OuterRef, Q, Subquery
 from django.db.models.functions import JSONObject
 from django.urls import reverse
@@ -23,6 +24,7 @@ from core.dashboard import (
     register_board_read,
     register_column,
 )
+from core.expressions import ListOf
 from results.models import Assessment, Period
 
 
@@ -48,7 +50,7 @@ def results_tasks(user, shared):
                 % {"unit": sheet["unit_name"]},
                 url=reverse("results:assessment", args=[sheet["pk"]]),
                 detail=_period_text(sheet),
-                due=parse_datetime(sheet["deadline"]),
+                due=_moment(sheet["deadline"]),
                 kind="warning" if returned else "action",
             )
         )
@@ -65,7 +67,7 @@ def results_tasks(user, shared):
                     % {"count": period["submitted"]},
                     url=url,
                     detail=_period_text(period),
-                    due=parse_datetime(period["review_deadline"] or ""),
+                    due=_moment(period["review_deadline"]),
                     kind="action",
                 )
             )
@@ -79,6 +81,15 @@ def results_tasks(user, shared):
                 )
             )
     return tasks
+
+
+def _moment(text):
+    """A date and time read from a JSON row: PostgreSQL writes its offset, SQLite (`make run`)
+    writes UTC without one."""
+    moment = parse_datetime(text or "")
+    if moment is not None and timezone.is_naive(moment):
+        moment = timezone.make_aware(moment, datetime.UTC)
+    return moment
 
 
 def _period_text(row):
@@ -157,12 +168,12 @@ def _periods_to_review(roles):
 
 @register_board_read("results.to_fill")
 def sheets_on_the_board(user):
-    return ArraySubquery(_sheet_rows(user))
+    return ListOf(_sheet_rows(user))
 
 
 @register_board_read("results.to_review")
 def reviews_on_the_board(user):
-    return ArraySubquery(_review_rows(user))
+    return ListOf(_review_rows(user))
 
 
 def _latest_compared(user):
@@ -185,7 +196,7 @@ def _latest_compared(user):
 
 @register_board_read("results.compared")
 def compared_on_the_board(user):
-    return ArraySubquery(_latest_compared(user))
+    return ListOf(_latest_compared(user))
 
 
 def _comparison_tasks(user, shared):

@@ -2,7 +2,6 @@
 
 from dataclasses import dataclass, field
 
-from django.contrib.postgres.expressions import ArraySubquery
 from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext as _
 
@@ -11,6 +10,7 @@ from agreements.signing.digital.models import DocumentRevision
 from agreements.signing.models import Decline, PaperSigning, Signature
 from clusters.models import Position
 from core.compiled import compiled
+from core.expressions import ListOf
 
 
 @dataclass
@@ -125,7 +125,7 @@ def signing_rows(agreement):
 # units whose field of the digitally signed file holds a signature (they began signing
 # digitally, even before their organisation's signature completes them).
 DIGITALLY_BEGUN = {
-    "digitally_begun_unit_ids": ArraySubquery(
+    "digitally_begun_unit_ids": ListOf(
         DocumentRevision.objects.filter(agreement=OuterRef("pk"), slot__isnull=False)
         .order_by()
         .values("slot__unit_id")

@@ -6,7 +6,6 @@ changed; the same forms work without JavaScript as a full-page POST and a redire
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
-from django.contrib.postgres.expressions import ArraySubquery
 from django.core.cache import caches
 from django.db.models import OuterRef
 from django.db.models.functions import JSONObject
@@ -30,6 +29,7 @@ from agreements.models import Agreement, Conference, Guest, Section
 from agreements.signing import selectors as signing_selectors
 from core.audit import entries_for
 from core.compiled import compiled
+from core.expressions import ListOf
 
 DETAIL = "agreements/detail.html"
 PARTS = {"header": HeaderForm, "closing": ClosingForm}
@@ -95,12 +95,12 @@ def notice(request, agreement, error, fragment):
 
 # The conference's host units and guests, read with the agreement (no query of their own).
 CONFERENCE_PEOPLE = {
-    "conference_hosts": ArraySubquery(
+    "conference_hosts": ListOf(
         Conference.hosts.through.objects.filter(conference__agreement=OuterRef("pk"))
         .order_by("unit__name", "unit_id")
         .values("unit__name")
     ),
-    "conference_guests": ArraySubquery(
+    "conference_guests": ListOf(
         Guest.objects.filter(conference__agreement=OuterRef("pk"))
         .order_by("order", "pk")
         .values(row=JSONObject(name="name", title="title", organisation="organisation"))

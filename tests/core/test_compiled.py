@@ -123,3 +123,13 @@ def test_an_integer_beyond_its_fields_range_matches_nothing_as_django_says(world
     # A page read compiled once: an address with such a number is a 404, never an error.
     response = client_for(world.user("bantt")).get(f"/agreements/{2**70}/")
     assert response.status_code == 404
+
+
+def test_on_another_database_the_queryset_is_built_on_every_call(world, monkeypatch):
+    """SQLite (make run's default) compiles dates as text, where marks cannot be found."""
+    monkeypatch.setattr(connection, "vendor", "sqlite")
+    unit = Unit.objects.order_by("pk").first()
+    built.clear()
+    for _ in range(2):
+        assert [u.pk for u in units_named(pks=[unit.pk], kind=unit.kind)] == [unit.pk]
+    assert built == [([unit.pk], unit.kind)] * 2  # the real values, never marks
