@@ -13,7 +13,7 @@ from clusters.dashboard import years_of
 from clusters.models import ClusterYear, Membership
 from core.compiled import compiled
 from core.dashboard import Cell, Task, count_of, register, register_column
-from core.expressions import ListOf
+from core.expressions import AmongValues, ListOf
 
 
 def agreements_for_tasks(user, shared):
@@ -54,7 +54,9 @@ def _read_agreements(user, shared):
 
 @compiled
 def _agreements_for_tasks(roles, member_years, signer_years, head_years):
-    failed = Q(pk__in=Seal.objects.filter(status=Seal.Status.FAILED).values("agreement_id"))
+    # Failed sealings read once: with `IN (subquery)` the OR scanned every agreement.
+    failed_seals = Seal.objects.filter(status=Seal.Status.FAILED).values("agreement_id")
+    failed = Q(AmongValues("pk", failed_seals))
     if not roles.is_superuser:
         # Lists and subqueries that PostgreSQL reads by index, not joins in the OR.
         parents = access.staff_parent_ids(roles)

@@ -3,7 +3,7 @@
 import json
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import JSONField
+from django.db.models import BooleanField, F, Func, JSONField
 
 
 class ListOf(ArraySubquery):
@@ -31,3 +31,31 @@ class ListOf(ArraySubquery):
         if connection.vendor == "sqlite":
             return [self.from_db_value]
         return super().get_db_converters(connection)
+
+
+class AmongValues(Func):
+    """`column = ANY(ARRAY(subquery))`: true when the column's value is one the one-column
+    subquery returns.
+
+    Inside an OR, PostgreSQL filters `column IN (subquery)` row by row (a scan of the whole
+    table), while `= ANY(ARRAY(...))` reads the subquery once and can use the column's index
+    in a bitmap scan with the other branches. SQLite: `IN (SELECT value FROM json_each(...))`.
+    """
+
+    output_field = BooleanField()
+
+    def __init__(self, column, queryset):
+        super().__init__(F(column), ListOf(queryset))
+
+    def as_sql(self, compiler, connection, **extra_context):
+        column, values = self.source_expressions
+        column_sql, column_params = compiler.compile(column)
+        values_sql, values_params = compiler.compile(values)
+        return f"{column_sql} = ANY({values_sql})", (*column_params, *values_params)
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        column, values = self.source_expressions
+        column_sql, column_params = compiler.compile(column)
+        values_sql, values_params = compiler.compile(values)
+        sql = f"{column_sql} IN (SELECT value FROM json_each({values_sql}))"
+        return sql, (*column_params, *values_params)
