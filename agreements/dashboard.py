@@ -10,7 +10,7 @@ from agreements.signing.models import Seal, Signature
 from agreements.signing.selectors import OPEN_FOR_SIGNING
 from clusters import access, timeline
 from clusters.dashboard import years_of
-from clusters.models import ClusterYear, Membership
+from clusters.models import Membership
 from core.compiled import compiled
 from core.dashboard import Cell, Task, count_of, register, register_column
 from core.expressions import AmongValues, ListOf
@@ -59,11 +59,8 @@ def _agreements_for_tasks(roles, member_years, signer_years, head_years):
     failed = Q(AmongValues("pk", failed_seals))
     if not roles.is_superuser:
         # Lists and subqueries that PostgreSQL reads by index, not joins in the OR.
-        parents = access.staff_parent_ids(roles)
         failed &= Q(cluster_year_id__in=head_years) | Q(
-            cluster_year_id__in=ClusterYear.objects.filter(cluster__parent_id__in=parents).values(
-                "pk"
-            )
+            cluster_year_id__in=access.staff_cluster_years(roles)
         )
     agreement = Q(kind=Agreement.Kind.AGREEMENT)
     circulated = agreement & Q(status=Agreement.Status.CIRCULATED, cluster_year_id__in=member_years)

@@ -23,7 +23,7 @@ from awards.models import (
 from clusters import access as cluster_access
 from clusters import timeline
 from clusters.dashboard import memberships, years_of
-from clusters.models import ClusterYear, Membership
+from clusters.models import Membership
 from core.compiled import compiled
 from core.dashboard import Cell, Task, register, register_column
 from core.expressions import AmongValues, ListOf
@@ -81,12 +81,7 @@ def _sessions_for_tasks(roles, signer_years, head_years):
     counted = Q(meeting__cluster_year_id__in=head_years, status=VoteSession.Status.COUNTED)
     # The staff's cluster years read once (an index scan with the other branches of the OR).
     void = Q(
-        AmongValues(
-            "meeting__cluster_year_id",
-            ClusterYear.objects.filter(
-                cluster__parent_id__in=cluster_access.staff_parent_ids(roles)
-            ).values("pk"),
-        ),
+        AmongValues("meeting__cluster_year_id", cluster_access.staff_cluster_years(roles)),
         status=VoteSession.Status.VOID,
     )
     return (
@@ -111,12 +106,7 @@ def _sessions_for_tasks(roles, signer_years, head_years):
 def _proposals_for_tasks(roles, head_years):
     of_head = Q(cluster_year_id__in=head_years, status__in=Proposal.EDITABLE)
     waiting = Q(
-        AmongValues(
-            "cluster_year_id",
-            ClusterYear.objects.filter(
-                cluster__parent_id__in=cluster_access.staff_parent_ids(roles)
-            ).values("pk"),
-        ),
+        AmongValues("cluster_year_id", cluster_access.staff_cluster_years(roles)),
         status__in=[
             Proposal.Status.AWAITING_REVIEW,
             Proposal.Status.RESUBMITTED,

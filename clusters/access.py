@@ -155,6 +155,11 @@ def viewer_unit_ids(user):
     return _cache(user)["viewer_unit_ids"]
 
 
+def staff_cluster_years(user):
+    """The pks of the cluster years of the user's parent bodies, as a subquery."""
+    return ClusterYear.objects.filter(cluster__parent_id__in=staff_parent_ids(user)).values("pk")
+
+
 def is_parent_staff(user, parent=None):
     if user.is_superuser:
         return True

@@ -9,7 +9,6 @@ from agreements.dashboard import agreements_for_tasks
 from agreements.signing.models import PaperSigning
 from agreements.signing.selectors import OPEN_FOR_SIGNING, required_units
 from clusters import access as cluster_access
-from clusters.models import ClusterYear
 from core.compiled import compiled
 from core.dashboard import Task, register
 
@@ -69,11 +68,7 @@ def _paper_tasks(user):
 @compiled
 def _papers_for_tasks(roles):
     of_unit = Q(unit_id__in=cluster_access.signer_unit_ids(roles))
-    of_staff = Q(
-        agreement__cluster_year_id__in=ClusterYear.objects.filter(
-            cluster__parent_id__in=cluster_access.staff_parent_ids(roles)
-        ).values("pk")
-    )
+    of_staff = Q(agreement__cluster_year_id__in=cluster_access.staff_cluster_years(roles))
     return (
         PaperSigning.objects.filter(
             of_unit | of_staff,
