@@ -3,7 +3,7 @@ the line of signers, the certificates in force."""
 
 from dataclasses import dataclass
 
-from django.db.models import Q
+from django.db.models import OuterRef, Q, Subquery
 from django.utils import timezone
 
 from agreements.signing.digital.models import (
@@ -16,6 +16,7 @@ from agreements.signing.digital.models import (
     Turn,
 )
 from agreements.signing.models import Signature
+from core.compiled import compiled
 
 
 def latest_revision(agreement):
@@ -63,19 +64,35 @@ class SlotRow:
 
 def slot_rows(agreement):
     """Every field of the agreement's file with the revision that filled it and its open turn
-    (a fixed number of queries)."""
-    slots = list(
-        SignatureSlot.objects.filter(agreement=agreement)
+    (one query: the turn's id and state ride with the field, which is what the panel shows)."""
+    rows = []
+    for slot in _slots(agreement=agreement.pk):
+        turn = None
+        if slot.open_turn_id is not None:
+            turn = Turn(
+                pk=slot.open_turn_id,
+                state=slot.open_turn_state,
+                agreement_id=slot.agreement_id,
+                slot_id=slot.pk,
+            )
+        rows.append(SlotRow(slot, getattr(slot, "revision", None), turn))
+    return rows
+
+
+@compiled
+def _slots(agreement):
+    open_turn = Turn.objects.filter(
+        slot_id=OuterRef("pk"), state__in=[Turn.State.WAITING, Turn.State.ACTIVE]
+    ).order_by("state", "pk")  # "active" before "waiting"
+    return (
+        SignatureSlot.objects.filter(agreement_id=agreement)
         .select_related("unit", "revision__added_by", "revision__certificate")
+        .annotate(
+            open_turn_id=Subquery(open_turn.values("pk")[:1]),
+            open_turn_state=Subquery(open_turn.values("state")[:1]),
+        )
         .order_by("order")
     )
-    turns = {
-        t.slot_id: t
-        for t in Turn.objects.filter(
-            agreement=agreement, state__in=[Turn.State.WAITING, Turn.State.ACTIVE]
-        ).select_related("user")
-    }
-    return [SlotRow(slot, getattr(slot, "revision", None), turns.get(slot.pk)) for slot in slots]
 
 
 def is_filled(slot):
