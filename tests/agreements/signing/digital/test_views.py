@@ -153,6 +153,13 @@ def test_another_signer_waits_in_line_then_signs(world, opened):
     )
     turn = Turn.objects.get(agreement=opened, user=world.user("longbien"))
     assert response["Location"] == url("digital_turn", turn.pk)
+    # The signing page shows each field's open turn: one signing now, the other in line.
+    turns = {row.slot.pk: row.turn for row in selectors.slot_rows(opened)}
+    assert turns[slot(opened, "badinh", "personal", world).pk].state == Turn.State.ACTIVE
+    assert turns[slot(opened, "longbien", "personal", world).pk].state == Turn.State.WAITING
+    assert turns[slot(opened, "dongda", "personal", world).pk] is None
+    status = second.get(url("signing", opened.pk)).text
+    assert "Signing now" in status and "Waiting in line" in status
     page = second.get(url("digital_turn", turn.pk))
     assert "You are number 2 in line" in page.text
     assert second.get(url("digital_turn", turn.pk), HTTP_HX_REQUEST="true").status_code == 200
