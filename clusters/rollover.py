@@ -11,14 +11,13 @@ from dataclasses import dataclass
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import ClusterYear, Membership
+from core.registry import Registry
 
-_providers = []
+_providers = Registry()
 
 
 def register(provider):
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+    return _providers.register(provider)
 
 
 @dataclass

@@ -11,6 +11,7 @@ from dataclasses import dataclass, replace
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import ClusterYear
+from core.registry import Registry
 
 DONE, CURRENT, PENDING = "done", "current", "pending"
 # A step the year went past without completing it (e.g. no mid-year review was held).
@@ -57,14 +58,12 @@ CYCLE = [
     Step("decision", 9, _("Parent's decision"), _("December–February"), _("parent's council")),
 ]
 
-_providers = []
+_providers = Registry()
 
 
 def register(provider):
     """Register `provider(cluster_year) -> dict[str, Progress]`; usable as a decorator."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+    return _providers.register(provider)
 
 
 def build(cluster_year):

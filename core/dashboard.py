@@ -10,7 +10,9 @@ from django.db.models import F, Func, IntegerField, Subquery
 from django.db.models.functions import Coalesce
 from django.utils import timezone
 
-_providers = []
+from core.registry import Registry
+
+_providers = Registry()
 
 
 @dataclass(frozen=True)
@@ -58,17 +60,11 @@ class Shared:
 def register(provider):
     """Register `provider(user, shared) -> list[Task]` (`shared`: a Shared of the request);
     usable as a decorator."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+    return _providers.register(provider)
 
 
 def tasks_for(user, shared=None):
-    shared = Shared() if shared is None else shared
-    items = []
-    for provider in _providers:
-        items.extend(provider(user, shared))
-    return items
+    return _providers.collect(user, Shared() if shared is None else shared)
 
 
 def count_of(queryset, field="pk", distinct=False):

@@ -16,10 +16,11 @@ from django.utils import timezone, translation
 
 from core.mail import send_each
 from core.models import ReminderSent
+from core.registry import Registry
 
 logger = logging.getLogger(__name__)
 
-_providers = []
+_providers = Registry()
 
 
 @dataclass(frozen=True)
@@ -33,16 +34,11 @@ class Due:
 
 def register(provider):
     """Register `provider(start, end) -> iterable[Due]`; usable as a decorator."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+    return _providers.register(provider)
 
 
 def due_between(start, end):
-    items = []
-    for provider in _providers:
-        items.extend(provider(start, end))
-    return sorted(items, key=lambda item: (item.due, item.key))
+    return sorted(_providers.collect(start, end), key=lambda item: (item.due, item.key))
 
 
 def send_reminders(now=None, days=None):

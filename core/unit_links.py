@@ -7,7 +7,9 @@ stays what clusters spends.
 
 from dataclasses import dataclass
 
-_providers = []
+from core.registry import Registry
+
+_providers = Registry()
 
 
 @dataclass(frozen=True)
@@ -18,14 +20,9 @@ class Link:
 
 def register(provider):
     """Register `provider(user, unit) -> list[Link]`; usable as a decorator."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+    return _providers.register(provider)
 
 
 def links_for(user, unit):
     """The links of the registered providers for `unit`, as `user` sees its page."""
-    links = []
-    for provider in _providers:
-        links.extend(provider(user, unit))
-    return links
+    return _providers.collect(user, unit)

@@ -10,7 +10,9 @@ from dataclasses import dataclass
 
 from django.utils import timezone
 
-_providers = []
+from core.registry import Registry
+
+_providers = Registry()
 
 
 @dataclass(frozen=True)
@@ -24,9 +26,7 @@ class Event:
 
 def register(provider):
     """Register `provider(user) -> iterable[Event]`; usable as a decorator."""
-    if provider not in _providers:
-        _providers.append(provider)
-    return provider
+    return _providers.register(provider)
 
 
 PAST_DAYS = 366  # older events are left out of the feed
