@@ -132,10 +132,10 @@ class _Compiled:
         self.compiler = compiler
         self.params = list(params)
         numbers = {mark: number for number, mark in enumerate(marker.marks)}
-        # A value that is not found among the parameters is not used, or not used unchanged
+        # Each parameter that is a mark: its place, the mark's number, and the psycopg wrapper
+        # around it if any (Int2 for a small integer field, with server-side binding), kept
+        # around the value. A value not found among the parameters is unused, or used changed
         # (as by icontains): CHECK finds the second case.
-        # psycopg's typed wrappers (Int2 for a small integer field, with server-side binding)
-        # are kept around the value.
         self.slots = [
             (i, numbers[p], type(p) if type(p) is not type(marker.values[numbers[p]]) else None)
             for i, p in enumerate(self.params)
