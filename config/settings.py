@@ -107,7 +107,15 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
         **DATABASES["default"].get("OPTIONS", {}),
         "server_side_binding": env_bool("DB_SERVER_SIDE_BINDING", True),
         "prepare_threshold": env_int("DB_PREPARE_THRESHOLD", 5) or None,
+        # A prepared statement is planned once, for any values (a generic plan): under the
+        # default ("auto") PostgreSQL kept re-planning the dashboard's statements for each call
+        # because its estimate of the generic plan was worse, while the generic plan ran as fast
+        # — 2 ms of PostgreSQL's CPU a request on the staff dashboard (docs/benchmarks.md).
+        # Empty: leave the server's setting (PgBouncer refuses the `options` start-up parameter;
+        # there, `ALTER ROLE … SET plan_cache_mode` does the same).
     }
+    if plan_cache_mode := env_str("DB_PLAN_CACHE_MODE", "force_generic_plan"):
+        DATABASES["default"]["OPTIONS"]["options"] = f"-c plan_cache_mode={plan_cache_mode}"
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_PASSWORD_VALIDATORS = [

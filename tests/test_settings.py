@@ -136,3 +136,39 @@ def test_make_run_on_another_port_links_documents_and_emails_to_that_port():
         ["make", "-n", "run", "PORT=18801"], cwd=BASE_DIR, env=env, capture_output=True, text=True
     ).stdout
     assert "SITE_URL=https://thidua.example.vn " in out
+
+
+@pytest.mark.django_db
+def test_postgresql_connections_plan_prepared_statements_once():
+    """The tests' connection is opened as production's: generic plans for prepared statements."""
+    from django.db import connection
+
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW plan_cache_mode")
+        assert cursor.fetchone()[0] == "force_generic_plan"
+
+
+def test_an_empty_plan_cache_mode_leaves_the_server_setting():
+    """Behind PgBouncer (which refuses the `options` start-up parameter) nothing is sent."""
+    code = "import config.settings as s; print(s.DATABASES['default']['OPTIONS'].get('options'))"
+    url = "postgres://u@db.invalid:5432/thidua"
+    for value, expected in [
+        ("", "None"),
+        ("auto", "-c plan_cache_mode=auto"),
+        (None, "-c plan_cache_mode=force_generic_plan"),
+    ]:
+        env = {k: v for k, v in os.environ.items() if k != "DB_PLAN_CACHE_MODE"}
+        env.update(DEBUG="1", DATABASE_URL=url)
+        env.pop("DJANGO_SETTINGS_MODULE", None)
+        if value is not None:
+            env["DB_PLAN_CACHE_MODE"] = value
+        result = subprocess.run(
+            [sys.executable, "-c", code],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+        assert result.returncode == 0, result.stderr
+        assert result.stdout.strip() == expected
