@@ -133,7 +133,8 @@ PASSWORD_HASHERS = [
 AUTHENTICATION_BACKENDS = [
     # First: refuses a locked-out (username, address) pair before any password is checked.
     "core.throttling.LoginThrottleBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    # Django's ModelBackend; the session's user read with its unread count (core/auth.py).
+    "core.auth.UserBackend",
 ]
 # A refused form (missing or stale CSRF token) gets the site's page in the reader's language.
 CSRF_FAILURE_VIEW = "config.views.csrf_failure"
@@ -291,6 +292,8 @@ SECURE_CSP = {
     "form-action": [CSP.SELF],
     "frame-ancestors": [CSP.NONE],
 }
+# Django's database sessions, the row read with a query compiled once (core/sessions.py).
+SESSION_ENGINE = "core.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_AGE = env_int("SESSION_COOKIE_AGE", 8 * 3600)
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
