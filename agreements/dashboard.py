@@ -13,7 +13,7 @@ from clusters.dashboard import years_of
 from clusters.models import Membership
 from core.compiled import compiled
 from core.dashboard import Cell, Task, count_of, register, register_column
-from core.expressions import AmongValues, ListOf
+from core.expressions import AmongValues, Constant, ListOf
 
 
 def agreements_for_tasks(user, shared):
@@ -54,8 +54,9 @@ def _read_agreements(user, shared):
 
 @compiled
 def _agreements_for_tasks(roles, member_years, signer_years, head_years):
-    # Failed sealings read once: with `IN (subquery)` the OR scanned every agreement.
-    failed_seals = Seal.objects.filter(status=Seal.Status.FAILED).values("agreement_id")
+    # Failed sealings read once: with `IN (subquery)` the OR scanned every agreement; their
+    # status written into the SQL, so that their partial index is read (core.expressions.Constant).
+    failed_seals = Seal.objects.filter(status=Constant(Seal.Status.FAILED)).values("agreement_id")
     failed = Q(AmongValues("pk", failed_seals))
     if not roles.is_superuser:
         # Lists and subqueries that PostgreSQL reads by index, not joins in the OR.

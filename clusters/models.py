@@ -8,6 +8,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from core.confirmation import Confirmable, Confirmation
+from core.expressions import Constant
 from core.text import fold
 from core.uploads import PDF, GeneratedName, UploadValidator
 from core.versioning import Versioned
@@ -229,7 +230,9 @@ class PositionQuerySet(models.QuerySet):
         )
 
     def pending(self):
-        return self.filter(confirmation=Confirmation.PENDING)
+        # Written into the SQL (core.expressions.Constant): the few pending rows are read from
+        # their partial index even in a prepared statement's generic plan.
+        return self.filter(confirmation=Constant(Confirmation.PENDING))
 
 
 # Titles whose holder signs for the unit, votes for it or applies its organisation signature:
@@ -286,6 +289,14 @@ class Position(ConstraintErrorsOnFields, Confirmable):
                 condition=Q(can_sign=False) | Q(title__in=["chair", "vice_chair"]),
                 name="position_signer_is_chair_or_vice",
                 violation_error_message=_("Only a chair or a vice-chair may sign for a unit."),
+            ),
+        ]
+        indexes = [
+            # The appointments waiting for a second person (every dashboard): a few rows.
+            models.Index(
+                fields=["requested_at"],
+                condition=Q(confirmation="pending"),
+                name="position_pending",
             ),
         ]
 

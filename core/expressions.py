@@ -3,7 +3,7 @@
 import json
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, F, Func, JSONField
+from django.db.models import BooleanField, F, Func, JSONField, Value
 
 
 class ListOf(ArraySubquery):
@@ -59,3 +59,24 @@ class AmongValues(Func):
         values_sql, values_params = compiler.compile(values)
         sql = f"{column_sql} IN (SELECT value FROM json_each({values_sql}))"
         return sql, (*column_params, *values_params)
+
+
+class Constant(Value):
+    """A constant of the code (a status, a kind) written into the SQL instead of sent as a
+    parameter.
+
+    PostgreSQL plans a prepared statement once for any parameters (a generic plan,
+    config/settings.py): it cannot know that `confirmation = $1` means the few pending rows, so
+    it neither uses a partial index on them nor expects few rows. Written as `= 'pending'` it
+    does both. Only for the code's own constants — never a value that comes from a request.
+    """
+
+    def __init__(self, value, output_field=None):
+        if isinstance(value, bool) or not isinstance(value, (str, int)):
+            raise TypeError(f"Constant takes a str or an int, not {type(value).__name__}")
+        super().__init__(value, output_field=output_field)
+
+    def as_sql(self, compiler, connection):
+        if isinstance(self.value, int):
+            return str(int(self.value)), ()
+        return "'" + str(self.value).replace("'", "''") + "'", ()

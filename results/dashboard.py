@@ -24,7 +24,7 @@ from core.dashboard import (
     register_board_read,
     register_column,
 )
-from core.expressions import ListOf
+from core.expressions import AmongValues, ListOf
 from results.models import Assessment, Period
 
 
@@ -139,7 +139,12 @@ def _review_rows(user):
     sheets = Assessment.objects.filter(period_id=OuterRef("pk"))
     return (
         Period.objects.filter(status=Period.Status.OPEN)
-        .filter(Q(cluster_year_id__in=years) | Q(cross_checking=True, pk__in=peer_periods))
+        # Each subquery read once (AmongValues), then the periods' indexes: `IN (subquery)`
+        # inside the OR filtered every period of the country row by row (0.55 ms of 4,400).
+        .filter(
+            Q(AmongValues("cluster_year_id", years))
+            | Q(AmongValues("pk", peer_periods), cross_checking=True)
+        )
         .order_by("pk")
         .values(
             row=JSONObject(

@@ -368,6 +368,10 @@ class Seal(models.Model):
                 name="seal_code_long_enough",
             ),
         ]
+        indexes = [
+            # The failed sealings (the staff's and heads' dashboards): a few rows, or none.
+            models.Index(fields=["agreement"], condition=Q(status="failed"), name="seal_failed"),
+        ]
 
     def __str__(self):
         return f"{self.agreement} — {self.get_status_display()}"
