@@ -159,7 +159,13 @@ def signing_progress(cluster_year):
     }
 
 
-ADOPTED_OR_LATER = (Agreement.Status.ADOPTED, Agreement.Status.SIGNED, Agreement.Status.SEALED)
+# Adopted, then being signed (from the first signature), signed by all, sealed.
+ADOPTED_OR_LATER = (
+    Agreement.Status.ADOPTED,
+    Agreement.Status.SIGNING,
+    Agreement.Status.SIGNED,
+    Agreement.Status.SEALED,
+)
 
 
 def _board_annotations():

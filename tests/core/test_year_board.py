@@ -59,3 +59,25 @@ def test_members_and_viewers_get_no_board(client_for, world, username):
     response, board = board_of(client_for(world.user(username)))
     assert board is None
     assert "year-board" not in response.text
+
+
+def test_the_signatures_are_counted_while_the_agreement_is_being_signed(client_for, world):
+    """From the first signature (status 'being signed') to the last, the board says how many
+    units have signed; the agreement step stays done (it was adopted)."""
+    from agreements.models import Agreement
+    from tests.agreements.signing.support import adopt_agreement, sign
+
+    agreement = adopt_agreement(world)
+    client = client_for(world.user("bantt"))
+    _response, board = board_of(client)
+    [(_cy, cells)] = board["rows"]
+    assert cells[2].text == "0/6" and not cells[2].done
+    sign(world, "dongda", agreement)
+    sign(world, "badinh", agreement)
+    agreement.refresh_from_db()
+    assert agreement.status == Agreement.Status.SIGNING
+    _response, board = board_of(client)
+    [(_cy, cells)] = board["rows"]
+    assert cells[1].done and cells[1].text == "Đang ký"
+    assert cells[2].text == "2/6" and not cells[2].done
+    assert cells[2].url == reverse("agreements:detail", args=[agreement.pk])
