@@ -14,6 +14,7 @@ from clusters.models import Membership
 from core.compiled import compiled
 from core.dashboard import Cell, Task, count_of, register, register_column
 from core.expressions import AmongValues, Constant, ListOf
+from core.links import link
 
 
 def agreements_for_tasks(user, shared):
@@ -101,7 +102,7 @@ def agreement_tasks(user, shared):
         tasks.append(
             Task(
                 title=_("Comment on the circulated draft: %(title)s") % {"title": agreement.title},
-                url=reverse("agreements:detail", args=[agreement.pk]) + "#comments",
+                url=link("agreements:detail", agreement.pk) + "#comments",
                 detail=str(agreement.cluster_year),
                 due=agreement.consultation_deadline,
                 kind="action",
@@ -110,7 +111,7 @@ def agreement_tasks(user, shared):
     for agreement in circulated:
         if agreement.cluster_year_id not in head_years:
             continue
-        url = reverse("agreements:detail", args=[agreement.pk])
+        url = link("agreements:detail", agreement.pk)
         if agreement.open_comments:
             tasks.append(
                 Task(
@@ -125,7 +126,7 @@ def agreement_tasks(user, shared):
             Task(
                 title=_("Record the adoption of %(title)s at the signing conference")
                 % {"title": agreement.title},
-                url=reverse("agreements:adopt", args=[agreement.pk]),
+                url=link("agreements:adopt", agreement.pk),
                 detail=str(agreement.cluster_year),
                 kind="info",
             )
@@ -197,11 +198,11 @@ def agreement_column(cy):
             return None
         return Cell(
             text=_("Not drafted"),
-            url=reverse("agreements:cluster_year_agreements", args=[cy.pk]),
+            url=link("agreements:cluster_year_agreements", cy.pk),
         )
     return Cell(
         text=Agreement.Status(cy.agreements_status).label,
-        url=reverse("agreements:detail", args=[cy.agreements_pk]),
+        url=link("agreements:detail", cy.agreements_pk),
         done=cy.agreements_status in ADOPTED_OR_LATER,
     )
 
@@ -214,6 +215,6 @@ def signatures_column(cy):
     return Cell(
         text=_("%(signed)s of %(total)s")
         % {"signed": cy.agreements_signed, "total": cy.agreements_members},
-        url=reverse("agreements:detail", args=[cy.agreements_pk]),
+        url=link("agreements:detail", cy.agreements_pk),
         done=cy.agreements_status in (Agreement.Status.SIGNED, Agreement.Status.SEALED),
     )

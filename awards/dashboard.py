@@ -27,6 +27,7 @@ from clusters.models import Membership
 from core.compiled import compiled
 from core.dashboard import Cell, Task, register, register_column
 from core.expressions import AmongValues, ListOf
+from core.links import link
 
 
 def _sessions(user, shared):
@@ -130,7 +131,7 @@ def award_tasks(user, shared):
                 Task(
                     title=_("Cast your unit's secret ballot: %(purpose)s")
                     % {"purpose": session.get_purpose_display()},
-                    url=reverse("awards:ballot", args=[session.pk]),
+                    url=link("awards:ballot", session.pk),
                     detail=str(session.meeting.cluster_year),
                     due=session.round_deadline,
                     kind="action",
@@ -157,7 +158,7 @@ def award_tasks(user, shared):
                 title=_("Correct and resubmit the award proposal")
                 if returned
                 else _("Send the award proposal file"),
-                url=reverse("awards:proposal", args=[proposal.pk]),
+                url=link("awards:proposal", proposal.pk),
                 detail=f"{proposal.cluster_year} — {proposal.return_reason[:120]}"
                 if returned
                 else str(proposal.cluster_year),
@@ -175,7 +176,7 @@ def award_tasks(user, shared):
                     else _("Record the decision on the award proposal of %(cluster)s")
                 )
                 % {"cluster": proposal.cluster_year.cluster.name},
-                url=reverse("awards:proposal", args=[proposal.pk]),
+                url=link("awards:proposal", proposal.pk),
                 detail=f"{proposal.cluster_year.year} — {proposal.get_status_display()}",
                 kind="action",
             )
@@ -191,7 +192,7 @@ def _vote_decision(session, title):
     """The task of deciding what follows a vote session (another round, a void vote)."""
     return Task(
         title=title % {"purpose": session.get_purpose_display()},
-        url=reverse("awards:vote", args=[session.pk]),
+        url=link("awards:vote", session.pk),
         detail=str(session.meeting.cluster_year),
         kind="action",
     )
@@ -296,7 +297,7 @@ def vote_column(cy):
         text=_("Leading unit: %(unit)s") % {"unit": ", ".join(cy.awards_leading)}
         if cy.awards_leading
         else _("Meeting prepared"),
-        url=reverse("awards:award_overview", args=[cy.pk]),
+        url=link("awards:award_overview", cy.pk),
         done=bool(cy.awards_leading),
     )
 
@@ -307,7 +308,7 @@ def proposal_column(cy):
         return None
     return Cell(
         text=Proposal.Status(cy.awards_proposal_status).label,
-        url=reverse("awards:proposal", args=[cy.awards_proposal]),
+        url=link("awards:proposal", cy.awards_proposal),
         done=cy.awards_proposal_status in SENT,
     )
 
@@ -318,6 +319,6 @@ def decision_column(cy):
         return None
     return Cell(
         text=f"{cy.awards_decision_number} ({cy.awards_decision_date:%d/%m/%Y})",
-        url=reverse("awards:proposal", args=[cy.awards_proposal]),
+        url=link("awards:proposal", cy.awards_proposal),
         done=True,
     )

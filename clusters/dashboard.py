@@ -2,7 +2,6 @@
 
 from django.db.models import OuterRef
 from django.db.models.functions import JSONObject
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
@@ -18,6 +17,7 @@ from core.dashboard import (
     register_column,
 )
 from core.expressions import ListOf
+from core.links import link
 
 
 def _memberships(user):
@@ -82,7 +82,7 @@ def cluster_tasks(user, shared):
     return [
         Task(
             title=_("Prepare %(cluster)s") % {"cluster": f"{cy['cluster']} — {cy['year']}"},
-            url=reverse("clusters:cluster_year", args=[cy["pk"]]),
+            url=link("clusters:cluster_year", cy["pk"]),
             detail=_("Add the members, choose the head and the deputy, then start the year."),
             kind="action",
         )
@@ -115,14 +115,14 @@ def appointment_tasks(user, shared):
         tasks.append(
             Task(
                 title=_("Confirm the appointment: %(what)s") % {"what": _appointment(position)},
-                url=reverse("clusters:unit", args=[position.unit_id]),
+                url=link("clusters:unit", position.unit_id),
                 detail=_asked(position),
                 kind="action",
                 actions=(
-                    Action(_("Confirm"), reverse("clusters:position_confirm", args=[position.pk])),
+                    Action(_("Confirm"), link("clusters:position_confirm", position.pk)),
                     Action(
                         _("Refuse"),
-                        reverse("clusters:position_refuse", args=[position.pk]),
+                        link("clusters:position_refuse", position.pk),
                         style="outline-danger",
                         reason=True,
                     ),
@@ -133,7 +133,7 @@ def appointment_tasks(user, shared):
         tasks.append(
             Task(
                 title=_("Waiting for confirmation: %(what)s") % {"what": _appointment(position)},
-                url=reverse("clusters:unit", args=[position.unit_id]),
+                url=link("clusters:unit", position.unit_id),
                 detail=_("Another person of the parent body must confirm it before it counts."),
             )
         )
@@ -142,7 +142,7 @@ def appointment_tasks(user, shared):
             Task(
                 title=_("An appointment in your unit waits for confirmation: %(what)s")
                 % {"what": _appointment(position)},
-                url=reverse("clusters:unit", args=[position.unit_id]),
+                url=link("clusters:unit", position.unit_id),
                 detail=_asked(position)
                 + " "
                 + _("If you did not expect it, tell the parent body's staff."),
@@ -163,6 +163,6 @@ def members_column(cy):
     return Cell(
         text=_("%(status)s · %(count)s members")
         % {"status": cy.get_status_display(), "count": cy.clusters_members},
-        url=reverse("clusters:cluster_year", args=[cy.pk]),
+        url=link("clusters:cluster_year", cy.pk),
         done=cy.status == ClusterYear.Status.CLOSED,
     )

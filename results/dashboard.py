@@ -25,6 +25,7 @@ from core.dashboard import (
     register_column,
 )
 from core.expressions import AmongValues, ListOf
+from core.links import link
 from results.models import Assessment, Period
 
 
@@ -48,7 +49,7 @@ def results_tasks(user, shared):
                     else _("Fill in the self-assessment of %(unit)s")
                 )
                 % {"unit": sheet["unit_name"]},
-                url=reverse("results:assessment", args=[sheet["pk"]]),
+                url=link("results:assessment", sheet["pk"]),
                 detail=_period_text(sheet),
                 due=_moment(sheet["deadline"]),
                 kind="warning" if returned else "action",
@@ -59,7 +60,7 @@ def results_tasks(user, shared):
         "results.to_review", lambda: [r["row"] for r in _periods_to_review(roles=Roles(user))]
     )
     for period in periods:
-        url = reverse("results:period", args=[period["pk"]])
+        url = link("results:period", period["pk"])
         if period["submitted"]:
             tasks.append(
                 Task(
@@ -213,7 +214,7 @@ def _comparison_tasks(user, shared):
         Task(
             title=_("Compare the clusters of %(parent)s (%(year)s)")
             % {"parent": row["short"], "year": row["year"]},
-            url=reverse("results:comparison", args=[row["parent"]]) + f"?year={row['year']}",
+            url=link("results:comparison", row["parent"]) + f"?year={row['year']}",
             detail=_("Each unit's total as a share of the maximum, cluster averages, leaders."),
         )
         for row in latest
@@ -300,7 +301,7 @@ def results_column(cy):
         }
     return Cell(
         text=text,
-        url=reverse("results:period", args=[cy.results_period]),
+        url=link("results:period", cy.results_period),
         done=locked,
         late=not locked
         and timezone.now() > cy.results_deadline
