@@ -7,6 +7,7 @@ Sync workers: pages spend their time in Python and the database, not waiting on 
 tasks and files live in PostgreSQL and the object storage.
 """
 
+import gc
 import multiprocessing
 import os
 
@@ -33,3 +34,20 @@ accesslog = os.environ.get("GUNICORN_ACCESS_LOG", "-") or None
 errorlog = os.environ.get("GUNICORN_ERROR_LOG", "-")
 loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 proc_name = "thidua"
+
+
+def pre_fork(server, worker):
+    """In the master, before each worker is forked: load the URL configuration (every view
+    module) and move every object loaded so far out of the collector's reach (gc.freeze).
+
+    A worker's full garbage collection otherwise walks the whole loaded application (about
+    230,000 objects, 170 ms on the benchmark's machine) every few hundred requests, stalling the
+    request it lands on; frozen, the application's objects are never walked again, and the
+    memory pages the workers share with the master stay shared (a collection writes to every
+    object it walks)."""
+    if not server.cfg.preload_app:
+        return  # nothing of the application is loaded in the master
+    from django.urls import get_resolver
+
+    get_resolver().url_patterns  # noqa: B018 (imports config.urls and every view)
+    gc.freeze()

@@ -262,3 +262,30 @@ def test_make_dev_keeps_the_debug_mode_for_developers():
     commands = make_dry_run("dev")
     served = next(line for line in commands.splitlines() if "runserver" in line)
     assert "DEBUG=1" in served and "127.0.0.1:8000" in served
+
+
+def test_the_master_freezes_the_loaded_application_before_forking_workers():
+    """gunicorn's pre_fork hook (preloaded application): every view imported, then the loaded
+    objects frozen, so that a worker's full collection never walks them; without preloading,
+    nothing is imported or frozen."""
+    code = (
+        "import gc, runpy, sys, types, django; django.setup(); "
+        "hook = runpy.run_path('deploy/gunicorn.conf.py')['pre_fork']; "
+        "server = types.SimpleNamespace(cfg=types.SimpleNamespace(preload_app=PRELOAD)); "
+        "hook(server, None); "
+        "print(gc.get_freeze_count(), 'config.urls' in sys.modules)"
+    )
+    env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DEBUG": "1"}
+    for preload, expected_urls in (("True", True), ("False", False)):
+        result = subprocess.run(
+            [sys.executable, "-c", code.replace("PRELOAD", preload)],
+            cwd=BASE_DIR,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert result.returncode == 0, result.stderr
+        frozen, urls = result.stdout.split()
+        assert (int(frozen) > 50_000) is expected_urls, result.stdout
+        assert urls == str(expected_urls)
