@@ -81,3 +81,23 @@ def test_the_signatures_are_counted_while_the_agreement_is_being_signed(client_f
     assert cells[1].done and cells[1].text == "Đang ký"
     assert cells[2].text == "2/6" and not cells[2].done
     assert cells[2].url == reverse("agreements:detail", args=[agreement.pk])
+
+
+def test_a_cell_writes_its_step_with_its_state_link_and_late_badge():
+    from django.utils import translation
+
+    from core.dashboard import Cell
+
+    assert Cell("Chưa soạn thảo").html == '<td class="">Chưa soạn thảo</td>'
+    assert Cell("Đã thông qua", url="/agreements/3/", done=True).html == (
+        '<td class="board-done"><span aria-hidden="true">✓ </span>'
+        '<a href="/agreements/3/">Đã thông qua</a></td>'
+    )
+    with translation.override("vi"):
+        late = Cell("Hạn 05/02", url="/results/4/?a=1&b=2", done=True, late=True).html
+    assert late == (
+        '<td class="board-late"><span aria-hidden="true">✓ </span>'
+        '<a href="/results/4/?a=1&amp;b=2">Hạn 05/02</a> '
+        '<span class="badge text-bg-danger">trễ hạn</span></td>'
+    )
+    assert Cell("<b>x</b>").html == '<td class="">&lt;b&gt;x&lt;/b&gt;</td>'
