@@ -244,7 +244,8 @@ def get_cluster_year_with_members(user, pk, annotations=None):
     {name: expression}, whose values become attributes of the year)."""
     annotations = annotations or _no_annotations
     try:
-        memberships = _members_read(annotations)(pk=int(pk))
+        read, names = _members_read(annotations)
+        memberships = read(pk=int(pk))
         if not memberships:
             cluster_year = (
                 ClusterYear.objects.select_related("cluster__parent", "plan")
@@ -256,7 +257,7 @@ def get_cluster_year_with_members(user, pk, annotations=None):
         raise Http404 from None
     if memberships:
         cluster_year = memberships[0].cluster_year
-        for name in annotations(""):
+        for name in names:
             setattr(cluster_year, name, getattr(memberships[0], name))
         for membership in memberships:
             membership.cluster_year = cluster_year
@@ -278,9 +279,10 @@ _members_reads = {}
 
 def _members_read(annotations):
     """The memberships' query of `get_cluster_year_with_members`, compiled once for each
-    `annotations` (module-level functions: a handful per process)."""
-    read = _members_reads.get(annotations)
-    if read is None:
+    `annotations` (module-level functions: a handful per process), and the annotations' names
+    (known once: building the expressions again on every request costs more than the query)."""
+    entry = _members_reads.get(annotations)
+    if entry is None:
 
         @compiled
         def read(pk):
@@ -290,8 +292,8 @@ def _members_read(annotations):
                 .annotate(**annotations("cluster_year__"))
             )
 
-        _members_reads[annotations] = read
-    return read
+        entry = _members_reads[annotations] = (read, tuple(annotations("cluster_year__")))
+    return entry
 
 
 def get_cluster_year_to_manage(user, pk):

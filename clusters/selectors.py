@@ -84,7 +84,7 @@ def cluster_year_page(user, cluster_year):
 def cluster_year_page_annotations(prefix):
     """What the cluster-year page reads with the year (`access.get_cluster_year_with_members`,
     `prefix` the lookups' path to the year): the next year's pk (None when there is none),
-    and what keeps the signing mode."""
+    what keeps the signing mode, and what the timeline's providers read."""
     return {
         "next_year_pk": Subquery(
             ClusterYear.objects.filter(
@@ -92,6 +92,7 @@ def cluster_year_page_annotations(prefix):
             ).values("pk")[:1]
         ),
         **signing_mode_lock_annotations(f"{prefix}pk"),
+        **timeline.annotations(prefix),
     }
 
 
