@@ -6,7 +6,7 @@ not learn that an object exists); members with read access only get 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,6 +21,7 @@ from clusters.models import (
     ViewerGrant,
 )
 from core.compiled import compiled
+from core.expressions import OnlyWhere
 
 
 def _cache(user):
@@ -257,8 +258,9 @@ def get_cluster_year_with_members(user, pk, annotations=None):
         raise Http404 from None
     if memberships:
         cluster_year = memberships[0].cluster_year
+        carrier = min(memberships, key=lambda membership: membership.pk)
         for name in names:
-            setattr(cluster_year, name, getattr(memberships[0], name))
+            setattr(cluster_year, name, getattr(carrier, name))
         for membership in memberships:
             membership.cluster_year = cluster_year
         prefetched = cluster_year.memberships.all()
@@ -280,16 +282,26 @@ _members_reads = {}
 def _members_read(annotations):
     """The memberships' query of `get_cluster_year_with_members`, compiled once for each
     `annotations` (module-level functions: a handful per process), and the annotations' names
-    (known once: building the expressions again on every request costs more than the query)."""
+    (known once: building the expressions again on every request costs more than the query).
+    The annotations other than columns (F: read through the joins at no cost) are read on one
+    row, the membership with the lowest pk (NULL on the others): their subqueries run, and
+    their values are converted, once rather than once a member."""
     entry = _members_reads.get(annotations)
     if entry is None:
 
         @compiled
         def read(pk):
+            first = Membership.objects.filter(cluster_year_id=pk).order_by("pk").values("pk")[:1]
+            on_first = {
+                name: expression
+                if isinstance(expression, F)
+                else OnlyWhere(Q(pk=Subquery(first)), expression)
+                for name, expression in annotations("cluster_year__").items()
+            }
             return (
                 Membership.objects.filter(cluster_year_id=pk)
                 .select_related("unit", "cluster_year__cluster__parent", "cluster_year__plan")
-                .annotate(**annotations("cluster_year__"))
+                .annotate(**on_first)
             )
 
         entry = _members_reads[annotations] = (read, tuple(annotations("cluster_year__")))

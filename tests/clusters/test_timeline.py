@@ -72,8 +72,16 @@ def test_the_steps_are_read_with_the_year_or_else_in_one_query(world, django_ass
         steps = timeline.build(plain)
     with django_assert_num_queries(1):
         assert timeline.build(plain) == steps  # read again: the year is left as it was
+    # The values ride on one row of the members' query, the lowest pk: put it last in order.
+    following = services.cluster_year_create(
+        actor=world.user("bantt"), cluster=world.cluster, year=world.cluster_year.year + 1
+    )
+    first = world.cluster_year.memberships.order_by("pk").first()
+    world.cluster_year.memberships.filter(pk=first.pk).update(order=99)
     page_year = access.get_cluster_year_with_members(
         world.user("bantt"), world.cluster_year.pk, selectors.cluster_year_page_annotations
     )
+    assert page_year.memberships.all()[0].pk != first.pk
     with django_assert_num_queries(0):
         assert timeline.build(page_year) == steps
+    assert page_year.next_year_pk == following.pk
