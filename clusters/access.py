@@ -6,7 +6,7 @@ not learn that an object exists); members with read access only get 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, F, OuterRef, Q, Subquery, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,7 +21,6 @@ from clusters.models import (
     ViewerGrant,
 )
 from core.compiled import compiled
-from core.expressions import OnlyWhere
 
 
 def _cache(user):
@@ -279,6 +278,18 @@ def _no_annotations(path):
 _members_reads = {}
 
 
+class _OnlyWhere(Case):
+    """`CASE WHEN condition THEN expression END`: the expression's value on the rows where the
+    condition holds, NULL on the others, converted as the expression converts it (a ListOf's
+    JSON text on SQLite)."""
+
+    def __init__(self, condition, expression):
+        super().__init__(When(condition, then=expression))
+
+    def get_db_converters(self, connection):
+        return self.cases[0].result.get_db_converters(connection)
+
+
 def _members_read(annotations):
     """The memberships' query of `get_cluster_year_with_members`, compiled once for each
     `annotations` (module-level functions: a handful per process), and the annotations' names
@@ -295,7 +306,7 @@ def _members_read(annotations):
             on_first = {
                 name: expression
                 if isinstance(expression, F)
-                else OnlyWhere(Q(pk=Subquery(first)), expression)
+                else _OnlyWhere(Q(pk=Subquery(first)), expression)
                 for name, expression in annotations("cluster_year__").items()
             }
             return (

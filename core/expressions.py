@@ -3,7 +3,7 @@
 import json
 
 from django.contrib.postgres.expressions import ArraySubquery
-from django.db.models import BooleanField, Case, F, Func, JSONField, When
+from django.db.models import BooleanField, F, Func, JSONField
 
 
 class ListOf(ArraySubquery):
@@ -59,18 +59,3 @@ class AmongValues(Func):
         values_sql, values_params = compiler.compile(values)
         sql = f"{column_sql} IN (SELECT value FROM json_each({values_sql}))"
         return sql, (*column_params, *values_params)
-
-
-class OnlyWhere(Case):
-    """`CASE WHEN condition THEN expression END`: the expression's value on the rows where the
-    condition holds, NULL on the others, converted as the expression converts it.
-
-    For a value of the whole query read with every row (the year of a list of its members): a
-    subquery in the SELECT list runs, and its value is converted, for every row; this way, for
-    the one row that carries it."""
-
-    def __init__(self, condition, expression):
-        super().__init__(When(condition, then=expression))
-
-    def get_db_converters(self, connection):
-        return self.cases[0].result.get_db_converters(connection)
