@@ -77,7 +77,10 @@ def cluster_year_page(user, cluster_year):
         if can_manage and is_preparing
         else None
     )
+    # Each role's name translated once (get_role_display builds the choices' dict every row).
+    role_names = {value: str(name) for value, name in Membership.Role.choices}
     for membership in active:
+        membership.role_name = role_names.get(membership.role, membership.role)
         membership.unit_url = unit_url(membership.unit_id)
         membership.edit_url = edit_url(membership.pk) if edit_url else ""
         membership.remove_url = remove_url(membership.pk) if remove_url else ""
