@@ -1,6 +1,7 @@
 """What agreements contributes to the "Việc cần làm" dashboard."""
 
 from django.db.models import F, OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -134,15 +135,28 @@ def agreement_tasks(user, shared):
     return tasks
 
 
+@timeline.register_read
+def _timeline_read(prefix):
+    """The current agreement of the year (the latest not superseded): pk, title and status."""
+    current = (
+        Agreement.objects.filter(
+            cluster_year_id=OuterRef(f"{prefix}pk"), kind=Agreement.Kind.AGREEMENT
+        )
+        .exclude(status=Agreement.Status.SUPERSEDED)
+        .order_by("-created_at", "-pk")
+    )
+    return {
+        "agreements_timeline": Subquery(
+            current.values(row=JSONObject(pk="pk", title="title", status="status"))[:1]
+        )
+    }
+
+
 @timeline.register
 def signing_progress(cluster_year):
-    """The signing conference step: the agreement in force (or the draft) and how far it is."""
-    agreement = (
-        Agreement.objects.filter(cluster_year_id=cluster_year.pk, kind=Agreement.Kind.AGREEMENT)
-        .exclude(status=Agreement.Status.SUPERSEDED)
-        .order_by("-created_at")
-        .first()
-    )
+    """The signing conference step: the agreement in force (or the draft) and how far it is
+    (read with the year: `_timeline_read`)."""
+    agreement = cluster_year.agreements_timeline
     if agreement is None:
         return {
             "signing": timeline.Progress(
@@ -150,12 +164,13 @@ def signing_progress(cluster_year):
                 url=reverse("agreements:cluster_year_agreements", args=[cluster_year.pk]),
             )
         }
-    done = agreement.status in (Agreement.Status.SIGNED, Agreement.Status.SEALED)
+    status = Agreement.Status(agreement["status"])
+    done = status in (Agreement.Status.SIGNED, Agreement.Status.SEALED)
     return {
         "signing": timeline.Progress(
             state=timeline.DONE if done else timeline.CURRENT,
-            detail=f"{agreement.title} — {agreement.get_status_display()}",
-            url=reverse("agreements:detail", args=[agreement.pk]),
+            detail=f"{agreement['title']} — {status.label}",
+            url=reverse("agreements:detail", args=[agreement["pk"]]),
         )
     }
 

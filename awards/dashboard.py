@@ -7,6 +7,7 @@ from django.db.models import (
     Q,
     Subquery,
 )
+from django.db.models.functions import JSONObject
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -14,7 +15,6 @@ from django.utils.translation import gettext_lazy
 from awards.models import (
     Attendance,
     Candidate,
-    Meeting,
     Participation,
     Proposal,
     VoteRound,
@@ -208,20 +208,39 @@ SENT = {
 }
 
 
+@timeline.register_read
+def _timeline_read(prefix):
+    """The year-end meeting with the units elected in its closed votes ([purpose, unit]), the
+    proposal and its decision (one to one with the cluster year: joins)."""
+    elected = (
+        Candidate.objects.filter(
+            session__meeting__cluster_year_id=OuterRef(f"{prefix}pk"),
+            session__status=VoteSession.Status.CLOSED,
+            outcome=Candidate.Outcome.ELECTED,
+        )
+        .order_by("session_id", "rank", "unit_name")
+        .values(row=JSONObject(purpose="session__purpose", unit="unit_name"))
+    )
+    return {
+        "awards_timeline_meeting": F(f"{prefix}award_meeting__pk"),
+        "awards_timeline_elected": ListOf(elected),
+        "awards_timeline_proposal": F(f"{prefix}award_proposal__pk"),
+        "awards_timeline_status": F(f"{prefix}award_proposal__status"),
+        "awards_timeline_decision_number": F(f"{prefix}award_proposal__decision__number"),
+        "awards_timeline_decision_date": F(f"{prefix}award_proposal__decision__date"),
+    }
+
+
 @timeline.register
 def award_progress(cluster_year):
-    """The vote, the election, the proposal and the decision steps (a few queries)."""
+    """The vote, the election, the proposal and the decision steps (read with the year:
+    `_timeline_read`)."""
     url = reverse("awards:award_overview", args=[cluster_year.pk])
-    meeting = Meeting.objects.filter(cluster_year_id=cluster_year.pk).first()
     steps = {}
-    if meeting is not None:
+    if cluster_year.awards_timeline_meeting is not None:
         elected = {}
-        for candidate in Candidate.objects.filter(
-            Q(session__meeting=meeting)
-            & Q(session__status=VoteSession.Status.CLOSED)
-            & Q(outcome=Candidate.Outcome.ELECTED)
-        ).select_related("session"):
-            elected.setdefault(candidate.session.purpose, []).append(candidate.unit_name)
+        for row in cluster_year.awards_timeline_elected:
+            elected.setdefault(row["purpose"], []).append(row["unit"])
         leading = elected.get(VoteSession.Purpose.LEADING)
         steps["ranking"] = timeline.Progress(
             state=timeline.DONE if leading else timeline.CURRENT,
@@ -241,28 +260,26 @@ def award_progress(cluster_year):
             steps["election"] = timeline.Progress(url=url)
     else:
         steps["election"] = timeline.Progress(url=url)
-    proposal = Proposal.objects.filter(cluster_year_id=cluster_year.pk).first()
+    proposal = cluster_year.awards_timeline_proposal
     if proposal is None:
         steps["proposal"] = timeline.Progress(url=url)
         return steps
-    link = reverse("awards:proposal", args=[proposal.pk])
-    sent = proposal.status in SENT
+    link = reverse("awards:proposal", args=[proposal])
+    status = Proposal.Status(cluster_year.awards_timeline_status)
+    sent = status in SENT
     steps["proposal"] = timeline.Progress(
-        state=timeline.DONE if sent else timeline.CURRENT,
-        detail=proposal.get_status_display(),
-        url=link,
+        state=timeline.DONE if sent else timeline.CURRENT, detail=status.label, url=link
     )
-    if proposal.status in (Proposal.Status.DECIDED, Proposal.Status.REVOKED):
-        decision = getattr(proposal, "decision", None)
+    if status in (Proposal.Status.DECIDED, Proposal.Status.REVOKED):
+        number = cluster_year.awards_timeline_decision_number
+        date = cluster_year.awards_timeline_decision_date
         steps["decision"] = timeline.Progress(
             state=timeline.DONE,
-            detail=f"{decision.number} ({decision.date:%d/%m/%Y})" if decision else "",
+            detail=f"{number} ({date:%d/%m/%Y})" if number is not None else "",
             url=link,
         )
     elif sent:
-        steps["decision"] = timeline.Progress(
-            state=timeline.CURRENT, detail=proposal.get_status_display(), url=link
-        )
+        steps["decision"] = timeline.Progress(state=timeline.CURRENT, detail=status.label, url=link)
     return steps
 
 

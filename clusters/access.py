@@ -6,7 +6,7 @@ not learn that an object exists); members with read access only get 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models import Case, Exists, F, OuterRef, Q, Subquery, Value, When
 from django.http import Http404
 from django.utils import timezone
 
@@ -244,7 +244,8 @@ def get_cluster_year_with_members(user, pk, annotations=None):
     {name: expression}, whose values become attributes of the year)."""
     annotations = annotations or _no_annotations
     try:
-        memberships = _members_read(annotations)(pk=int(pk))
+        read, names = _members_read(annotations)
+        memberships = read(pk=int(pk))
         if not memberships:
             cluster_year = (
                 ClusterYear.objects.select_related("cluster__parent", "plan")
@@ -256,8 +257,9 @@ def get_cluster_year_with_members(user, pk, annotations=None):
         raise Http404 from None
     if memberships:
         cluster_year = memberships[0].cluster_year
-        for name in annotations(""):
-            setattr(cluster_year, name, getattr(memberships[0], name))
+        carrier = min(memberships, key=lambda membership: membership.pk)
+        for name in names:
+            setattr(cluster_year, name, getattr(carrier, name))
         for membership in memberships:
             membership.cluster_year = cluster_year
         prefetched = cluster_year.memberships.all()
@@ -276,22 +278,45 @@ def _no_annotations(path):
 _members_reads = {}
 
 
+class _OnlyWhere(Case):
+    """`CASE WHEN condition THEN expression END`: the expression's value on the rows where the
+    condition holds, NULL on the others, converted as the expression converts it (a ListOf's
+    JSON text on SQLite)."""
+
+    def __init__(self, condition, expression):
+        super().__init__(When(condition, then=expression))
+
+    def get_db_converters(self, connection):
+        return self.cases[0].result.get_db_converters(connection)
+
+
 def _members_read(annotations):
     """The memberships' query of `get_cluster_year_with_members`, compiled once for each
-    `annotations` (module-level functions: a handful per process)."""
-    read = _members_reads.get(annotations)
-    if read is None:
+    `annotations` (module-level functions: a handful per process), and the annotations' names
+    (known once: building the expressions again on every request costs more than the query).
+    The annotations other than columns (F: read through the joins at no cost) are read on one
+    row, the membership with the lowest pk (NULL on the others): their subqueries run, and
+    their values are converted, once rather than once a member."""
+    entry = _members_reads.get(annotations)
+    if entry is None:
 
         @compiled
         def read(pk):
+            first = Membership.objects.filter(cluster_year_id=pk).order_by("pk").values("pk")[:1]
+            on_first = {
+                name: expression
+                if isinstance(expression, F)
+                else _OnlyWhere(Q(pk=Subquery(first)), expression)
+                for name, expression in annotations("cluster_year__").items()
+            }
             return (
                 Membership.objects.filter(cluster_year_id=pk)
                 .select_related("unit", "cluster_year__cluster__parent", "cluster_year__plan")
-                .annotate(**annotations("cluster_year__"))
+                .annotate(**on_first)
             )
 
-        _members_reads[annotations] = read
-    return read
+        entry = _members_reads[annotations] = (read, tuple(annotations("cluster_year__")))
+    return entry
 
 
 def get_cluster_year_to_manage(user, pk):

@@ -4,13 +4,20 @@
 the steps they own through `register(provider)`, so that `clusters` imports none of them:
 a provider is `provider(cluster_year) -> {step_key: Progress}` and should cost a constant
 number of queries whatever the size of the cluster.
+
+What a provider reads it should declare with `register_read(annotations)`: expressions read
+with the cluster year (by the page's own query of the year, `annotations(prefix)`, or else by
+one query that `build` makes for all of them), whose values the provider finds as attributes of
+the year — so the timeline costs no query of its own on the cluster-year page.
 """
 
+import copy
 from dataclasses import dataclass, replace
 
 from django.utils.translation import gettext_lazy as _
 
 from clusters.models import ClusterYear
+from core.compiled import compiled
 from core.registry import Registry
 
 DONE, CURRENT, PENDING = "done", "current", "pending"
@@ -66,12 +73,61 @@ def register(provider):
     return _providers.register(provider)
 
 
+_reads = Registry()
+_names = []  # the names of the annotations, once known (reset when a read is registered)
+
+
+def register_read(annotations):
+    """Register `annotations(prefix) -> {name: expression}`: what a provider reads with the
+    cluster year, `prefix` being the lookups' path from the query's rows to the year ("" or
+    "cluster_year__"; OuterRef(f"{prefix}pk") its key in a subquery). Names start with the
+    app's label. Usable as a decorator."""
+    _names.clear()
+    return _reads.register(annotations)
+
+
+def annotations(prefix=""):
+    """{name: expression} of every registered read, for the query that reads the year."""
+    merged = {}
+    for read in _reads:
+        merged.update(read(prefix))
+    return merged
+
+
+def _annotation_names():
+    if not _names:
+        _names.extend(annotations(""))
+    return _names
+
+
+@compiled
+def _read(*, pk):
+    """The registered reads of one cluster year (when its page's query did not carry them)."""
+    expressions = annotations("")
+    return ClusterYear.objects.filter(pk=pk).annotate(**expressions).values(*expressions)
+
+
+def _with_reads(cluster_year):
+    """The year with the values of the registered reads: itself when its query read them,
+    else a copy given them by one query (the year itself is left as it was, so that a later
+    call reads them again)."""
+    names = _annotation_names()
+    if not names or all(hasattr(cluster_year, name) for name in names):
+        return cluster_year
+    [row] = _read(pk=cluster_year.pk)
+    cluster_year = copy.copy(cluster_year)
+    for name in names:
+        setattr(cluster_year, name, row[name])
+    return cluster_year
+
+
 def build(cluster_year):
     """Return the year's steps in order, each marked done, current, pending or skipped.
 
     The states follow from what has happened: a step before the last one done that is not
     done itself was gone past (skipped), never "current"; the current step comes after the
     last one done; a year whose steps are all behind it has none."""
+    cluster_year = _with_reads(cluster_year)
     steps = {step.key: step for step in CYCLE}
     for provider in _providers:
         for key, progress in provider(cluster_year).items():

@@ -9,6 +9,7 @@ from django.contrib.contenttypes.models import ContentType
 from django.db.models import Model
 from django.db.models.fields.files import FieldFile
 
+from core.compiled import compiled
 from core.middleware import current_request_context
 from core.models import AuditEntry
 
@@ -56,14 +57,36 @@ def audit_record(*, actor, obj, action, before=None, after=None, reason=""):
 def entries_for(obj, limit=50, also=()):
     """The newest audit entries of `obj`, for its page, with those of the objects `also`
     (records that belong to it, e.g. a unit's positions), each marked with its `subject`."""
-    entries = AuditEntry.objects.for_object(obj)
-    for model, group in groupby(sorted(also, key=lambda o: type(o).__name__), key=type):
-        entries = entries | AuditEntry.objects.filter(
-            content_type=ContentType.objects.get_for_model(model),
-            object_id__in=[str(o.pk) for o in group],
-        )
-    entries = list(entries.order_by("-at", "-pk")[:limit])
     key = (ContentType.objects.get_for_model(type(obj)).pk, str(obj.pk))
+    if not also:
+        entries = _entries_read(limit)(content_type=key[0], object_id=key[1])
+    else:
+        entries = AuditEntry.objects.for_object(obj)
+        for model, group in groupby(sorted(also, key=lambda o: type(o).__name__), key=type):
+            entries = entries | AuditEntry.objects.filter(
+                content_type=ContentType.objects.get_for_model(model),
+                object_id__in=[str(o.pk) for o in group],
+            )
+        entries = list(entries.order_by("-at", "-pk")[:limit])
     for entry in entries:
         entry.subject = "" if (entry.content_type_id, entry.object_id) == key else entry.object_repr
     return entries
+
+
+_entries_reads = {}
+
+
+def _entries_read(limit):
+    """The newest `limit` entries of one object, compiled once per limit (a LIMIT is written
+    into the SQL, not passed as a parameter; the pages use a handful of limits)."""
+    read = _entries_reads.get(limit)
+    if read is None:
+
+        @compiled
+        def read(*, content_type, object_id):
+            return AuditEntry.objects.filter(
+                content_type_id=content_type, object_id=object_id
+            ).order_by("-at", "-pk")[:limit]
+
+        _entries_reads[limit] = read
+    return read

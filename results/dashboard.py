@@ -224,44 +224,59 @@ def _comparison_tasks(user, shared):
 STEPS = {Period.Kind.MID_YEAR: "midyear", Period.Kind.YEAR_END: "year_end"}
 
 
-@timeline.register
-def results_progress(cluster_year):
-    """The reviews' steps: open (with submissions so far), locked; the ranking when locked."""
-    periods = list(
-        Period.objects.filter(cluster_year_id=cluster_year.pk).annotate(
+@timeline.register_read
+def _timeline_read(prefix):
+    """The year's reviews with their sheets: all, submitted or accepted, accepted."""
+    sent = [Assessment.Status.SUBMITTED, Assessment.Status.ACCEPTED]
+    periods = (
+        Period.objects.filter(cluster_year_id=OuterRef(f"{prefix}pk"))
+        .order_by("kind")
+        .annotate(
             sheets=Count("assessments"),
-            submitted=Count(
-                "assessments",
-                filter=Q(
-                    assessments__status__in=[
-                        Assessment.Status.SUBMITTED,
-                        Assessment.Status.ACCEPTED,
-                    ]
-                ),
-            ),
+            submitted=Count("assessments", filter=Q(assessments__status__in=sent)),
             accepted=Count("assessments", filter=Q(assessments__status=Assessment.Status.ACCEPTED)),
         )
+        .values(
+            row=JSONObject(
+                pk="pk",
+                kind="kind",
+                status="status",
+                locked_at="locked_at",
+                sheets="sheets",
+                submitted="submitted",
+                accepted="accepted",
+            )
+        )
     )
+    return {"results_timeline": ListOf(periods)}
+
+
+@timeline.register
+def results_progress(cluster_year):
+    """The reviews' steps: open (with submissions so far), locked; the ranking when locked
+    (read with the year: `_timeline_read`)."""
     steps = {}
-    for period in periods:
-        url = reverse("results:period", args=[period.pk])
+    for period in cluster_year.results_timeline:
+        url = reverse("results:period", args=[period["pk"]])
         detail = _("%(submitted)s of %(sheets)s sheets submitted") % {
-            "submitted": period.submitted,
-            "sheets": period.sheets,
+            "submitted": period["submitted"],
+            "sheets": period["sheets"],
         }
-        state = timeline.DONE if period.is_locked else timeline.CURRENT
-        steps[STEPS[period.kind]] = timeline.Progress(state=state, detail=detail, url=url)
-        if period.kind == Period.Kind.YEAR_END:
+        locked = period["status"] == Period.Status.LOCKED
+        state = timeline.DONE if locked else timeline.CURRENT
+        steps[STEPS[period["kind"]]] = timeline.Progress(state=state, detail=detail, url=url)
+        if period["kind"] == Period.Kind.YEAR_END:
             steps["score_review"] = timeline.Progress(
-                state=timeline.DONE if period.is_locked else timeline.CURRENT,
+                state=timeline.DONE if locked else timeline.CURRENT,
                 detail=_("%(accepted)s of %(sheets)s sheets accepted")
-                % {"accepted": period.accepted, "sheets": period.sheets},
+                % {"accepted": period["accepted"], "sheets": period["sheets"]},
                 url=url,
             )
-            if period.is_locked:
+            if locked:
+                locked_at = _moment(period["locked_at"]).astimezone(datetime.UTC)
                 steps["ranking"] = timeline.Progress(
                     detail=_("Ranking recorded on %(date)s")
-                    % {"date": period.locked_at.strftime("%d/%m/%Y")},
+                    % {"date": locked_at.strftime("%d/%m/%Y")},
                     url=url,
                 )
     overview = reverse("results:cluster_year_results", args=[cluster_year.pk])

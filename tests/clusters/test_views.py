@@ -350,6 +350,40 @@ def test_the_add_member_form_is_loaded_when_its_panel_opens(world, staff, prepar
     assert login(world.user("ngoai")).get(add, headers={"HX-Request": "true"}).status_code == 404
 
 
+def test_the_member_rows_link_to_the_unit_its_edit_form_and_while_preparing_its_removal(
+    world, staff, preparing_year
+):
+    for unit, role in (("badinh", "head"), ("dongda", "member")):
+        services.membership_add(
+            actor=world.user("bantt"),
+            cluster_year=preparing_year,
+            unit=world.unit(unit),
+            role=role,
+        )
+    page = staff.get(reverse("clusters:cluster_year", args=[preparing_year.pk])).text
+    for membership in preparing_year.memberships.all():
+        args = [preparing_year.pk, membership.pk]
+        assert f'href="{reverse("clusters:unit", args=[membership.unit_id])}"' in page
+        assert f'href="{reverse("clusters:membership_edit", args=args)}"' in page
+        assert f'action="{reverse("clusters:membership_remove", args=args)}"' in page
+    # The signing mode can still change: the year's is the radio checked.
+    mode = preparing_year.signing_mode
+    assert page.count('type="radio" name="mode"') == len(ClusterYear.SigningMode.choices)
+    assert f'value="{mode}" id="id_mode_' in page and page.count(" required checked>") == 1
+    checked = page.split(" required checked>")[0].rsplit("<input", 1)[1]
+    assert f'value="{mode}"' in checked
+    # The year under way: no removal.
+    page = staff.get(reverse("clusters:cluster_year", args=[world.cluster_year.pk])).text
+    assert "/remove/" not in page
+    membership = world.cluster_year.memberships.order_by("order").first()
+    edit = reverse("clusters:membership_edit", args=[world.cluster_year.pk, membership.pk])
+    assert f'href="{edit}"' in page
+    reader = login(world.user("xem")).get(
+        reverse("clusters:cluster_year", args=[world.cluster_year.pk])
+    )
+    assert "/edit/" not in reader.text.split('id="members-heading"')[1].split("</section>")[0]
+
+
 def test_a_member_is_added_at_the_end_when_the_order_is_left_empty(world, staff):
     cy = world.cluster_year
     cy.memberships.filter(unit=world.unit("hoangmai")).update(order=9)

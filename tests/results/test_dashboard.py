@@ -61,6 +61,12 @@ def test_the_timeline_shows_the_reviews(results):
     steps = {s.key: s for s in timeline.build(results.cluster_year)}
     assert steps["year_end"].state == timeline.DONE
     assert steps["ranking"].url == reverse("results:period", args=[period.pk])
+    period.refresh_from_db()
+    locked_on = period.locked_at.astimezone(datetime.UTC).strftime("%d/%m/%Y")
+    assert steps["ranking"].detail.endswith(locked_on)
+    sheets = period.assessments.count()
+    assert steps["score_review"].state == timeline.DONE
+    assert f"{sheets}" in steps["score_review"].detail and f"{sheets}" in steps["year_end"].detail
 
 
 def test_the_admin_shows_results_read_only(results, client_for):
