@@ -70,15 +70,17 @@ def test_env_str_required(monkeypatch):
     assert env_str("THIDUA_TEST_STR", "mặc định") == "mặc định"
 
 
-def load_settings(**env):
-    """Import the settings module in a fresh interpreter with exactly this environment."""
+SHOWN = "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.LANGUAGE_CODE, s.TIME_ZONE)"
+
+
+def load_settings(show=SHOWN, **env):
+    """Import the settings module in a fresh interpreter with exactly this environment (and
+    without the variables given as None); `show` prints what the test reads of it (as `s`)."""
     clean = {k: v for k, v in os.environ.items() if not k.startswith(("DEBUG", "SECRET_KEY"))}
     clean.pop("DJANGO_SETTINGS_MODULE", None)
     clean.update(env)
-    code = (
-        "import config.settings as s; "
-        "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.LANGUAGE_CODE, s.TIME_ZONE)"
-    )
+    clean = {k: v for k, v in clean.items() if v is not None}
+    code = f"import config.settings as s; {show}"
     return subprocess.run(
         [sys.executable, "-c", code],
         cwd=BASE_DIR,
@@ -150,25 +152,13 @@ def test_postgresql_connections_plan_prepared_statements_once():
 
 def test_an_empty_plan_cache_mode_leaves_the_server_setting():
     """Behind PgBouncer (which refuses the `options` start-up parameter) nothing is sent."""
-    code = "import config.settings as s; print(s.DATABASES['default']['OPTIONS'].get('options'))"
+    show = "print(s.DATABASES['default']['OPTIONS'].get('options'))"
     url = "postgres://u@db.invalid:5432/thidua"
     for value, expected in [
         ("", "None"),
         ("auto", "-c plan_cache_mode=auto"),
         (None, "-c plan_cache_mode=force_generic_plan"),
     ]:
-        env = {k: v for k, v in os.environ.items() if k != "DB_PLAN_CACHE_MODE"}
-        env.update(DEBUG="1", DATABASE_URL=url)
-        env.pop("DJANGO_SETTINGS_MODULE", None)
-        if value is not None:
-            env["DB_PLAN_CACHE_MODE"] = value
-        result = subprocess.run(
-            [sys.executable, "-c", code],
-            cwd=BASE_DIR,
-            env=env,
-            capture_output=True,
-            text=True,
-            timeout=60,
-        )
+        result = load_settings(show, DEBUG="1", DATABASE_URL=url, DB_PLAN_CACHE_MODE=value)
         assert result.returncode == 0, result.stderr
         assert result.stdout.strip() == expected
