@@ -9,7 +9,6 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods
 
 from clusters import access as cluster_access
-from clusters.models import Cluster
 from core.audit import entries_for
 from core.text import fold
 from core.views import call_service
@@ -28,7 +27,7 @@ PAGE_SIZE = 50
 def comparison(request, pk):
     parent = access.get_parent_to_compare(request.user, pk)
     years = selectors.comparison_years(parent) or [timezone.localdate().year]
-    clusters = list(Cluster.objects.filter(parent=parent).values_list("pk", "name"))
+    clusters = selectors.comparison_clusters(parent)
     data = request.GET.copy()
     data.setdefault("year", str(years[0]))
     data.setdefault("kind", Period.Kind.YEAR_END)
