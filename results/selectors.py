@@ -644,9 +644,13 @@ def _compared_periods(parent, year, kind):
 
 @compiled
 def _compared_sheets(periods):
-    # Rows of values, not models: a province compares a few hundred units.
-    return Assessment.objects.filter(period_id__in=periods).values_list(
-        "pk", "period_id", "unit_id", "unit_name", "status", named=True
+    # Rows of values, not models: a province compares a few hundred units. Each period's sheets
+    # by name, as the model orders them, without joining the periods' clusters and years to
+    # order by the period (a hash of every period of the country: 1.2 ms of 1.4).
+    return (
+        Assessment.objects.filter(period_id__in=periods)
+        .order_by("period_id", "unit_name")
+        .values_list("pk", "period_id", "unit_id", "unit_name", "status", named=True)
     )
 
 
