@@ -46,6 +46,8 @@ def parent_awards(request, pk, year):
         line.overview_url = overview_url(line.cluster_year.pk)
         line.proposal_url = proposal_url(line.proposal.pk) if line.proposal else ""
         line.deadline_url = deadline_url(line.cluster_year.pk)
+        # Read here: the template would raise and catch an exception for each line without one.
+        line.decision = getattr(line.proposal, "decision", None)
     year_url = each_url("awards:parent_awards", parent.pk)
     return render(
         request,
