@@ -28,6 +28,7 @@ from awards.models import (
 )
 from clusters import access as cluster_access
 from clusters.models import ClusterYear
+from core.compiled import compiled
 from core.text import vn_number
 from results.models import Period, RankingEntry, RankingSnapshot
 from results.selectors import in_ranking_order, ranking_key
@@ -336,20 +337,27 @@ def proposal_deadline_of(cluster_year):
         return None
 
 
-def parent_year_summary(parent, year):
-    """One line per cluster of the parent body in the year: its file, proposed and granted."""
-    award_types = list(AwardType.objects.filter(parent=parent, year=year))
-    cluster_years = list(
-        ClusterYear.objects.filter(cluster__parent=parent, year=year)
-        .select_related("cluster", "proposal_deadline")
+@compiled
+def _year_award_types(parent, year):
+    return AwardType.objects.filter(parent_id=parent, year=year)
+
+
+@compiled
+def _year_cluster_years(parent, year):
+    """The parent's cluster years of the year, each with its file, decision and due date."""
+    return (
+        ClusterYear.objects.filter(cluster__parent_id=parent, year=year)
+        .select_related("cluster", "proposal_deadline", "award_proposal__decision")
         .order_by("cluster__name")
     )
-    proposals = {
-        p.cluster_year_id: p
-        for p in Proposal.objects.filter(cluster_year__in=cluster_years).select_related("decision")
-    }
-    counts = (
-        ProposalItem.objects.filter(proposal__cluster_year__in=cluster_years)
+
+
+@compiled
+def _year_item_counts(parent, year):
+    return (
+        ProposalItem.objects.filter(
+            proposal__cluster_year__cluster__parent_id=parent, proposal__cluster_year__year=year
+        )
         .values("proposal__cluster_year_id", "award_type_id")
         .annotate(
             proposed=Count("pk"),
@@ -357,11 +365,18 @@ def parent_year_summary(parent, year):
         )
         .order_by()
     )
+
+
+def parent_year_summary(parent, year):
+    """One line per cluster of the parent body in the year: its file, proposed and granted."""
+    award_types = _year_award_types(parent=parent.pk, year=year)
     lines = {
-        cy.pk: ClusterLine(cy, proposals.get(cy.pk), deadline=proposal_deadline_of(cy))
-        for cy in cluster_years
+        cy.pk: ClusterLine(
+            cy, getattr(cy, "award_proposal", None), deadline=proposal_deadline_of(cy)
+        )
+        for cy in _year_cluster_years(parent=parent.pk, year=year)
     }
-    for row in counts:
+    for row in _year_item_counts(parent=parent.pk, year=year):
         line = lines[row["proposal__cluster_year_id"]]
         line.proposed[row["award_type_id"]] = row["proposed"]
         line.granted[row["award_type_id"]] = row["granted"]
@@ -382,10 +397,25 @@ def parent_year_items(parent, year):
     )
 
 
+@compiled
+def _award_years(parent):
+    # One query: the years of the catalogue and of the clusters (UNION drops repeats).
+    return (
+        AwardType.objects.filter(parent_id=parent)
+        .order_by()
+        .values_list("year", flat=True)
+        .union(
+            ClusterYear.objects.filter(cluster__parent_id=parent)
+            .order_by()
+            .values_list("year", flat=True)
+        )
+        .order_by("-year")
+    )
+
+
 def award_years(parent):
-    years = set(AwardType.objects.filter(parent=parent).values_list("year", flat=True))
-    years |= set(ClusterYear.objects.filter(cluster__parent=parent).values_list("year", flat=True))
-    return sorted(years, reverse=True)
+    """The years of the parent body's award catalogue or clusters, latest first."""
+    return _award_years(parent=parent.pk)
 
 
 def incoming_count(parent_ids):

@@ -202,13 +202,18 @@ def can_compare(user, parent):
     return user.is_superuser or parent.pk in _readers(user)
 
 
+@compiled
+def _unit_running_clusters(pk):
+    return Unit.objects.annotate(
+        runs_clusters=Exists(Cluster.objects.filter(parent_id=OuterRef("pk")))
+    ).filter(pk=pk)
+
+
 def get_parent_to_compare(user, pk):
     """A parent body whose clusters the user may compare (its staff and viewers), or 404."""
     try:
-        parent = Unit.objects.annotate(
-            runs_clusters=Exists(Cluster.objects.filter(parent_id=OuterRef("pk")))
-        ).get(pk=pk)
-    except (Unit.DoesNotExist, ValueError, TypeError):
+        [parent] = _unit_running_clusters(pk=int(pk))
+    except (ValueError, TypeError):
         raise Http404 from None
     if not can_compare(user, parent) or not parent.runs_clusters:
         raise Http404
