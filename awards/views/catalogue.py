@@ -20,7 +20,7 @@ from awards.services import votes as voting
 from clusters import access as cluster_access
 from clusters.models import ClusterYear
 from core.audit import entries_for
-from core.reversing import each_url
+from core.links import link
 from core.views import call_service
 from results import access as results_access
 from results.selectors import rules_for
@@ -38,17 +38,13 @@ def _year(request, default):
 def parent_awards(request, pk, year):
     parent = results_access.get_parent_to_compare(request.user, pk)
     award_types, lines = selectors.parent_year_summary(parent, year)
-    # The links of every line, reversed once (core.reversing).
-    overview_url = each_url("awards:award_overview")
-    proposal_url = each_url("awards:proposal")
-    deadline_url = each_url("awards:proposal_deadline")
+    # The links of every line from their address's shape (core.links).
     for line in lines:
-        line.overview_url = overview_url(line.cluster_year.pk)
-        line.proposal_url = proposal_url(line.proposal.pk) if line.proposal else ""
-        line.deadline_url = deadline_url(line.cluster_year.pk)
+        line.overview_url = link("awards:award_overview", line.cluster_year.pk)
+        line.proposal_url = link("awards:proposal", line.proposal.pk) if line.proposal else ""
+        line.deadline_url = link("awards:proposal_deadline", line.cluster_year.pk)
         # Read here: the template would raise and catch an exception for each line without one.
         line.decision = getattr(line.proposal, "decision", None)
-    year_url = each_url("awards:parent_awards", parent.pk)
     return render(
         request,
         "awards/proposal/parent_summary.html",
@@ -57,7 +53,10 @@ def parent_awards(request, pk, year):
             "year": year,
             "award_types": award_types,
             "lines": lines,
-            "years": [(y, year_url(y)) for y in selectors.award_years(parent)],
+            "years": [
+                (y, link("awards:parent_awards", parent.pk, y))
+                for y in selectors.award_years(parent)
+            ],
             "is_staff": cluster_access.is_parent_staff(request.user, parent),
             "deadline_form": ProposalDeadlineForm(),
         },

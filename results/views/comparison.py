@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from clusters import access as cluster_access
 from core.audit import entries_for
-from core.reversing import each_url
+from core.links import link
 from core.text import fold, vn_number
 from core.views import call_service
 from results import access, selectors, services
@@ -83,9 +83,8 @@ def comparison(request, pk):
             words = fold(query).split()
             rows = [r for r in rows if all(w in fold(r.name) for w in words)]
     page = Paginator(rows, PAGE_SIZE).get_page(request.GET.get("page"))
-    period_url = each_url("results:period")
     for summary in summaries:
-        summary.url = period_url(summary.period.pk)
+        summary.url = link("results:period", summary.period.pk)
     return render(
         request,
         "results/comparison.html",
