@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy
 from awards.models import (
     Attendance,
     Candidate,
+    Meeting,
     Participation,
     Proposal,
     VoteRound,
@@ -26,7 +27,7 @@ from clusters.dashboard import memberships, years_of
 from clusters.models import Membership
 from core.compiled import compiled
 from core.dashboard import Cell, Task, register, register_column
-from core.expressions import AmongValues, ListOf
+from core.expressions import AmongValues, Constant, ListOf
 from core.links import link
 
 
@@ -74,16 +75,25 @@ def _sessions_for_tasks(roles, signer_years, head_years):
         present=True,
         unit_id__in=cluster_access.signer_unit_ids(roles),
     )
+
+    def meetings_of(years):
+        return Meeting.objects.filter(cluster_year_id__in=years).order_by().values("pk")
+
+    # Each branch on the sessions' own columns (their meetings read once, AmongValues), the
+    # statuses written into the SQL (Constant): the planner combines the branches' index scans
+    # and reads the few void sessions from their partial index, where it walked every meeting
+    # of the parent body's years (0.6 ms at national scale).
     ballot = (
-        Q(meeting__cluster_year_id__in=signer_years, mode=VoteSession.Mode.ONLINE)
+        Q(AmongValues("meeting_id", meetings_of(signer_years)))
+        & Q(mode=Constant(VoteSession.Mode.ONLINE))
         & Exists(open_rounds)
         & Exists(present)
     )
-    counted = Q(meeting__cluster_year_id__in=head_years, status=VoteSession.Status.COUNTED)
-    # The staff's cluster years read once (an index scan with the other branches of the OR).
-    void = Q(
-        AmongValues("meeting__cluster_year_id", cluster_access.staff_cluster_years(roles)),
-        status=VoteSession.Status.VOID,
+    counted = Q(AmongValues("meeting_id", meetings_of(head_years))) & Q(
+        status=Constant(VoteSession.Status.COUNTED)
+    )
+    void = Q(AmongValues("meeting_id", meetings_of(cluster_access.staff_cluster_years(roles)))) & Q(
+        status=Constant(VoteSession.Status.VOID)
     )
     return (
         VoteSession.objects.filter(ballot | counted | void)

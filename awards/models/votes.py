@@ -240,6 +240,10 @@ class VoteSession(models.Model):
                 violation_error_message=_("Elect from 1 to 50."),
             ),
         ]
+        indexes = [
+            # The void sessions of the staff's dashboards: a few, or none.
+            models.Index(fields=["meeting"], condition=Q(status="void"), name="votesession_void"),
+        ]
 
     def __str__(self):
         return f"{self.get_purpose_display()} — {self.meeting.cluster_year}"
