@@ -27,24 +27,21 @@ COMMENT_TITLES = (
 PAGE_RELATED = ("signing_closure", "seal", "superseded_by", "conference")
 
 
-def _agreements(related=(), annotations=None):
-    """Agreements with their cluster year, its members (one query, units joined), `related`
-    and `annotations`."""
-    return (
-        Agreement.objects.annotate(**(annotations or {}))
-        .select_related(
-            "cluster_year__cluster__parent",
-            "cluster_year__plan",
-            "template_parent",
-            "supersedes",
-            "adopted_by",
-            *related,
-        )
-        .prefetch_related(
-            Prefetch(
-                "cluster_year__memberships", queryset=Membership.objects.select_related("unit")
-            )
-        )
+def _agreements(related=(), annotations=None, members=True):
+    """Agreements with their cluster year, `related` and `annotations`; and with `members`,
+    the year's members (one more query, units joined)."""
+    queryset = Agreement.objects.annotate(**(annotations or {})).select_related(
+        "cluster_year__cluster__parent",
+        "cluster_year__plan",
+        "template_parent",
+        "supersedes",
+        "adopted_by",
+        *related,
+    )
+    if not members:
+        return queryset
+    return queryset.prefetch_related(
+        Prefetch("cluster_year__memberships", queryset=Membership.objects.select_related("unit"))
     )
 
 
@@ -108,19 +105,24 @@ def can_comment(user, agreement):
 
 
 def agreements_with(related=(), annotations=None):
-    """The queryset `get_agreement` reads from (for a page's own compiled read)."""
-    return _agreements(related, annotations)
+    """The queryset `get_agreement` reads from, without the members (for a page's own compiled
+    read: `get_agreement` reads them with a compiled query of their own)."""
+    return _agreements(related, annotations, members=False)
 
 
 def get_agreement(user, pk, related=(), annotations=None, read=None):
     """The agreement (or template) for reading, or 404; `related`: one-to-one records to read
     with it (e.g. PAGE_RELATED), `annotations`: values to read with it; or `read(pk=pk)`, a
-    core.compiled function of `agreements_with(...)` filtered on the pk, for a page's read."""
+    core.compiled function of `agreements_with(...)` filtered on the pk, for a page's read
+    (the cluster year's members are then read by clusters.access.read_members: a prefetch
+    would be built and compiled by Django on every request)."""
     try:
         if read is None:
             agreement = _agreements(related, annotations).get(pk=pk)
         else:
             [agreement] = read(pk=int(pk))
+            if agreement.cluster_year_id is not None:
+                cluster_access.read_members(agreement.cluster_year)
     except (Agreement.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if not can_view(user, agreement):

@@ -258,14 +258,35 @@ def get_cluster_year_with_members(user, pk, annotations=None):
         cluster_year = memberships[0].cluster_year
         for name in annotations(""):
             setattr(cluster_year, name, getattr(memberships[0], name))
-        for membership in memberships:
-            membership.cluster_year = cluster_year
-        prefetched = cluster_year.memberships.all()
-        prefetched._result_cache = memberships
-        prefetched._prefetch_done = True
-        cluster_year._prefetched_objects_cache = {"memberships": prefetched}
+        _set_members(cluster_year, memberships)
     if not can_view_cluster_year(user, cluster_year):
         raise Http404
+    return cluster_year
+
+
+def _set_members(cluster_year, memberships):
+    """`cluster_year.memberships.all()` is `memberships` from now on (as if prefetched)."""
+    for membership in memberships:
+        membership.cluster_year = cluster_year
+    prefetched = cluster_year.memberships.all()
+    prefetched._result_cache = memberships
+    prefetched._prefetch_done = True
+    cache = getattr(cluster_year, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = cluster_year._prefetched_objects_cache = {}
+    cache["memberships"] = prefetched
+
+
+@compiled
+def _members_of(cluster_year):
+    return Membership.objects.filter(cluster_year_id=cluster_year).select_related("unit")
+
+
+def read_members(cluster_year):
+    """Gives `cluster_year` its memberships with their units, as
+    `prefetch_related("memberships__unit")` would, in one compiled query (core.compiled):
+    Django builds a prefetch's query afresh on every request, even after a compiled read."""
+    _set_members(cluster_year, _members_of(cluster_year=cluster_year.pk))
     return cluster_year
 
 

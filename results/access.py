@@ -11,11 +11,11 @@ people who may read but not act get 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from clusters import access as cluster_access
-from clusters.models import Cluster, ClusterYear, Membership, Unit
+from clusters.models import Cluster, ClusterYear, Unit
 from core.compiled import compiled
 from results.models import Assessment, Evidence, GoodPractice, Period, PracticeFile, Score
 
@@ -32,25 +32,19 @@ def can_run(user, cluster_year):
     return user.is_superuser or cluster_access.is_head_officer(user, cluster_year)
 
 
-def _period_queryset():
-    return Period.objects.select_related(
-        "cluster_year__cluster__parent", "agreement"
-    ).prefetch_related(
-        Prefetch("cluster_year__memberships", queryset=Membership.objects.select_related("unit"))
-    )
-
-
 @compiled
 def _period_by_pk(pk):
-    return _period_queryset().filter(pk=pk)
+    return Period.objects.select_related("cluster_year__cluster__parent", "agreement").filter(pk=pk)
 
 
 def get_period(user, pk):
-    """A review period for reading, or 404."""
+    """A review period for reading, or 404; its cluster year's members (units joined) read
+    with a compiled query of their own (clusters.access.read_members)."""
     try:
         [period] = _period_by_pk(pk=int(pk))
     except (ValueError, TypeError):
         raise Http404 from None
+    cluster_access.read_members(period.cluster_year)
     if not cluster_access.can_view_cluster_year(user, period.cluster_year):
         raise Http404
     return period

@@ -10,13 +10,18 @@ from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
 from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models.functions import Coalesce, Greatest, JSONObject, Least
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import IN_FORCE, Agreement, Criterion, Section
-from agreements.selectors import sections_with_criteria
+from agreements.selectors import (  # sections_with_criteria: results.views.sheets reads it here
+    agreement_sections,
+    sections_with_criteria,  # noqa: F401
+    with_criteria,
+)
 from clusters.models import ClusterYear
 from core.compiled import compiled
+from core.expressions import ListOf
 from core.text import fold
 from results.models import (
     DEFAULT_EVIDENCE_MAX_MB,
@@ -27,6 +32,7 @@ from results.models import (
     Period,
     RankingEntry,
     RankingSnapshot,
+    RatingThreshold,
     ResultRules,
     Score,
     TieBreak,
@@ -175,12 +181,11 @@ def totals_for(assessment_ids):
     return totals_and_progress_for(assessment_ids)[0]
 
 
-def totals_and_progress_for(assessment_ids):
-    """({assessment id: Totals}, {assessment id: (criteria filled, criteria)}) for many sheets,
-    in one query (grouped by sheet, section and kind of criterion)."""
-    rows = (
-        Score.objects.filter(assessment_id__in=assessment_ids)
-        .values("assessment_id", "criterion__section_id", "criterion__kind")
+def _grouped_scores(scores):
+    """The points, filled and all criteria of `scores` (a queryset) by sheet, section and kind
+    of criterion, as values."""
+    return (
+        scores.values("assessment_id", "criterion__section_id", "criterion__kind")
         .annotate(
             points=Sum(_capped_score()),
             filled=Count("pk", filter=Q(self_score__isnull=False)),
@@ -188,6 +193,24 @@ def totals_and_progress_for(assessment_ids):
         )
         .order_by()
     )
+
+
+@compiled
+def _period_scores(period):
+    """`_grouped_scores` of every sheet of the period `period` (its pk)."""
+    return _grouped_scores(Score.objects.filter(assessment__period_id=period))
+
+
+def totals_and_progress_for(assessment_ids):
+    """({assessment id: Totals}, {assessment id: (criteria filled, criteria)}) for many sheets,
+    in one query (grouped by sheet, section and kind of criterion)."""
+    return _totals_and_progress(
+        _grouped_scores(Score.objects.filter(assessment_id__in=assessment_ids))
+    )
+
+
+def _totals_and_progress(rows):
+    """What `totals_and_progress_for` returns, from the rows of `_grouped_scores`."""
     grouped, progress = {}, {}
     for row in rows:
         pk = row["assessment_id"]
@@ -323,17 +346,30 @@ class Rules:
         return self.evidence_max_mb * 1024 * 1024
 
 
-def rules_for(parent_id, year):
-    saved = (
-        ResultRules.objects.filter(parent_id=parent_id, year=year)
-        .prefetch_related("thresholds")
-        .first()
+@compiled
+def _saved_rules(parent, year):
+    """The parent body's saved rules of the year (at most one: they are unique), each with its
+    thresholds best first as `threshold_rows`, [{"label", "min_percent"}], read with it."""
+    return ResultRules.objects.filter(parent_id=parent, year=year).annotate(
+        threshold_rows=ListOf(
+            RatingThreshold.objects.filter(rules=OuterRef("pk"))
+            .order_by("order", "pk")
+            .values(row=JSONObject(label="label", min_percent="min_percent"))
+        )
     )
+
+
+def _percent(value):
+    """A threshold's share as read from JSON (a number): the Decimal of its field, 2 places."""
+    return Decimal(str(value)).quantize(CENT)
+
+
+def rules_for(parent_id, year):
+    """The rules of a parent body for a year: saved, or the defaults (one compiled query)."""
+    saved = next(iter(_saved_rules(parent=parent_id, year=year)), None)
     if saved is None:
         return Rules(list(DEFAULT_TIE_BREAK), list(DEFAULT_THRESHOLDS), DEFAULT_EVIDENCE_MAX_MB)
-    thresholds = [
-        (t.label, t.min_percent) for t in sorted(saved.thresholds.all(), key=lambda t: t.order)
-    ]
+    thresholds = [(t["label"], _percent(t["min_percent"])) for t in saved.threshold_rows or []]
     return Rules(
         list(saved.tie_break), thresholds or list(DEFAULT_THRESHOLDS), saved.evidence_max_mb, saved
     )
@@ -410,10 +446,8 @@ class PeriodResults:
         return q2(sum((row.total for row in self.rows), ZERO) / len(self.rows))
 
 
-def _sections_with_criteria(agreement):
-    """What `sections_with_criteria` returns, in one query: the sections are read with their
-    criteria (each row tells how many sections the agreement has). Falls back to
-    `sections_with_criteria` when some section has no criteria (it would not be seen)."""
+@compiled
+def _criteria_with_sections(agreement):
     count = (
         Section.objects.filter(agreement_id=OuterRef("section__agreement_id"))
         .order_by()
@@ -421,19 +455,26 @@ def _sections_with_criteria(agreement):
         .annotate(n=Count("pk"))
         .values("n")
     )
-    criteria = list(
-        Criterion.objects.filter(section__agreement_id=agreement.pk)
+    return (
+        Criterion.objects.filter(section__agreement_id=agreement)
         .select_related("section")
         .annotate(sections_in_agreement=Subquery(count))
         .order_by("section__order", "section__pk", "order", "pk")
     )
+
+
+def _sections_with_criteria(agreement):
+    """What `sections_with_criteria` returns, in one query: the sections are read with their
+    criteria (each row tells how many sections the agreement has). When some section has no
+    criteria (it would not be seen), the sections are read with a second query."""
+    criteria = _criteria_with_sections(agreement=agreement.pk)
     grouped = {}
     for criterion in criteria:
         section, items = grouped.setdefault(criterion.section_id, (criterion.section, []))
         criterion.section = section
         items.append(criterion)
     if not criteria or len(grouped) != criteria[0].sections_in_agreement:
-        return sections_with_criteria(agreement)
+        return with_criteria(agreement_sections(agreement=agreement.pk), criteria)
     sections = []
     for section, items in grouped.values():
         queryset = section.criteria.all()
@@ -470,7 +511,7 @@ def period_results(period, *, rules=None):
     section_max = [section_maximum(s) for s in sections]
     max_points = sum(section_max, ZERO)
     assessments = _period_sheets(period=period.pk)
-    totals, progress = totals_and_progress_for([a.pk for a in assessments])
+    totals, progress = _totals_and_progress(_period_scores(period=period.pk))
     rules = rules or rules_for(period.cluster_year.cluster.parent_id, period.cluster_year.year)
     rows = []
     for assessment in assessments:
