@@ -23,7 +23,8 @@ def agreement_sections(agreement):
 
 
 @compiled
-def _agreement_criteria(agreement):
+def agreement_criteria(agreement):
+    """The criteria of the agreement `agreement` (its pk), in their order within a section."""
     return Criterion.objects.filter(section__agreement_id=agreement).order_by("order", "pk")
 
 
@@ -50,7 +51,7 @@ def sections_with_criteria(agreement):
     """The agreement's sections in order, each with its criteria prefetched in order (two
     compiled queries)."""
     return with_criteria(
-        agreement_sections(agreement=agreement.pk), _agreement_criteria(agreement=agreement.pk)
+        agreement_sections(agreement=agreement.pk), agreement_criteria(agreement=agreement.pk)
     )
 
 

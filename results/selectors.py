@@ -9,13 +9,13 @@ from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
+from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Sum, Value, When
 from django.db.models.functions import Coalesce, Greatest, JSONObject, Least
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import IN_FORCE, Agreement, Criterion, Section
 from agreements.selectors import (  # sections_with_criteria: results.views.sheets reads it here
-    agreement_sections,
+    agreement_criteria,
     sections_with_criteria,  # noqa: F401
     with_criteria,
 )
@@ -421,7 +421,7 @@ class Row:
 @dataclass
 class PeriodResults:
     period: Period
-    sections: list  # Section objects with criteria prefetched
+    sections: list  # Section objects (with their criteria prefetched by score_table)
     section_max: list  # normal maximum per section, in order
     max_points: Decimal
     rows: list  # [Row], ranked
@@ -447,45 +447,27 @@ class PeriodResults:
 
 
 @compiled
-def _criteria_with_sections(agreement):
-    count = (
-        Section.objects.filter(agreement_id=OuterRef("section__agreement_id"))
-        .order_by()
-        .values("agreement_id")
-        .annotate(n=Count("pk"))
-        .values("n")
-    )
+def _period_sections(agreement):
+    """The sections of the agreement `agreement` (its pk) in order, each with `normal_max`: the
+    sum of its normal criteria's maximum points (0 without any), without the criteria."""
     return (
-        Criterion.objects.filter(section__agreement_id=agreement)
-        .select_related("section")
-        .annotate(sections_in_agreement=Subquery(count))
-        .order_by("section__order", "section__pk", "order", "pk")
+        Section.objects.filter(agreement_id=agreement)
+        .annotate(
+            normal_max=Coalesce(
+                Sum("criteria__max_points", filter=Q(criteria__kind=Criterion.Kind.NORMAL)),
+                Value(ZERO),
+                output_field=_DEC,
+            )
+        )
+        .order_by("order", "pk")
     )
-
-
-def _sections_with_criteria(agreement):
-    """What `sections_with_criteria` returns, in one query: the sections are read with their
-    criteria (each row tells how many sections the agreement has). When some section has no
-    criteria (it would not be seen), the sections are read with a second query."""
-    criteria = _criteria_with_sections(agreement=agreement.pk)
-    grouped = {}
-    for criterion in criteria:
-        section, items = grouped.setdefault(criterion.section_id, (criterion.section, []))
-        criterion.section = section
-        items.append(criterion)
-    if not criteria or len(grouped) != criteria[0].sections_in_agreement:
-        return with_criteria(agreement_sections(agreement=agreement.pk), criteria)
-    sections = []
-    for section, items in grouped.values():
-        queryset = section.criteria.all()
-        queryset._result_cache = items
-        queryset._prefetch_done = True
-        section._prefetched_objects_cache = {"criteria": queryset}
-        sections.append(section)
-    return sections
 
 
 def section_maximum(section):
+    """The normal maximum points of a section (`normal_max` when read by `_period_sections`)."""
+    maximum = getattr(section, "normal_max", None)
+    if maximum is not None:
+        return maximum
     return sum(
         (c.max_points for c in section.criteria.all() if c.kind == Criterion.Kind.NORMAL), ZERO
     )
@@ -506,8 +488,9 @@ def _ranking_entries(period):
 
 
 def period_results(period, *, rules=None):
-    """Every member's totals, section points, rank and rating for a period (live)."""
-    sections = _sections_with_criteria(period.agreement)
+    """Every member's totals, section points, rank and rating for a period (live); its
+    sections without their criteria (`score_table` adds them)."""
+    sections = _period_sections(agreement=period.agreement_id)
     section_max = [section_maximum(s) for s in sections]
     max_points = sum(section_max, ZERO)
     assessments = _period_sheets(period=period.pk)
@@ -566,8 +549,10 @@ def snapshot_entries(snapshot):
 
 
 def score_table(period):
-    """The results with every score and the snapshot's entries: the score table's data."""
+    """The results with every score and the snapshot's entries, the sections with their
+    criteria: the score table's data."""
     results = period_results(period)
+    with_criteria(results.sections, agreement_criteria(agreement=period.agreement_id))
     results.scores = list(
         Score.objects.filter(assessment__period_id=period.pk).only(
             "pk", "assessment_id", "criterion_id", "self_score", "reviewed_score"
