@@ -34,12 +34,15 @@ def can_run(user, cluster_year):
 
 @compiled
 def _period_by_pk(pk):
-    return Period.objects.select_related("cluster_year__cluster__parent", "agreement").filter(pk=pk)
+    return Period.objects.select_related(
+        "cluster_year__cluster__parent", "agreement", "ranking"
+    ).filter(pk=pk)
 
 
 def get_period(user, pk):
-    """A review period for reading, or 404; its cluster year's members (units joined) read
-    with a compiled query of their own (clusters.access.read_members)."""
+    """A review period for reading, or 404, with its ranking snapshot if locked; its cluster
+    year's members (units joined) read with a compiled query of their own
+    (clusters.access.read_members)."""
     try:
         [period] = _period_by_pk(pk=int(pk))
     except (ValueError, TypeError):

@@ -516,8 +516,23 @@ def period_results(period, *, rules=None):
     return results
 
 
+@compiled
+def _snapshot_entries(snapshot):
+    return RankingEntry.objects.filter(snapshot_id=snapshot).order_by()
+
+
 def _snapshot_with_entries(period):
-    """(the period's ranking snapshot or None, its entries): one query when it has entries."""
+    """(the period's ranking snapshot or None, its entries): one query when the snapshot was
+    read with the period (results.access.get_period) or has entries."""
+    if Period.ranking.is_cached(period):
+        snapshot = Period.ranking.related.get_cached_value(period)
+        if snapshot is None:
+            return None, []
+        # The entries alone: the snapshot's JSON is not read (and decoded) again for each.
+        entries = _snapshot_entries(snapshot=snapshot.pk)
+        for entry in entries:
+            entry.snapshot = snapshot
+        return snapshot, in_ranking_order(entries)
     entries = _ranking_entries(period=period.pk)
     if not entries:
         return RankingSnapshot.objects.filter(period_id=period.pk).first(), []
