@@ -17,6 +17,7 @@ from django.http import Http404
 from clusters import access as cluster_access
 from clusters.models import Cluster, ClusterYear, Unit
 from core.compiled import compiled
+from results import selectors
 from results.models import Assessment, Evidence, GoodPractice, Period, PracticeFile, Score
 
 
@@ -32,19 +33,27 @@ def can_run(user, cluster_year):
     return user.is_superuser or cluster_access.is_head_officer(user, cluster_year)
 
 
+def _periods():
+    return Period.objects.select_related("cluster_year__cluster__parent", "agreement", "ranking")
+
+
 @compiled
 def _period_by_pk(pk):
-    return Period.objects.select_related(
-        "cluster_year__cluster__parent", "agreement", "ranking"
-    ).filter(pk=pk)
+    return _periods().filter(pk=pk)
 
 
-def get_period(user, pk):
-    """A review period for reading, or 404, with its ranking snapshot if locked; its cluster
+@compiled
+def _period_for_results(pk):
+    return _periods().annotate(**selectors.WITH_PERIOD).filter(pk=pk)
+
+
+def get_period(user, pk, *, for_results=False):
+    """A review period for reading, or 404, with its ranking snapshot if locked (and, for its
+    results page, what results.selectors.period_results reads besides the sheets); its cluster
     year's members (units joined) read with a compiled query of their own
     (clusters.access.read_members)."""
     try:
-        [period] = _period_by_pk(pk=int(pk))
+        [period] = (_period_for_results if for_results else _period_by_pk)(pk=int(pk))
     except (ValueError, TypeError):
         raise Http404 from None
     cluster_access.read_members(period.cluster_year)

@@ -5,12 +5,25 @@ costs the same number of queries for 6 units or 600. The pure functions (`score_
 `clip`, `combine`, `rank_rows`, `rating_for`) hold the rules and are tested on their own.
 """
 
+import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Sum, Value, When
-from django.db.models.functions import Coalesce, Greatest, JSONObject, Least
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject, Least
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import IN_FORCE, Agreement, Criterion, Section
@@ -346,17 +359,27 @@ class Rules:
         return self.evidence_max_mb * 1024 * 1024
 
 
+def _thresholds_of(rules):
+    """The thresholds of the rules `rules` (a pk or an expression), best first, as JSON rows
+    {"label", "min_percent"} (a number: see `_percent`)."""
+    return ListOf(
+        RatingThreshold.objects.filter(rules=rules)
+        .order_by("order", "pk")
+        .values(row=JSONObject(label="label", min_percent="min_percent"))
+    )
+
+
+def _saved_rules_of(parent, year):
+    """The saved rules of a parent body and year (at most one: they are unique); `parent` and
+    `year` are values or expressions (OuterRef)."""
+    return ResultRules.objects.filter(parent_id=parent, year=year).order_by()
+
+
 @compiled
 def _saved_rules(parent, year):
-    """The parent body's saved rules of the year (at most one: they are unique), each with its
-    thresholds best first as `threshold_rows`, [{"label", "min_percent"}], read with it."""
-    return ResultRules.objects.filter(parent_id=parent, year=year).annotate(
-        threshold_rows=ListOf(
-            RatingThreshold.objects.filter(rules=OuterRef("pk"))
-            .order_by("order", "pk")
-            .values(row=JSONObject(label="label", min_percent="min_percent"))
-        )
-    )
+    """The parent body's saved rules of the year, each with its thresholds best first as
+    `threshold_rows`, read with it."""
+    return _saved_rules_of(parent, year).annotate(threshold_rows=_thresholds_of(OuterRef("pk")))
 
 
 def _percent(value):
@@ -364,15 +387,20 @@ def _percent(value):
     return Decimal(str(value)).quantize(CENT)
 
 
-def rules_for(parent_id, year):
-    """The rules of a parent body for a year: saved, or the defaults (one compiled query)."""
-    saved = next(iter(_saved_rules(parent=parent_id, year=year)), None)
+def _rules(saved, threshold_rows):
+    """The Rules of the saved rules `saved` (None: the defaults) with their thresholds."""
     if saved is None:
         return Rules(list(DEFAULT_TIE_BREAK), list(DEFAULT_THRESHOLDS), DEFAULT_EVIDENCE_MAX_MB)
-    thresholds = [(t["label"], _percent(t["min_percent"])) for t in saved.threshold_rows or []]
+    thresholds = [(t["label"], _percent(t["min_percent"])) for t in threshold_rows or []]
     return Rules(
         list(saved.tie_break), thresholds or list(DEFAULT_THRESHOLDS), saved.evidence_max_mb, saved
     )
+
+
+def rules_for(parent_id, year):
+    """The rules of a parent body for a year: saved, or the defaults (one compiled query)."""
+    saved = next(iter(_saved_rules(parent=parent_id, year=year)), None)
+    return _rules(saved, saved.threshold_rows if saved is not None else None)
 
 
 # --- a period's results --------------------------------------------------------------------
@@ -446,31 +474,99 @@ class PeriodResults:
         return q2(sum((row.total for row in self.rows), ZERO) / len(self.rows))
 
 
-@compiled
-def _period_sections(agreement):
-    """The sections of the agreement `agreement` (its pk) in order, each with `normal_max`: the
-    sum of its normal criteria's maximum points (0 without any), without the criteria."""
+def _sections_of(agreement):
+    """The sections of an agreement (a pk or an expression) in order, each with `normal_max`:
+    the sum of its normal criteria's maximum points (None without any), without the criteria."""
     return (
         Section.objects.filter(agreement_id=agreement)
         .annotate(
-            normal_max=Coalesce(
-                Sum("criteria__max_points", filter=Q(criteria__kind=Criterion.Kind.NORMAL)),
-                Value(ZERO),
-                output_field=_DEC,
-            )
+            normal_max=Sum("criteria__max_points", filter=Q(criteria__kind=Criterion.Kind.NORMAL))
         )
         .order_by("order", "pk")
     )
 
 
+@compiled
+def _period_sections(agreement):
+    return _sections_of(agreement)
+
+
 def section_maximum(section):
-    """The normal maximum points of a section (`normal_max` when read by `_period_sections`)."""
-    maximum = getattr(section, "normal_max", None)
-    if maximum is not None:
-        return maximum
+    """The normal maximum points of a section (`normal_max` when read by `_sections_of`)."""
+    if hasattr(section, "normal_max"):
+        return ZERO if section.normal_max is None else section.normal_max
     return sum(
         (c.max_points for c in section.criteria.all() if c.kind == Criterion.Kind.NORMAL), ZERO
     )
+
+
+_SECTION_FIELDS = [f.attname for f in Section._meta.concrete_fields]
+_RULES_FIELDS = [f.attname for f in ResultRules._meta.concrete_fields]
+
+# What `period_results` reads besides the sheets, read with the period by the results page
+# (results.access.get_period(..., for_results=True)), as JSON: the agreement's sections with
+# their maximum (`_sections_of`), the saved rules of the parent body and year and their
+# thresholds (`rules_for`). Two queries fewer than reading them on their own.
+WITH_PERIOD = {
+    "results_sections": ListOf(
+        _sections_of(OuterRef("agreement_id")).values(
+            row=JSONObject(
+                **{name: name for name in _SECTION_FIELDS},
+                normal_max=Cast("normal_max", TextField()),
+            )
+        )
+    ),
+    "results_rules": Subquery(
+        _saved_rules_of(
+            OuterRef("cluster_year__cluster__parent_id"), OuterRef("cluster_year__year")
+        ).values(row=JSONObject(**{name: name for name in _RULES_FIELDS}))[:1]
+    ),
+    "results_thresholds": _thresholds_of(
+        Subquery(
+            _saved_rules_of(
+                OuterRef(OuterRef("cluster_year__cluster__parent_id")),
+                OuterRef(OuterRef("cluster_year__year")),
+            ).values("pk")[:1]
+        )
+    ),
+}
+
+
+def _json(value):
+    """A JSON field's value inside a JSON object: SQLite writes it as text there."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _sections_read_with(period):
+    """The sections read with the period (`WITH_PERIOD`), or None if they were not."""
+    rows = getattr(period, "results_sections", None)
+    if rows is None:
+        return None
+    sections = []
+    for row in rows:
+        section = Section.from_db(
+            period._state.db, _SECTION_FIELDS, [row[name] for name in _SECTION_FIELDS]
+        )
+        maximum = row["normal_max"]
+        # The sum of fields of 2 decimal places: PostgreSQL writes it with 2 (as read on its
+        # own), SQLite may not (Django's converter gives it 2 there).
+        section.normal_max = None if maximum is None else Decimal(maximum).quantize(CENT)
+        sections.append(section)
+    return sections
+
+
+def _rules_read_with(period):
+    """The rules read with the period (`WITH_PERIOD`), or None if they were not."""
+    if not hasattr(period, "results_thresholds"):
+        return None
+    row = period.results_rules
+    if row is None:
+        return _rules(None, None)
+    row = {**row, "tie_break": _json(row["tie_break"])}
+    saved = ResultRules.from_db(
+        period._state.db, _RULES_FIELDS, [row[name] for name in _RULES_FIELDS]
+    )
+    return _rules(saved, period.results_thresholds)
 
 
 @compiled
@@ -490,12 +586,18 @@ def _ranking_entries(period):
 def period_results(period, *, rules=None):
     """Every member's totals, section points, rank and rating for a period (live); its
     sections without their criteria (`score_table` adds them)."""
-    sections = _period_sections(agreement=period.agreement_id)
+    sections = _sections_read_with(period)
+    if sections is None:
+        sections = _period_sections(agreement=period.agreement_id)
     section_max = [section_maximum(s) for s in sections]
     max_points = sum(section_max, ZERO)
     assessments = _period_sheets(period=period.pk)
     totals, progress = _totals_and_progress(_period_scores(period=period.pk))
-    rules = rules or rules_for(period.cluster_year.cluster.parent_id, period.cluster_year.year)
+    rules = (
+        rules
+        or _rules_read_with(period)
+        or rules_for(period.cluster_year.cluster.parent_id, period.cluster_year.year)
+    )
     rows = []
     for assessment in assessments:
         t = totals.get(assessment.pk, Totals())

@@ -155,7 +155,7 @@ def _results_context(request, period, results):
 @require_GET
 @login_required
 def period_detail(request, pk):
-    period = access.get_period(request.user, pk)
+    period = access.get_period(request.user, pk, for_results=True)
     results = selectors.period_results(period)
     for row in results.rows:
         row.assessment.period = period
