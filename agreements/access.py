@@ -5,7 +5,7 @@ readers get 403 when they try to change something.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
 from django.http import Http404
 
 from agreements.models import Agreement, Comment, Criterion, Section
@@ -104,25 +104,31 @@ def can_comment(user, agreement):
     return agreement.status == Agreement.Status.CIRCULATED and bool(comment_units(user, agreement))
 
 
+# The cluster year's members read with the agreement (clusters.access.members_json).
+MEMBERS = {"cluster_members": cluster_access.members_json(OuterRef("cluster_year_id"))}
+
+
 def agreements_with(related=(), annotations=None):
-    """The queryset `get_agreement` reads from, without the members (for a page's own compiled
-    read: `get_agreement` reads them with a compiled query of their own)."""
-    return _agreements(related, annotations, members=False)
+    """The queryset `get_agreement` reads from for a page's own compiled read: the cluster
+    year's members with the agreement (MEMBERS), not prefetched (Django would build and compile
+    the prefetch's query on every request)."""
+    return _agreements(related, {**MEMBERS, **(annotations or {})}, members=False)
 
 
 def get_agreement(user, pk, related=(), annotations=None, read=None):
     """The agreement (or template) for reading, or 404; `related`: one-to-one records to read
     with it (e.g. PAGE_RELATED), `annotations`: values to read with it; or `read(pk=pk)`, a
     core.compiled function of `agreements_with(...)` filtered on the pk, for a page's read
-    (the cluster year's members are then read by clusters.access.read_members: a prefetch
-    would be built and compiled by Django on every request)."""
+    (the cluster year's members come with it)."""
     try:
         if read is None:
             agreement = _agreements(related, annotations).get(pk=pk)
         else:
             [agreement] = read(pk=int(pk))
             if agreement.cluster_year_id is not None:
-                cluster_access.read_members(agreement.cluster_year)
+                cluster_access.set_members_from_json(
+                    agreement.cluster_year, agreement.cluster_members, agreement._state.db
+                )
     except (Agreement.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if not can_view(user, agreement):

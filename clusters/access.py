@@ -7,6 +7,7 @@ not learn that an object exists); members with read access only get 403.
 
 from django.core.exceptions import PermissionDenied
 from django.db.models import Exists, OuterRef, Q, Value
+from django.db.models.functions import JSONObject
 from django.http import Http404
 from django.utils import timezone
 
@@ -21,6 +22,7 @@ from clusters.models import (
     ViewerGrant,
 )
 from core.compiled import compiled
+from core.expressions import ListOf
 
 
 def _cache(user):
@@ -275,6 +277,51 @@ def _set_members(cluster_year, memberships):
     if cache is None:
         cache = cluster_year._prefetched_objects_cache = {}
     cache["memberships"] = prefetched
+
+
+_MEMBERSHIP_FIELDS = tuple(Membership._meta.concrete_fields)
+_UNIT_FIELDS = tuple(Unit._meta.concrete_fields)
+
+
+def members_json(cluster_year):
+    """The memberships of a cluster year (a pk or an expression: OuterRef("cluster_year_id"))
+    with their units, as JSON objects, to be read with another row as an annotation (a page's
+    one compiled read) and made models by `set_members_from_json`: one query less than
+    `read_members`. Their fields are integers, text and dates only (exact in JSON)."""
+    return ListOf(
+        Membership.objects.filter(cluster_year_id=cluster_year)
+        .order_by("order", "unit__name", "pk")
+        .values(
+            row=JSONObject(
+                **{field.attname: field.attname for field in _MEMBERSHIP_FIELDS},
+                **{f"unit__{field.attname}": f"unit__{field.attname}" for field in _UNIT_FIELDS},
+            )
+        )
+    )
+
+
+def _from_json(model, fields, row, prefix, db):
+    values = [row[prefix + field.attname] for field in fields]
+    return model.from_db(
+        db,
+        [field.attname for field in fields],
+        [
+            None if value is None else field.to_python(value)
+            for field, value in zip(fields, values, strict=True)
+        ],
+    )
+
+
+def set_members_from_json(cluster_year, rows, db):
+    """Gives `cluster_year` the memberships of `rows` (read by `members_json`) with their units,
+    as `read_members` would."""
+    memberships = []
+    for row in rows:
+        membership = _from_json(Membership, _MEMBERSHIP_FIELDS, row, "", db)
+        membership.unit = _from_json(Unit, _UNIT_FIELDS, row, "unit__", db)
+        memberships.append(membership)
+    _set_members(cluster_year, memberships)
+    return cluster_year
 
 
 @compiled

@@ -44,19 +44,31 @@ def _period_by_pk(pk):
 
 @compiled
 def _period_for_results(pk):
-    return _periods().annotate(**selectors.WITH_PERIOD).filter(pk=pk)
+    return (
+        _periods()
+        .annotate(
+            cluster_members=cluster_access.members_json(OuterRef("cluster_year_id")),
+            **selectors.WITH_PERIOD,
+        )
+        .filter(pk=pk)
+    )
 
 
 def get_period(user, pk, *, for_results=False):
-    """A review period for reading, or 404, with its ranking snapshot if locked (and, for its
-    results page, what results.selectors.period_results reads besides the sheets); its cluster
-    year's members (units joined) read with a compiled query of their own
-    (clusters.access.read_members)."""
+    """A review period for reading, or 404, with its ranking snapshot if locked and its cluster
+    year's members (units joined: read with it for the results page, with what
+    results.selectors.period_results reads besides the sheets; else with a compiled query of
+    their own, clusters.access.read_members)."""
     try:
         [period] = (_period_for_results if for_results else _period_by_pk)(pk=int(pk))
     except (ValueError, TypeError):
         raise Http404 from None
-    cluster_access.read_members(period.cluster_year)
+    if hasattr(period, "cluster_members"):
+        cluster_access.set_members_from_json(
+            period.cluster_year, period.cluster_members, period._state.db
+        )
+    else:
+        cluster_access.read_members(period.cluster_year)
     if not cluster_access.can_view_cluster_year(user, period.cluster_year):
         raise Http404
     return period
