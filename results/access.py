@@ -172,6 +172,46 @@ def assessment_for_user(user, period):
     return period.assessments.filter(unit_id__in=mine).select_related("unit").order_by("pk").first()
 
 
+def sheet_rights(user, period, assessments):
+    """({pk of the sheets the user may review}, {pk of those the user may read}) among sheets of
+    `period`: what `can_review` and `can_read` say of each, with the user's units and the
+    cluster year's head and deputy looked up once (the results page asks for every member)."""
+    mine = cluster_access.unit_ids(user)
+    readers = _readers(user)
+    cluster_year = period.cluster_year
+    head, deputy = cluster_year.head, cluster_year.deputy
+    head_id = head.pk if head is not None else None
+    deputy_id = deputy.pk if deputy is not None else None
+    parent_reads = cluster_year.cluster.parent_id in readers
+    reviewable, readable = set(), set()
+    for assessment in assessments:
+        unit = assessment.unit_id
+        peer = assessment.peer_reviewer_id
+        review = (
+            (head_id is not None and head_id in mine and head_id != unit)  # reviewer_units
+            or (
+                head_id == unit
+                and deputy_id is not None
+                and deputy_id in mine
+                and deputy_id != unit
+            )
+            or (period.cross_checking and peer in mine and peer != unit)
+            or (user.is_superuser and unit not in mine)
+        )
+        if review:
+            reviewable.add(assessment.pk)
+        if (
+            review
+            or user.is_superuser
+            or unit in mine
+            or unit in readers
+            or parent_reads
+            or period.is_locked
+        ):
+            readable.add(assessment.pk)
+    return reviewable, readable
+
+
 def assessment_for_user_among(user, assessments):
     """`assessment_for_user` among a period's sheets already read (no query)."""
     mine = cluster_access.unit_ids(user)

@@ -116,6 +116,9 @@ def _results_context(request, period, results):
     for row in results.rows:
         row.tie_note = selectors.tie_note(row.decided_by)
     can_run = access.can_run(user, period.cluster_year)
+    reviewable, readable = access.sheet_rights(
+        user, period, [row.assessment for row in results.rows]
+    )
     context = {
         "period": period,
         "cluster_year": period.cluster_year,
@@ -127,12 +130,8 @@ def _results_context(request, period, results):
         if profile_row
         else None,
         "profile_row": profile_row,
-        "reviewable": {
-            row.assessment.pk for row in results.rows if access.can_review(user, row.assessment)
-        },
-        "readable": {
-            row.assessment.pk for row in results.rows if access.can_read(user, row.assessment)
-        },
+        "reviewable": reviewable,
+        "readable": readable,
         "audit_entries": entries_for(period, limit=20) if can_run else [],
     }
     if can_run and period.is_open:

@@ -538,3 +538,29 @@ def test_the_results_page_reads_sections_and_rules_with_the_period_as_on_their_o
     assert _as_shown(folded) == _as_shown(alone)
     assert (folded.rules.saved is not None) is saved
     assert _as_shown(folded)[1][-1] == "0"
+
+
+@pytest.mark.parametrize("cross_checking", [False, True])
+def test_sheet_rights_are_what_can_review_and_can_read_say_of_each_sheet(results, cross_checking):
+    """results.access.sheet_rights (the results page, every member at once) against the
+    rules one sheet at a time, for every user of the world, open and locked."""
+    period = results.open(cross_checking=cross_checking)
+    if cross_checking:
+        services.period_assign_peers(
+            actor=results.user("dongda"), period=period, assignments=services.rotation(period)
+        )
+    for locked in (False, True):
+        if locked:
+            accept_all(results, period)
+            services.period_lock(actor=results.user("dongda"), period=period)
+        period = Period.objects.select_related("cluster_year__cluster").get(pk=period.pk)
+        access.cluster_access.read_members(period.cluster_year)
+        sheets = list(period.assessments.all())
+        for sheet_ in sheets:
+            sheet_.period = period
+        for user in results.world.users.values():
+            expected = (
+                {a.pk for a in sheets if access.can_review(user, a)},
+                {a.pk for a in sheets if access.can_read(user, a)},
+            )
+            assert access.sheet_rights(user, period, sheets) == expected, user.username
