@@ -300,16 +300,34 @@ def members_json(cluster_year):
     )
 
 
-def _from_json(model, fields, row, prefix, db):
-    values = [row[prefix + field.attname] for field in fields]
-    return model.from_db(
-        db,
+# JSON gives integers and text as they are read from the database; other values (dates)
+# are converted by their field.
+_AS_READ = ("IntegerField", "BigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField")
+_AS_READ += ("SmallIntegerField", "BigAutoField", "AutoField", "CharField", "TextField")
+_AS_READ += ("EmailField", "ForeignKey")
+
+
+def _json_plan(fields, prefix):
+    return (
         [field.attname for field in fields],
         [
-            None if value is None else field.to_python(value)
-            for field, value in zip(fields, values, strict=True)
+            (prefix + field.attname, None if field.get_internal_type() in _AS_READ else field)
+            for field in fields
         ],
     )
+
+
+def _from_json(model, plan, row, db):
+    names, keys = plan
+    values = []
+    for key, field in keys:
+        value = row[key]
+        values.append(value if field is None or value is None else field.to_python(value))
+    return model.from_db(db, names, values)
+
+
+_MEMBERSHIP_PLAN = _json_plan(_MEMBERSHIP_FIELDS, "")
+_UNIT_PLAN = _json_plan(_UNIT_FIELDS, "unit__")
 
 
 def set_members_from_json(cluster_year, rows, db):
@@ -317,8 +335,8 @@ def set_members_from_json(cluster_year, rows, db):
     as `read_members` would."""
     memberships = []
     for row in rows:
-        membership = _from_json(Membership, _MEMBERSHIP_FIELDS, row, "", db)
-        membership.unit = _from_json(Unit, _UNIT_FIELDS, row, "unit__", db)
+        membership = _from_json(Membership, _MEMBERSHIP_PLAN, row, db)
+        membership.unit = _from_json(Unit, _UNIT_PLAN, row, db)
         memberships.append(membership)
     _set_members(cluster_year, memberships)
     return cluster_year
