@@ -5,7 +5,7 @@ readers get 403 when they try to change something.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q
+from django.db.models import OuterRef, Prefetch, Q
 from django.http import Http404
 
 from agreements.models import Agreement, Comment, Criterion, Section
@@ -27,24 +27,21 @@ COMMENT_TITLES = (
 PAGE_RELATED = ("signing_closure", "seal", "superseded_by", "conference")
 
 
-def _agreements(related=(), annotations=None):
-    """Agreements with their cluster year, its members (one query, units joined), `related`
-    and `annotations`."""
-    return (
-        Agreement.objects.annotate(**(annotations or {}))
-        .select_related(
-            "cluster_year__cluster__parent",
-            "cluster_year__plan",
-            "template_parent",
-            "supersedes",
-            "adopted_by",
-            *related,
-        )
-        .prefetch_related(
-            Prefetch(
-                "cluster_year__memberships", queryset=Membership.objects.select_related("unit")
-            )
-        )
+def _agreements(related=(), annotations=None, members=True):
+    """Agreements with their cluster year, `related` and `annotations`; and with `members`,
+    the year's members (one more query, units joined)."""
+    queryset = Agreement.objects.annotate(**(annotations or {})).select_related(
+        "cluster_year__cluster__parent",
+        "cluster_year__plan",
+        "template_parent",
+        "supersedes",
+        "adopted_by",
+        *related,
+    )
+    if not members:
+        return queryset
+    return queryset.prefetch_related(
+        Prefetch("cluster_year__memberships", queryset=Membership.objects.select_related("unit"))
     )
 
 
@@ -107,20 +104,31 @@ def can_comment(user, agreement):
     return agreement.status == Agreement.Status.CIRCULATED and bool(comment_units(user, agreement))
 
 
+# The cluster year's members read with the agreement (clusters.access.members_json).
+MEMBERS = {"cluster_members": cluster_access.members_json(OuterRef("cluster_year_id"))}
+
+
 def agreements_with(related=(), annotations=None):
-    """The queryset `get_agreement` reads from (for a page's own compiled read)."""
-    return _agreements(related, annotations)
+    """The queryset `get_agreement` reads from for a page's own compiled read: the cluster
+    year's members with the agreement (MEMBERS), not prefetched (Django would build and compile
+    the prefetch's query on every request)."""
+    return _agreements(related, {**MEMBERS, **(annotations or {})}, members=False)
 
 
 def get_agreement(user, pk, related=(), annotations=None, read=None):
     """The agreement (or template) for reading, or 404; `related`: one-to-one records to read
     with it (e.g. PAGE_RELATED), `annotations`: values to read with it; or `read(pk=pk)`, a
-    core.compiled function of `agreements_with(...)` filtered on the pk, for a page's read."""
+    core.compiled function of `agreements_with(...)` filtered on the pk, for a page's read
+    (the cluster year's members come with it)."""
     try:
         if read is None:
             agreement = _agreements(related, annotations).get(pk=pk)
         else:
             [agreement] = read(pk=int(pk))
+            if agreement.cluster_year_id is not None:
+                cluster_access.set_members_from_json(
+                    agreement.cluster_year, agreement.cluster_members, agreement._state.db
+                )
     except (Agreement.DoesNotExist, ValueError, TypeError):
         raise Http404 from None
     if not can_view(user, agreement):

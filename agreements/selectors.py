@@ -1,25 +1,57 @@
 """Reads for the agreement pages: content with its criteria, totals, comments, revisions.
 
-Each function prefetches what its page shows, so the query count does not grow with rows.
+Each function reads what its page shows in a fixed number of queries, so the query count does
+not grow with rows; the pages' reads are compiled once per process (core.compiled).
 """
 
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from django.db.models import Count, Prefetch, Window
+from django.db.models import Count, Window
 
 from agreements.models import Agreement, Comment, Criterion, Revision, Section
 from clusters.models import Position
+from core.compiled import compiled
 
 ZERO = Decimal("0")
 
 
+@compiled
+def agreement_sections(agreement):
+    """The sections of the agreement `agreement` (its pk) in order, without their criteria."""
+    return Section.objects.filter(agreement_id=agreement).order_by("order", "pk")
+
+
+@compiled
+def agreement_criteria(agreement):
+    """The criteria of the agreement `agreement` (its pk), in their order within a section."""
+    return Criterion.objects.filter(section__agreement_id=agreement).order_by("order", "pk")
+
+
+def with_criteria(sections, criteria):
+    """`sections`, each with those of `criteria` that are its own, in their order, as if
+    prefetched (`section.criteria.all()`, each criterion's `section` set)."""
+    by_section = {section.pk: [] for section in sections}
+    for criterion in criteria:
+        items = by_section.get(criterion.section_id)
+        if items is not None:
+            items.append(criterion)
+    for section in sections:
+        items = by_section[section.pk]
+        for criterion in items:
+            criterion.section = section
+        queryset = section.criteria.all()
+        queryset._result_cache = items
+        queryset._prefetch_done = True
+        section._prefetched_objects_cache = {"criteria": queryset}
+    return sections
+
+
 def sections_with_criteria(agreement):
-    """The agreement's sections in order, each with its criteria prefetched in order."""
-    return list(
-        Section.objects.filter(agreement_id=agreement.pk)
-        .order_by("order", "pk")
-        .prefetch_related(Prefetch("criteria", queryset=Criterion.objects.order_by("order", "pk")))
+    """The agreement's sections in order, each with its criteria prefetched in order (two
+    compiled queries)."""
+    return with_criteria(
+        agreement_sections(agreement=agreement.pk), agreement_criteria(agreement=agreement.pk)
     )
 
 
@@ -80,12 +112,17 @@ def agreement_totals(agreement):
     return totals(sections_with_criteria(agreement))
 
 
-def comments(agreement):
-    return list(
-        Comment.objects.filter(agreement_id=agreement.pk)
+@compiled
+def _comments(agreement):
+    return (
+        Comment.objects.filter(agreement_id=agreement)
         .select_related("unit", "section", "author", "answered_by")
         .order_by("created_at", "pk")
     )
+
+
+def comments(agreement):
+    return _comments(agreement=agreement.pk)
 
 
 def revisions(agreement):
@@ -98,16 +135,33 @@ def revisions(agreement):
     )
 
 
+_latest_reads = {}
+
+
+def _latest_read(limit):
+    """The compiled read of the `limit` newest revisions (a LIMIT is written into the SQL, not
+    passed as a value: one function for each limit, a handful per process)."""
+    read = _latest_reads.get(limit)
+    if read is None:
+
+        @compiled
+        def read(agreement):
+            return (
+                Revision.objects.filter(agreement_id=agreement)
+                .defer("content")
+                .select_related("author")
+                .annotate(total=Window(Count("pk")))
+                .order_by("-number")[:limit]
+            )
+
+        _latest_reads[limit] = read
+    return read
+
+
 def latest_revisions(agreement, limit):
     """The `limit` newest revisions (without their content) and how many there are, in one
     query."""
-    rows = list(
-        Revision.objects.filter(agreement_id=agreement.pk)
-        .defer("content")
-        .select_related("author")
-        .annotate(total=Window(Count("pk")))
-        .order_by("-number")[:limit]
-    )
+    rows = _latest_read(int(limit))(agreement=agreement.pk)
     return rows, (rows[0].total if rows else 0)
 
 

@@ -11,12 +11,13 @@ people who may read but not act get 403.
 """
 
 from django.core.exceptions import PermissionDenied
-from django.db.models import Exists, OuterRef, Prefetch, Q
+from django.db.models import Exists, OuterRef, Q
 from django.http import Http404
 
 from clusters import access as cluster_access
-from clusters.models import Cluster, ClusterYear, Membership, Unit
+from clusters.models import Cluster, ClusterYear, Unit
 from core.compiled import compiled
+from results import selectors
 from results.models import Assessment, Evidence, GoodPractice, Period, PracticeFile, Score
 
 
@@ -32,25 +33,42 @@ def can_run(user, cluster_year):
     return user.is_superuser or cluster_access.is_head_officer(user, cluster_year)
 
 
-def _period_queryset():
-    return Period.objects.select_related(
-        "cluster_year__cluster__parent", "agreement"
-    ).prefetch_related(
-        Prefetch("cluster_year__memberships", queryset=Membership.objects.select_related("unit"))
-    )
+def _periods():
+    return Period.objects.select_related("cluster_year__cluster__parent", "agreement", "ranking")
 
 
 @compiled
 def _period_by_pk(pk):
-    return _period_queryset().filter(pk=pk)
+    return _periods().filter(pk=pk)
 
 
-def get_period(user, pk):
-    """A review period for reading, or 404."""
+@compiled
+def _period_for_results(pk):
+    return (
+        _periods()
+        .annotate(
+            cluster_members=cluster_access.members_json(OuterRef("cluster_year_id")),
+            **selectors.WITH_PERIOD,
+        )
+        .filter(pk=pk)
+    )
+
+
+def get_period(user, pk, *, for_results=False):
+    """A review period for reading, or 404, with its ranking snapshot if locked and its cluster
+    year's members (units joined: read with it for the results page, with what
+    results.selectors.period_results reads besides the sheets; else with a compiled query of
+    their own, clusters.access.read_members)."""
     try:
-        [period] = _period_by_pk(pk=int(pk))
+        [period] = (_period_for_results if for_results else _period_by_pk)(pk=int(pk))
     except (ValueError, TypeError):
         raise Http404 from None
+    if hasattr(period, "cluster_members"):
+        cluster_access.set_members_from_json(
+            period.cluster_year, period.cluster_members, period._state.db
+        )
+    else:
+        cluster_access.read_members(period.cluster_year)
     if not cluster_access.can_view_cluster_year(user, period.cluster_year):
         raise Http404
     return period
@@ -152,6 +170,46 @@ def assessment_for_user(user, period):
     """The sheet of the user's own unit in this period, if the user works for a member."""
     mine = cluster_access.unit_ids(user)
     return period.assessments.filter(unit_id__in=mine).select_related("unit").order_by("pk").first()
+
+
+def sheet_rights(user, period, assessments):
+    """({pk of the sheets the user may review}, {pk of those the user may read}) among sheets of
+    `period`: what `can_review` and `can_read` say of each, with the user's units and the
+    cluster year's head and deputy looked up once (the results page asks for every member)."""
+    mine = cluster_access.unit_ids(user)
+    readers = _readers(user)
+    cluster_year = period.cluster_year
+    head, deputy = cluster_year.head, cluster_year.deputy
+    head_id = head.pk if head is not None else None
+    deputy_id = deputy.pk if deputy is not None else None
+    parent_reads = cluster_year.cluster.parent_id in readers
+    reviewable, readable = set(), set()
+    for assessment in assessments:
+        unit = assessment.unit_id
+        peer = assessment.peer_reviewer_id
+        review = (
+            (head_id is not None and head_id in mine and head_id != unit)  # reviewer_units
+            or (
+                head_id == unit
+                and deputy_id is not None
+                and deputy_id in mine
+                and deputy_id != unit
+            )
+            or (period.cross_checking and peer in mine and peer != unit)
+            or (user.is_superuser and unit not in mine)
+        )
+        if review:
+            reviewable.add(assessment.pk)
+        if (
+            review
+            or user.is_superuser
+            or unit in mine
+            or unit in readers
+            or parent_reads
+            or period.is_locked
+        ):
+            readable.add(assessment.pk)
+    return reviewable, readable
 
 
 def assessment_for_user_among(user, assessments):

@@ -5,18 +5,36 @@ costs the same number of queries for 6 units or 600. The pure functions (`score_
 `clip`, `combine`, `rank_rows`, `rating_for`) hold the rules and are tested on their own.
 """
 
+import json
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models import Case, Count, DecimalField, F, OuterRef, Q, Subquery, Sum, Value, When
-from django.db.models.functions import Coalesce, Greatest, Least
+from django.db.models import (
+    Case,
+    Count,
+    DecimalField,
+    F,
+    OuterRef,
+    Q,
+    Subquery,
+    Sum,
+    TextField,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Greatest, JSONObject, Least
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import IN_FORCE, Agreement, Criterion, Section
-from agreements.selectors import sections_with_criteria
+from agreements.selectors import (  # sections_with_criteria: results.views.sheets reads it here
+    agreement_criteria,
+    sections_with_criteria,  # noqa: F401
+    with_criteria,
+)
 from clusters.models import Cluster, ClusterYear
 from core.compiled import compiled
+from core.expressions import ListOf
 from core.text import fold
 from results.models import (
     DEFAULT_EVIDENCE_MAX_MB,
@@ -27,6 +45,7 @@ from results.models import (
     Period,
     RankingEntry,
     RankingSnapshot,
+    RatingThreshold,
     ResultRules,
     Score,
     TieBreak,
@@ -175,12 +194,11 @@ def totals_for(assessment_ids):
     return totals_and_progress_for(assessment_ids)[0]
 
 
-def totals_and_progress_for(assessment_ids):
-    """({assessment id: Totals}, {assessment id: (criteria filled, criteria)}) for many sheets,
-    in one query (grouped by sheet, section and kind of criterion)."""
-    rows = (
-        Score.objects.filter(assessment_id__in=assessment_ids)
-        .values("assessment_id", "criterion__section_id", "criterion__kind")
+def _grouped_scores(scores):
+    """The points, filled and all criteria of `scores` (a queryset) by sheet, section and kind
+    of criterion, as values."""
+    return (
+        scores.values("assessment_id", "criterion__section_id", "criterion__kind")
         .annotate(
             points=Sum(_capped_score()),
             filled=Count("pk", filter=Q(self_score__isnull=False)),
@@ -188,6 +206,24 @@ def totals_and_progress_for(assessment_ids):
         )
         .order_by()
     )
+
+
+@compiled
+def _period_scores(period):
+    """`_grouped_scores` of every sheet of the period `period` (its pk)."""
+    return _grouped_scores(Score.objects.filter(assessment__period_id=period))
+
+
+def totals_and_progress_for(assessment_ids):
+    """({assessment id: Totals}, {assessment id: (criteria filled, criteria)}) for many sheets,
+    in one query (grouped by sheet, section and kind of criterion)."""
+    return _totals_and_progress(
+        _grouped_scores(Score.objects.filter(assessment_id__in=assessment_ids))
+    )
+
+
+def _totals_and_progress(rows):
+    """What `totals_and_progress_for` returns, from the rows of `_grouped_scores`."""
     grouped, progress = {}, {}
     for row in rows:
         pk = row["assessment_id"]
@@ -323,20 +359,48 @@ class Rules:
         return self.evidence_max_mb * 1024 * 1024
 
 
-def rules_for(parent_id, year):
-    saved = (
-        ResultRules.objects.filter(parent_id=parent_id, year=year)
-        .prefetch_related("thresholds")
-        .first()
+def _thresholds_of(rules):
+    """The thresholds of the rules `rules` (a pk or an expression), best first, as JSON rows
+    {"label", "min_percent"} (a number: see `_percent`)."""
+    return ListOf(
+        RatingThreshold.objects.filter(rules=rules)
+        .order_by("order", "pk")
+        .values(row=JSONObject(label="label", min_percent="min_percent"))
     )
+
+
+def _saved_rules_of(parent, year):
+    """The saved rules of a parent body and year (at most one: they are unique); `parent` and
+    `year` are values or expressions (OuterRef)."""
+    return ResultRules.objects.filter(parent_id=parent, year=year).order_by()
+
+
+@compiled
+def _saved_rules(parent, year):
+    """The parent body's saved rules of the year, each with its thresholds best first as
+    `threshold_rows`, read with it."""
+    return _saved_rules_of(parent, year).annotate(threshold_rows=_thresholds_of(OuterRef("pk")))
+
+
+def _percent(value):
+    """A threshold's share as read from JSON (a number): the Decimal of its field, 2 places."""
+    return Decimal(str(value)).quantize(CENT)
+
+
+def _rules(saved, threshold_rows):
+    """The Rules of the saved rules `saved` (None: the defaults) with their thresholds."""
     if saved is None:
         return Rules(list(DEFAULT_TIE_BREAK), list(DEFAULT_THRESHOLDS), DEFAULT_EVIDENCE_MAX_MB)
-    thresholds = [
-        (t.label, t.min_percent) for t in sorted(saved.thresholds.all(), key=lambda t: t.order)
-    ]
+    thresholds = [(t["label"], _percent(t["min_percent"])) for t in threshold_rows or []]
     return Rules(
         list(saved.tie_break), thresholds or list(DEFAULT_THRESHOLDS), saved.evidence_max_mb, saved
     )
+
+
+def rules_for(parent_id, year):
+    """The rules of a parent body for a year: saved, or the defaults (one compiled query)."""
+    saved = next(iter(_saved_rules(parent=parent_id, year=year)), None)
+    return _rules(saved, saved.threshold_rows if saved is not None else None)
 
 
 # --- a period's results --------------------------------------------------------------------
@@ -385,7 +449,7 @@ class Row:
 @dataclass
 class PeriodResults:
     period: Period
-    sections: list  # Section objects with criteria prefetched
+    sections: list  # Section objects (with their criteria prefetched by score_table)
     section_max: list  # normal maximum per section, in order
     max_points: Decimal
     rows: list  # [Row], ranked
@@ -410,44 +474,99 @@ class PeriodResults:
         return q2(sum((row.total for row in self.rows), ZERO) / len(self.rows))
 
 
-def _sections_with_criteria(agreement):
-    """What `sections_with_criteria` returns, in one query: the sections are read with their
-    criteria (each row tells how many sections the agreement has). Falls back to
-    `sections_with_criteria` when some section has no criteria (it would not be seen)."""
-    count = (
-        Section.objects.filter(agreement_id=OuterRef("section__agreement_id"))
-        .order_by()
-        .values("agreement_id")
-        .annotate(n=Count("pk"))
-        .values("n")
+def _sections_of(agreement):
+    """The sections of an agreement (a pk or an expression) in order, each with `normal_max`:
+    the sum of its normal criteria's maximum points (None without any), without the criteria."""
+    return (
+        Section.objects.filter(agreement_id=agreement)
+        .annotate(
+            normal_max=Sum("criteria__max_points", filter=Q(criteria__kind=Criterion.Kind.NORMAL))
+        )
+        .order_by("order", "pk")
     )
-    criteria = list(
-        Criterion.objects.filter(section__agreement_id=agreement.pk)
-        .select_related("section")
-        .annotate(sections_in_agreement=Subquery(count))
-        .order_by("section__order", "section__pk", "order", "pk")
+
+
+@compiled
+def _period_sections(agreement):
+    return _sections_of(agreement)
+
+
+def section_maximum(section):
+    """The normal maximum points of a section (`normal_max` when read by `_sections_of`)."""
+    if hasattr(section, "normal_max"):
+        return ZERO if section.normal_max is None else section.normal_max
+    return sum(
+        (c.max_points for c in section.criteria.all() if c.kind == Criterion.Kind.NORMAL), ZERO
     )
-    grouped = {}
-    for criterion in criteria:
-        section, items = grouped.setdefault(criterion.section_id, (criterion.section, []))
-        criterion.section = section
-        items.append(criterion)
-    if not criteria or len(grouped) != criteria[0].sections_in_agreement:
-        return sections_with_criteria(agreement)
+
+
+_SECTION_FIELDS = [f.attname for f in Section._meta.concrete_fields]
+_RULES_FIELDS = [f.attname for f in ResultRules._meta.concrete_fields]
+
+# What `period_results` reads besides the sheets, read with the period by the results page
+# (results.access.get_period(..., for_results=True)), as JSON: the agreement's sections with
+# their maximum (`_sections_of`), the saved rules of the parent body and year and their
+# thresholds (`rules_for`). Two queries fewer than reading them on their own.
+WITH_PERIOD = {
+    "results_sections": ListOf(
+        _sections_of(OuterRef("agreement_id")).values(
+            row=JSONObject(
+                **{name: name for name in _SECTION_FIELDS},
+                normal_max=Cast("normal_max", TextField()),
+            )
+        )
+    ),
+    "results_rules": Subquery(
+        _saved_rules_of(
+            OuterRef("cluster_year__cluster__parent_id"), OuterRef("cluster_year__year")
+        ).values(row=JSONObject(**{name: name for name in _RULES_FIELDS}))[:1]
+    ),
+    "results_thresholds": _thresholds_of(
+        Subquery(
+            _saved_rules_of(
+                OuterRef(OuterRef("cluster_year__cluster__parent_id")),
+                OuterRef(OuterRef("cluster_year__year")),
+            ).values("pk")[:1]
+        )
+    ),
+}
+
+
+def _json(value):
+    """A JSON field's value inside a JSON object: SQLite writes it as text there."""
+    return json.loads(value) if isinstance(value, str) else value
+
+
+def _sections_read_with(period):
+    """The sections read with the period (`WITH_PERIOD`), or None if they were not."""
+    rows = getattr(period, "results_sections", None)
+    if rows is None:
+        return None
     sections = []
-    for section, items in grouped.values():
-        queryset = section.criteria.all()
-        queryset._result_cache = items
-        queryset._prefetch_done = True
-        section._prefetched_objects_cache = {"criteria": queryset}
+    for row in rows:
+        section = Section.from_db(
+            period._state.db, _SECTION_FIELDS, [row[name] for name in _SECTION_FIELDS]
+        )
+        maximum = row["normal_max"]
+        # The sum of fields of 2 decimal places: PostgreSQL writes it with 2 (as read on its
+        # own), SQLite may not (Django's converter gives it 2 there).
+        section.normal_max = None if maximum is None else Decimal(maximum).quantize(CENT)
         sections.append(section)
     return sections
 
 
-def section_maximum(section):
-    return sum(
-        (c.max_points for c in section.criteria.all() if c.kind == Criterion.Kind.NORMAL), ZERO
+def _rules_read_with(period):
+    """The rules read with the period (`WITH_PERIOD`), or None if they were not."""
+    if not hasattr(period, "results_thresholds"):
+        return None
+    row = period.results_rules
+    if row is None:
+        return _rules(None, None)
+    row = {**row, "tie_break": _json(row["tie_break"])}
+    saved = ResultRules.from_db(
+        period._state.db, _RULES_FIELDS, [row[name] for name in _RULES_FIELDS]
     )
+    return _rules(saved, period.results_thresholds)
 
 
 @compiled
@@ -465,13 +584,20 @@ def _ranking_entries(period):
 
 
 def period_results(period, *, rules=None):
-    """Every member's totals, section points, rank and rating for a period (live)."""
-    sections = _sections_with_criteria(period.agreement)
+    """Every member's totals, section points, rank and rating for a period (live); its
+    sections without their criteria (`score_table` adds them)."""
+    sections = _sections_read_with(period)
+    if sections is None:
+        sections = _period_sections(agreement=period.agreement_id)
     section_max = [section_maximum(s) for s in sections]
     max_points = sum(section_max, ZERO)
     assessments = _period_sheets(period=period.pk)
-    totals, progress = totals_and_progress_for([a.pk for a in assessments])
-    rules = rules or rules_for(period.cluster_year.cluster.parent_id, period.cluster_year.year)
+    totals, progress = _totals_and_progress(_period_scores(period=period.pk))
+    rules = (
+        rules
+        or _rules_read_with(period)
+        or rules_for(period.cluster_year.cluster.parent_id, period.cluster_year.year)
+    )
     rows = []
     for assessment in assessments:
         t = totals.get(assessment.pk, Totals())
@@ -492,8 +618,23 @@ def period_results(period, *, rules=None):
     return results
 
 
+@compiled
+def _snapshot_entries(snapshot):
+    return RankingEntry.objects.filter(snapshot_id=snapshot).order_by()
+
+
 def _snapshot_with_entries(period):
-    """(the period's ranking snapshot or None, its entries): one query when it has entries."""
+    """(the period's ranking snapshot or None, its entries): one query when the snapshot was
+    read with the period (results.access.get_period) or has entries."""
+    if Period.ranking.is_cached(period):
+        snapshot = Period.ranking.related.get_cached_value(period)
+        if snapshot is None:
+            return None, []
+        # The entries alone: the snapshot's JSON is not read (and decoded) again for each.
+        entries = _snapshot_entries(snapshot=snapshot.pk)
+        for entry in entries:
+            entry.snapshot = snapshot
+        return snapshot, in_ranking_order(entries)
     entries = _ranking_entries(period=period.pk)
     if not entries:
         return RankingSnapshot.objects.filter(period_id=period.pk).first(), []
@@ -525,8 +666,10 @@ def snapshot_entries(snapshot):
 
 
 def score_table(period):
-    """The results with every score and the snapshot's entries: the score table's data."""
+    """The results with every score and the snapshot's entries, the sections with their
+    criteria: the score table's data."""
     results = period_results(period)
+    with_criteria(results.sections, agreement_criteria(agreement=period.agreement_id))
     results.scores = list(
         Score.objects.filter(assessment__period_id=period.pk).only(
             "pk", "assessment_id", "criterion_id", "self_score", "reviewed_score"

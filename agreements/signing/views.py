@@ -16,6 +16,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -34,7 +35,7 @@ from agreements.signing.forms import (
     SignForm,
     VerifyForm,
 )
-from agreements.signing.models import SavedSignature, Seal
+from agreements.signing.models import SavedSignature, Seal, Signature
 from clusters import access as cluster_access
 from clusters.models import signature_block
 from core import throttling
@@ -64,11 +65,24 @@ def _frozen_content(agreement):
     return data
 
 
+METHOD_LABELS = dict(Signature.Method.choices)
+
+
+def signed_at_text(moment):
+    """A time as the signing panel writes it: `{{ moment|date:"d/m/Y H:i" }}` (local time)."""
+    return timezone.localtime(moment).strftime("%d/%m/%Y %H:%M") if moment else ""
+
+
 def status_context(user, agreement):
     """The context of "agreements/signing/_status.html" (the signing status panel)."""
     rows = selectors.signing_rows(agreement)
     for row in rows:
         row.image_uri = png_data_uri(row.signature.image) if row.signature else ""
+        # What the panel writes of each signature, made here once per row: the template's date
+        # filter and get_method_display cost several times more (profiled on 11 rows).
+        if row.signature is not None:
+            row.signed_at_text = signed_at_text(row.signature.signed_at)
+            row.method_label = METHOD_LABELS.get(row.signature.method, row.signature.method)
     # Read with the agreement on its pages (agreements.access.PAGE_RELATED), else queried here.
     seal = getattr(agreement, "seal", None)
     closure = getattr(agreement, "signing_closure", None)

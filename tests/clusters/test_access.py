@@ -1,7 +1,13 @@
 """Who gets which status on every clusters page: 404 for outsiders, 403 for readers."""
 
+import datetime
+
 import pytest
+from django.db.models import OuterRef
 from django.urls import reverse
+
+from clusters import access
+from clusters.models import ClusterYear, Membership
 
 pytestmark = pytest.mark.django_db
 
@@ -263,3 +269,33 @@ def test_the_compiled_roles_query_answers_as_the_orm_query_does(world):
         assert sorted(access._role_rows(user)) == expected, user.username
     assert any(access._role_rows(user) for user in users)
     assert len(access._role_queryset.shapes) <= shapes + 1  # one shape for every user
+
+
+def test_members_read_as_json_are_the_members_read_as_models(world):
+    """clusters.access.members_json read with another row (a page's one query) and made models
+    by set_members_from_json: the same memberships, units and values as read_members."""
+    cluster_year = world.cluster_year
+    first = Membership.objects.filter(cluster_year=cluster_year).order_by("pk").first()
+    Membership.objects.filter(pk=first.pk).update(ended_on=datetime.date(2020, 6, 30))
+    [row] = ClusterYear.objects.filter(pk=cluster_year.pk).annotate(
+        members=access.members_json(OuterRef("pk"))
+    )
+    from_json = access.set_members_from_json(
+        ClusterYear(pk=cluster_year.pk), row.members, "default"
+    )
+    as_models = access.read_members(ClusterYear.objects.get(pk=cluster_year.pk))
+
+    def values(year):
+        return sorted(
+            (
+                [getattr(m, f.attname) for f in Membership._meta.concrete_fields],
+                [getattr(m.unit, f.attname) for f in m.unit._meta.concrete_fields],
+                m.is_active,
+                m.unit._state.adding,
+            )
+            for m in year.memberships.all()
+        )
+
+    assert values(from_json) == values(as_models)
+    assert len(values(from_json)) == Membership.objects.filter(cluster_year=cluster_year).count()
+    assert any(not active for _m, _u, active, _a in values(from_json))

@@ -8,10 +8,10 @@ from django.core import mail
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
-from agreements.models import Agreement
+from agreements.models import Agreement, Section
 from core.errors import ConflictError, DomainError
 from core.models import AuditEntry
-from results import selectors, services
+from results import access, selectors, services
 from results.models import Assessment, Evidence, Period, RankingEntry, RankingSnapshot, Score
 from tests.results.support import MAX_POINTS, PDF_BYTES, accept_all, build_agreement, sheet
 
@@ -497,3 +497,70 @@ def test_bad_result_rules_are_refused(world, tie_break, thresholds, field):
             evidence_max_mb=10,
         )
     assert field in excinfo.value.message_dict
+
+
+def _as_shown(results):
+    return (
+        [(s.pk, s.version, s.order, s.heading, s.text) for s in results.sections],
+        [str(m) for m in results.section_max],
+        str(results.max_points),
+        (
+            results.rules.tie_break,
+            [(label, str(minimum)) for label, minimum in results.rules.thresholds],
+            results.rules.evidence_max_mb,
+            results.rules.saved and results.rules.saved.pk,
+        ),
+        [(r.assessment.pk, r.rank, r.rating, str(r.percent), r.decided_by) for r in results.rows],
+    )
+
+
+@pytest.mark.parametrize("saved", [False, True])
+def test_the_results_page_reads_sections_and_rules_with_the_period_as_on_their_own(results, saved):
+    """results.access.get_period(..., for_results=True) reads the sections (one without
+    criteria) and the saved rules with the period: period_results gives what it gives when
+    it reads them itself."""
+    period = results.open()
+    accept_all(results, period)
+    Section.objects.create(agreement=period.agreement, order=99, heading="", text="Trống")
+    if saved:
+        services.result_rules_save(
+            actor=results.user("bantt"),
+            parent=results.parent,
+            year=2020,
+            tie_break=["total", "bonus", "normal"],
+            thresholds=[("Xuất sắc", Decimal("72.5")), ("Tốt", 50), ("Khác", 0)],
+            evidence_max_mb=7,
+        )
+    read_with = access.get_period(results.user("bantt"), period.pk, for_results=True)
+    assert hasattr(read_with, "results_sections")
+    folded = selectors.period_results(read_with)
+    alone = selectors.period_results(Period.objects.get(pk=period.pk))
+    assert _as_shown(folded) == _as_shown(alone)
+    assert (folded.rules.saved is not None) is saved
+    assert _as_shown(folded)[1][-1] == "0"
+
+
+@pytest.mark.parametrize("cross_checking", [False, True])
+def test_sheet_rights_are_what_can_review_and_can_read_say_of_each_sheet(results, cross_checking):
+    """results.access.sheet_rights (the results page, every member at once) against the
+    rules one sheet at a time, for every user of the world, open and locked."""
+    period = results.open(cross_checking=cross_checking)
+    if cross_checking:
+        services.period_assign_peers(
+            actor=results.user("dongda"), period=period, assignments=services.rotation(period)
+        )
+    for locked in (False, True):
+        if locked:
+            accept_all(results, period)
+            services.period_lock(actor=results.user("dongda"), period=period)
+        period = Period.objects.select_related("cluster_year__cluster").get(pk=period.pk)
+        access.cluster_access.read_members(period.cluster_year)
+        sheets = list(period.assessments.all())
+        for sheet_ in sheets:
+            sheet_.period = period
+        for user in results.world.users.values():
+            expected = (
+                {a.pk for a in sheets if access.can_review(user, a)},
+                {a.pk for a in sheets if access.can_read(user, a)},
+            )
+            assert access.sheet_rights(user, period, sheets) == expected, user.username
