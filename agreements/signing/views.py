@@ -290,7 +290,8 @@ def saved_signature_delete(request):
 @compiled
 def _status_agreement(pk):
     return agreement_access.agreements_with(
-        agreement_access.PAGE_RELATED, selectors.DIGITALLY_BEGUN
+        agreement_access.PAGE_RELATED,
+        {**selectors.DIGITALLY_BEGUN, "digital_slots": digital_selectors.slots_json()},
     ).filter(pk=pk)
 
 
@@ -317,7 +318,10 @@ def digital_context(user, agreement, context):
     # Simply signed agreements have no file to sign digitally, hence no fields (the way it is
     # signed cannot change once the signing has begun).
     simple = agreement.signing_mode == agreement.SigningMode.SIMPLE
-    rows = [] if simple else digital_selectors.slot_rows(agreement)
+    # The fields were read with the agreement (`_status_agreement`).
+    rows = (
+        [] if simple else digital_selectors.slot_rows_from_json(agreement, agreement.digital_slots)
+    )
     if not rows:
         can_open = (
             context["can_run_signing"]

@@ -4,6 +4,7 @@ the line of signers, the certificates in force."""
 from dataclasses import dataclass
 
 from django.db.models import OuterRef, Q, Subquery
+from django.db.models.functions import JSONObject
 from django.utils import timezone
 
 from agreements.signing.digital.models import (
@@ -17,6 +18,7 @@ from agreements.signing.digital.models import (
 )
 from agreements.signing.models import Signature
 from core.compiled import compiled
+from core.expressions import ListOf
 
 
 def latest_revision(agreement):
@@ -93,6 +95,84 @@ def _slots(agreement):
         )
         .order_by("order")
     )
+
+
+def slots_json():
+    """The agreement's fields (OuterRef("pk") is the agreement) as JSON objects, read with the
+    signing page's one read of the agreement: what the digital panel shows of each field, its
+    revision and its open turn (`slot_rows_from_json` makes the rows). An agreement signed
+    simply has none: the same queries whatever the way of signing."""
+    revision = DocumentRevision.objects.filter(slot_id=OuterRef("pk"))
+    open_turn = Turn.objects.filter(
+        slot_id=OuterRef("pk"), state__in=[Turn.State.WAITING, Turn.State.ACTIVE]
+    ).order_by("state", "pk")  # "active" before "waiting"
+    return ListOf(
+        SignatureSlot.objects.filter(agreement_id=OuterRef("pk"))
+        .order_by("order")
+        .values(
+            row=JSONObject(
+                pk="pk",
+                name="name",
+                kind="kind",
+                unit_id="unit_id",
+                order="order",
+                revision=Subquery(
+                    revision.values(
+                        json=JSONObject(
+                            pk="pk",
+                            signer_name="signer_name",
+                            signed_at="signed_at",
+                            added_at="added_at",
+                        )
+                    )[:1]
+                ),
+                turn_id=Subquery(open_turn.values("pk")[:1]),
+                turn_state=Subquery(open_turn.values("state")[:1]),
+            )
+        )
+    )
+
+
+_AT = DocumentRevision._meta.get_field("added_at")
+
+
+def slot_rows_from_json(agreement, rows):
+    """`slot_rows(agreement)` from the JSON of `slots_json` (the fields' units are the cluster
+    year's members, read with the agreement)."""
+    units = {m.unit_id: m.unit for m in agreement.cluster_year.memberships.all()}
+    result = []
+    for row in rows:
+        slot = SignatureSlot(
+            pk=row["pk"],
+            agreement_id=agreement.pk,
+            name=row["name"],
+            kind=row["kind"],
+            unit_id=row["unit_id"],
+            order=row["order"],
+        )
+        if slot.unit_id is not None and slot.unit_id in units:
+            slot.unit = units[slot.unit_id]
+        revision = None
+        if row["revision"] is not None:
+            data = row["revision"]
+            revision = DocumentRevision(
+                pk=data["pk"],
+                agreement_id=agreement.pk,
+                slot_id=slot.pk,
+                signer_name=data["signer_name"],
+                signed_at=_AT.to_python(data["signed_at"]),
+                added_at=_AT.to_python(data["added_at"]),
+            )
+        turn = None
+        if row["turn_id"] is not None:
+            turn = Turn(
+                pk=row["turn_id"],
+                state=row["turn_state"],
+                agreement_id=agreement.pk,
+                slot_id=slot.pk,
+            )
+        result.append(SlotRow(slot, revision, turn))
+    return result
 
 
 def is_filled(slot):

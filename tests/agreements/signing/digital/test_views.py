@@ -387,3 +387,31 @@ def test_a_digital_agreement_offers_no_simple_signature(world, opened, client_fo
     assert url("sign", opened.pk) not in page
     with pytest.raises(DomainError):
         sign(world, "badinh", opened)
+
+
+def test_the_signing_page_reads_the_fields_with_the_agreement_whatever_the_mode(world, opened):
+    """The digital panel's fields, their revisions and open turns come with the page's read of
+    the agreement: the page costs the same queries signed digitally or simply (a query of its
+    own before), and shows what the fields' own read shows."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from clusters.models import ClusterYear
+
+    staff = logged_in(world.user("bantt"))
+    signer = logged_in(world.user("badinh"))
+    signer.post(url("digital_sign", opened.pk, slot(opened, "badinh", "personal", world).pk))
+    staff.get(url("signing", opened.pk))
+    with CaptureQueriesContext(connection) as digital:
+        page = staff.get(url("signing", opened.pk))
+    rows = selectors.slot_rows(opened)
+    fields = [row.slot.name for row in rows if row.slot.kind != "closing"]
+    assert fields and all(name in page.text for name in fields)
+    assert "Signing now" in page.text
+    ClusterYear.objects.filter(pk=opened.cluster_year_id).update(
+        signing_mode=ClusterYear.SigningMode.SIMPLE
+    )
+    with CaptureQueriesContext(connection) as simple:
+        page = staff.get(url("signing", opened.pk))
+    assert page.status_code == 200 and "Signing now" not in page.text
+    assert len(simple) == len(digital)
