@@ -21,6 +21,7 @@ from clusters.models import (
     Unit,
     ViewerGrant,
 )
+from core import json_rows
 from core.compiled import compiled
 from core.expressions import ListOf
 
@@ -295,41 +296,14 @@ def members_json(cluster_year):
         .order_by("order", "unit__name", "pk")
         .values(
             row=JSONObject(
-                **{field.attname: field.attname for field in _MEMBERSHIP_FIELDS},
-                **{f"unit__{field.attname}": f"unit__{field.attname}" for field in _UNIT_FIELDS},
+                **json_rows.keys(_MEMBERSHIP_FIELDS), **json_rows.keys(_UNIT_FIELDS, "unit__")
             )
         )
     )
 
 
-# JSON gives integers and text as they are read from the database; other values (dates)
-# are converted by their field.
-_AS_READ = ("IntegerField", "BigIntegerField", "PositiveIntegerField", "PositiveSmallIntegerField")
-_AS_READ += ("SmallIntegerField", "BigAutoField", "AutoField", "CharField", "TextField")
-_AS_READ += ("EmailField", "ForeignKey")
-
-
-def _json_plan(fields, prefix):
-    return (
-        [field.attname for field in fields],
-        [
-            (prefix + field.attname, None if field.get_internal_type() in _AS_READ else field)
-            for field in fields
-        ],
-    )
-
-
-def _from_json(model, plan, row, db):
-    names, keys = plan
-    values = []
-    for key, field in keys:
-        value = row[key]
-        values.append(value if field is None or value is None else field.to_python(value))
-    return model.from_db(db, names, values)
-
-
-_MEMBERSHIP_PLAN = _json_plan(_MEMBERSHIP_FIELDS, "")
-_UNIT_PLAN = _json_plan(_UNIT_FIELDS, "unit__")
+_MEMBERSHIP_PLAN = json_rows.plan(_MEMBERSHIP_FIELDS)
+_UNIT_PLAN = json_rows.plan(_UNIT_FIELDS, "unit__")
 
 
 def set_members_from_json(cluster_year, rows, db):
@@ -337,8 +311,8 @@ def set_members_from_json(cluster_year, rows, db):
     as `read_members` would."""
     memberships = []
     for row in rows:
-        membership = _from_json(Membership, _MEMBERSHIP_PLAN, row, db)
-        membership.unit = _from_json(Unit, _UNIT_PLAN, row, db)
+        membership = json_rows.instance(Membership, _MEMBERSHIP_PLAN, row, db)
+        membership.unit = json_rows.instance(Unit, _UNIT_PLAN, row, db)
         memberships.append(membership)
     _set_members(cluster_year, memberships)
     return cluster_year

@@ -17,6 +17,7 @@ from agreements.signing.digital.models import (
     Turn,
 )
 from agreements.signing.models import Signature
+from core import json_rows
 from core.compiled import compiled
 from core.expressions import ListOf
 
@@ -67,18 +68,21 @@ class SlotRow:
 def slot_rows(agreement):
     """Every field of the agreement's file with the revision that filled it and its open turn
     (one query: the turn's id and state ride with the field, which is what the panel shows)."""
-    rows = []
-    for slot in _slots(agreement=agreement.pk):
-        turn = None
-        if slot.open_turn_id is not None:
-            turn = Turn(
-                pk=slot.open_turn_id,
-                state=slot.open_turn_state,
-                agreement_id=slot.agreement_id,
-                slot_id=slot.pk,
-            )
-        rows.append(SlotRow(slot, getattr(slot, "revision", None), turn))
-    return rows
+    return [
+        SlotRow(
+            slot,
+            getattr(slot, "revision", None),
+            _open_turn(slot, slot.open_turn_id, slot.open_turn_state),
+        )
+        for slot in _slots(agreement=agreement.pk)
+    ]
+
+
+def _open_turn(slot, pk, state):
+    """The field's open turn as far as the panel needs it (its id and state), or None."""
+    if pk is None:
+        return None
+    return Turn(pk=pk, state=state, agreement_id=slot.agreement_id, slot_id=slot.pk)
 
 
 @compiled
@@ -97,12 +101,24 @@ def _slots(agreement):
     )
 
 
+# What the signing page's panel shows of a field and of the revision that filled it.
+_SLOT_FIELDS = [
+    SignatureSlot._meta.get_field(name)
+    for name in ("id", "agreement", "name", "kind", "unit", "order")
+]
+_REVISION_FIELDS = [
+    DocumentRevision._meta.get_field(name)
+    for name in ("id", "agreement", "slot", "signer_name", "signed_at", "added_at")
+]
+_SLOT_PLAN = json_rows.plan(_SLOT_FIELDS)
+_REVISION_PLAN = json_rows.plan(_REVISION_FIELDS, "revision__")
+
+
 def slots_json():
     """The agreement's fields (OuterRef("pk") is the agreement) as JSON objects, read with the
-    signing page's one read of the agreement: what the digital panel shows of each field, its
-    revision and its open turn (`slot_rows_from_json` makes the rows). An agreement signed
-    simply has none: the same queries whatever the way of signing."""
-    revision = DocumentRevision.objects.filter(slot_id=OuterRef("pk"))
+    signing page's one read of the agreement: each field, the revision that filled it and its
+    open turn (`slot_rows_from_json` makes the rows). An agreement signed simply has none: the
+    same queries whatever the way of signing."""
     open_turn = Turn.objects.filter(
         slot_id=OuterRef("pk"), state__in=[Turn.State.WAITING, Turn.State.ACTIVE]
     ).order_by("state", "pk")  # "active" before "waiting"
@@ -111,66 +127,29 @@ def slots_json():
         .order_by("order")
         .values(
             row=JSONObject(
-                pk="pk",
-                name="name",
-                kind="kind",
-                unit_id="unit_id",
-                order="order",
-                revision=Subquery(
-                    revision.values(
-                        json=JSONObject(
-                            pk="pk",
-                            signer_name="signer_name",
-                            signed_at="signed_at",
-                            added_at="added_at",
-                        )
-                    )[:1]
-                ),
-                turn_id=Subquery(open_turn.values("pk")[:1]),
-                turn_state=Subquery(open_turn.values("state")[:1]),
+                **json_rows.keys(_SLOT_FIELDS),
+                **json_rows.keys(_REVISION_FIELDS, "revision__"),
+                open_turn_id=Subquery(open_turn.values("pk")[:1]),
+                open_turn_state=Subquery(open_turn.values("state")[:1]),
             )
         )
     )
 
 
-_AT = DocumentRevision._meta.get_field("added_at")
-
-
 def slot_rows_from_json(agreement, rows):
     """`slot_rows(agreement)` from the JSON of `slots_json` (the fields' units are the cluster
     year's members, read with the agreement)."""
+    db = agreement._state.db
     units = {m.unit_id: m.unit for m in agreement.cluster_year.memberships.all()}
     result = []
     for row in rows:
-        slot = SignatureSlot(
-            pk=row["pk"],
-            agreement_id=agreement.pk,
-            name=row["name"],
-            kind=row["kind"],
-            unit_id=row["unit_id"],
-            order=row["order"],
-        )
-        if slot.unit_id is not None and slot.unit_id in units:
+        slot = json_rows.instance(SignatureSlot, _SLOT_PLAN, row, db)
+        if slot.unit_id in units:
             slot.unit = units[slot.unit_id]
         revision = None
-        if row["revision"] is not None:
-            data = row["revision"]
-            revision = DocumentRevision(
-                pk=data["pk"],
-                agreement_id=agreement.pk,
-                slot_id=slot.pk,
-                signer_name=data["signer_name"],
-                signed_at=_AT.to_python(data["signed_at"]),
-                added_at=_AT.to_python(data["added_at"]),
-            )
-        turn = None
-        if row["turn_id"] is not None:
-            turn = Turn(
-                pk=row["turn_id"],
-                state=row["turn_state"],
-                agreement_id=agreement.pk,
-                slot_id=slot.pk,
-            )
+        if row["revision__id"] is not None:
+            revision = json_rows.instance(DocumentRevision, _REVISION_PLAN, row, db)
+        turn = _open_turn(slot, row["open_turn_id"], row["open_turn_state"])
         result.append(SlotRow(slot, revision, turn))
     return result
 

@@ -415,3 +415,38 @@ def test_the_signing_page_reads_the_fields_with_the_agreement_whatever_the_mode(
         page = staff.get(url("signing", opened.pk))
     assert page.status_code == 200 and "Signing now" not in page.text
     assert len(simple) == len(digital)
+
+
+def test_the_fields_read_with_the_agreement_are_those_of_their_own_read(world, opened):
+    """slot_rows_from_json gives, for every value the panel shows, what slot_rows gives."""
+    from agreements import access as agreement_access
+
+    sign_remotely(world, opened, "badinh")  # a filled field, its revision signed
+    logged_in(world.user("longbien")).post(  # an open turn
+        url("digital_sign", opened.pk, slot(opened, "longbien", "personal", world).pk)
+    )
+    agreement = (
+        agreement_access.agreements_with(annotations={"digital_slots": selectors.slots_json()})
+        .filter(pk=opened.pk)
+        .get()
+    )
+    agreement_access.cluster_access.set_members_from_json(
+        agreement.cluster_year, agreement.cluster_members, "default"
+    )
+    from_json = selectors.slot_rows_from_json(agreement, agreement.digital_slots)
+    own = selectors.slot_rows(opened)
+
+    def shown(row):
+        revision = row.revision
+        return (
+            row.slot.pk,
+            row.slot.name,
+            row.slot.kind,
+            row.slot.get_kind_display(),
+            row.slot.unit.short_name if row.slot.unit_id else None,
+            revision and (revision.pk, revision.signer_name, revision.signed_at, revision.added_at),
+            row.turn and (row.turn.pk, row.turn.state),
+        )
+
+    assert [shown(r) for r in from_json] == [shown(r) for r in own]
+    assert any(r.turn for r in own) and any(r.revision for r in own)
